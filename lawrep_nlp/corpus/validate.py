@@ -1,0 +1,113 @@
+"""Checks that every corpus record follows the annotation standard (corpus/ANNOTATION.md)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+from ..numerals import APPROX_PREFIXES, parse_quantity
+from ..sentences import sentence_index, sentence_spans
+from .markup import ENTITY_LABELS, INDICATOR, Record
+
+KNOWN_LABELS = set(ENTITY_LABELS) | {INDICATOR}
+CHANGES = ("increase", "decrease")
+
+
+def record_problems(record: Record) -> list[str]:
+    """Everything wrong with one paragraph record, as readable messages (empty when valid)."""
+    text = record.get("text")
+    if not isinstance(text, str) or not text:
+        return ["record has no text"]
+    problems: list[str] = []
+    spans = record.get("spans", [])
+    by_offsets: dict[tuple[int, int, str], dict[str, Any]] = {}
+    for span in spans:
+        start, end, label = span.get("start"), span.get("end"), span.get("label")
+        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+            problems.append(f"span offsets {start}-{end} outside the text")
+            continue
+        if label not in KNOWN_LABELS:
+            problems.append(f"unknown label {label!r} at {start}-{end}")
+        surface = text[start:end]
+        if surface != surface.strip():
+            problems.append(f"{label} span {surface!r} starts or ends with white space")
+        if label == "QUANTITY":
+            problems.extend(quantity_problems(text, span))
+        by_offsets[(start, end, label)] = span
+    entities = sorted((s for s in spans if s.get("label") in ENTITY_LABELS), key=lambda s: (s["start"], s["end"]))
+    for left, right in zip(entities, entities[1:]):
+        if right["start"] < left["end"]:
+            problems.append(f"entities overlap: {text[left['start']:left['end']]!r} / {text[right['start']:right['end']]!r}")
+    sentences = sentence_spans(text)
+    linked: set[tuple[int, int]] = set()
+    for relation in record.get("relations", []):
+        quantity, indicator = tuple(relation.get("quantity", ())), tuple(relation.get("indicator", ()))
+        if (*quantity, "QUANTITY") not in by_offsets:
+            problems.append(f"relation from {quantity}: no QUANTITY span there")
+            continue
+        if (*indicator, INDICATOR) not in by_offsets:
+            problems.append(f"relation to {indicator}: no INDICATOR span there")
+            continue
+        if quantity in linked:
+            problems.append(f"QUANTITY {text[quantity[0]:quantity[1]]!r} has more than one link")
+        linked.add(quantity)
+        if sentence_index(sentences, quantity[0]) != sentence_index(sentences, indicator[0]) or (
+            sentence_index(sentences, indicator[1] - 1) != sentence_index(sentences, indicator[0])
+        ):
+            problems.append(
+                f"link {text[quantity[0]:quantity[1]]!r} → {text[indicator[0]:indicator[1]]!r} crosses a sentence boundary"
+            )
+    return problems
+
+
+def quantity_problems(text: str, span: dict[str, Any]) -> list[str]:
+    """A QUANTITY's value, unit, approximation and range must agree with what its text says."""
+    surface = text[span["start"]:span["end"]]
+    parsed = parse_quantity(surface)
+    where = f"QUANTITY {surface!r}"
+    if parsed is None:
+        return [f"{where}: no number in the span"]
+    problems = []
+    if parsed.placeholder or span.get("placeholder"):
+        if not (parsed.placeholder and span.get("placeholder") and span.get("value") is None):
+            problems.append(f"{where}: placeholder needs value * and a masked number")
+    else:
+        value = span.get("value")
+        if not isinstance(value, (int, float)) or not math.isfinite(value):
+            problems.append(f"{where}: value {value!r} is not a number")
+        elif not math.isclose(value, parsed.value or 0.0, rel_tol=1e-9, abs_tol=1e-9):
+            problems.append(f"{where}: value {value} but the text says {parsed.value:g}")
+    if span.get("unit", "") != parsed.unit:
+        problems.append(f"{where}: unit {span.get('unit')!r} but the text says {parsed.unit!r}")
+    approx = span.get("approx")
+    if approx is not None:
+        before = text[max(0, span["start"] - 4):span["start"]]
+        if approx not in surface and not before.endswith(approx):
+            problems.append(f"{where}: approx {approx!r} is neither in the span nor right before it")
+    elif parsed.approx is not None:
+        problems.append(f"{where}: the text says {parsed.approx!r} but approx is not set")
+    if span.get("max") is not None and (parsed.max is None or not math.isclose(span["max"], parsed.max)):
+        problems.append(f"{where}: max {span['max']} but the text says {parsed.max}")
+    if span.get("max") is None and parsed.max is not None:
+        problems.append(f"{where}: a range needs max={parsed.max:g}")
+    if span.get("change") is not None and span["change"] not in CHANGES:
+        problems.append(f"{where}: change must be one of {CHANGES}")
+    return problems
+
+
+def approx_before(text: str, start: int) -> str | None:
+    """The approximation word written right before a quantity (约, 近, 超过…), if any."""
+    before = text[max(0, start - 4):start]
+    return next((word for word in APPROX_PREFIXES if before.endswith(word)), None)
+
+
+def duplicate_paragraphs(records: Iterable[Record]) -> list[str]:
+    """Paragraph texts that occur in more than one document."""
+    first_doc: dict[str, str] = {}
+    problems = []
+    for record in records:
+        doc, text = record["meta"]["doc"], record["text"].strip()
+        if first_doc.setdefault(text, doc) != doc:
+            problems.append(f"paragraph {text[:30]!r} occurs in {first_doc[text]} and {doc}")
+    return problems

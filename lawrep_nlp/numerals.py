@@ -1,0 +1,157 @@
+"""Reading numbers the way Chinese reports write them.
+
+One parser serves the corpus validator and the quantity component, so the values the pipeline
+produces and the values the gold standard is checked against come from the same rules.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
+
+CHINESE_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+                  "六": 6, "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5,
+                  "陆": 6, "柒": 7, "捌": 8, "玖": 9}
+SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
+LARGE_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
+
+CHINESE_NUMERAL_CHARS = "".join(CHINESE_DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
+ARABIC = r"[0-9０-９]+(?:[,，][0-9]{3}(?![0-9]))*(?:[.．][0-9０-９]+)?"
+MULTIPLIERS = r"(?:[ \u3000]?[十百千万亿萬億]+)?"
+
+#: A numeral as written: Arabic (half or full width, decimals, thousands separators) with an
+#: optional 万/亿 multiplier, or a run of Chinese numerals.
+NUMBER_RE = re.compile(rf"(?:{ARABIC}){MULTIPLIERS}|[{CHINESE_NUMERAL_CHARS}]+")
+
+
+def chinese_to_number(text: str) -> float:
+    """Convert a run of Chinese numerals: 一百二十 → 120, 两千 → 2000, 三万五千 → 35000, 万 → 10000.
+
+    Raises ValueError for anything that is not a well-formed numeral.
+    """
+    if not text or any(ch not in CHINESE_NUMERAL_CHARS for ch in text):
+        raise ValueError(f"not a Chinese numeral: {text!r}")
+    total = 0  # everything above the current 万/亿 section
+    section = 0  # the current section below 万
+    digit: int | None = None
+    # A bare digit string like 二〇二五 is read digit by digit.
+    if len(text) > 1 and all(ch in CHINESE_DIGITS for ch in text):
+        return float("".join(str(CHINESE_DIGITS[ch]) for ch in text))
+    for ch in text:
+        if ch in CHINESE_DIGITS:
+            digit = CHINESE_DIGITS[ch]
+        elif ch in SMALL_UNITS:
+            section += (1 if digit is None else digit) * SMALL_UNITS[ch]
+            digit = None
+        else:
+            large = LARGE_UNITS[ch]
+            section += digit or 0
+            digit = None
+            if section == 0 and total == 0:
+                section = 1
+            if large > 10_000 or total == 0 or total >= large:
+                total = (total + section) * large if large > 10_000 else total + section * large
+            else:
+                total = (total + section) * large
+            section = 0
+    return float(total + section + (digit or 0))
+
+
+def arabic_to_number(text: str) -> float:
+    """Convert an Arabic numeral with optional 万/亿 multipliers: 1.7万 → 17000, ２.１亿 → 2.1e8."""
+    text = re.sub(r"\s", "", text.translate(FULLWIDTH_DIGITS))
+    match = re.fullmatch(r"([0-9][0-9,]*(?:\.[0-9]+)?)([十百千万亿萬億]*)", text)
+    if not match:
+        raise ValueError(f"not an Arabic numeral: {text!r}")
+    value = float(match.group(1).replace(",", ""))
+    for ch in match.group(2):
+        value *= SMALL_UNITS.get(ch) or LARGE_UNITS[ch]
+    return value
+
+
+def to_number(text: str) -> float:
+    """Convert any numeral matched by NUMBER_RE."""
+    if text and text[0].translate(FULLWIDTH_DIGITS) in "0123456789":
+        return arabic_to_number(text)
+    return chinese_to_number(text)
+
+
+def clean_float(value: float) -> float:
+    """Round away binary noise (0.1 * 3) so that 1.7万 is exactly 17000.0."""
+    return float(round(value, 6))
+
+
+APPROX_SUFFIXES = ("左右", "以上", "以下", "以内", "余", "多", "许")
+APPROX_PREFIXES = ("不少于", "不超过", "不低于", "将近", "接近", "超过", "近", "约", "逾", "超")
+RANGE_SEPARATORS = "—–－~～至到-"
+
+
+@dataclass(frozen=True)
+class ParsedQuantity:
+    """The parts of a quantity expression such as 1.7万余人次 or 百分之九十八."""
+
+    value: float | None
+    unit: str
+    approx: str | None = None
+    max: float | None = None
+    placeholder: bool = False
+
+
+def parse_quantity(text: str) -> ParsedQuantity | None:
+    """Split a QUANTITY span's text into value, unit, approximation and range maximum.
+
+    Returns None when the text holds no numeral and no placeholder.
+    """
+    stripped = text.strip()
+    percent_word = re.fullmatch(r"(百分之|千分之)(.+)", stripped)
+    if percent_word:
+        inner = parse_quantity(percent_word.group(2))
+        if inner is None or inner.value is None:
+            return None
+        unit = "%" if percent_word.group(1) == "百分之" else "‰"
+        return ParsedQuantity(inner.value, unit, inner.approx, inner.max)
+    placeholder = re.fullmatch(r"[*＊×Xx]+\s*(.*)", stripped)
+    if placeholder:
+        unit, approx = _split_unit(placeholder.group(1))
+        return ParsedQuantity(None, unit, approx, placeholder=True)
+    match = NUMBER_RE.search(stripped)
+    if not match or match.start() != 0:
+        return None
+    try:
+        value = to_number(match.group())
+    except ValueError:
+        return None
+    rest = stripped[match.end():]
+    maximum = None
+    range_match = re.match(rf"\s*[{re.escape(RANGE_SEPARATORS)}]+\s*({NUMBER_RE.pattern})", rest)
+    if range_match:
+        try:
+            maximum = clean_float(to_number(range_match.group(1)))
+            rest = rest[range_match.end():]
+        except ValueError:
+            maximum = None
+    # 1.7万余人次: an approximation word may stand between the number and its multiplier's unit.
+    approx = None
+    for suffix in APPROX_SUFFIXES:
+        if rest.lstrip().startswith(suffix):
+            approx = suffix
+            rest = rest.lstrip()[len(suffix):]
+            break
+    if rest[:1] in LARGE_UNITS:  # 2.03亿余元 written as 2.03余亿元 is rare but seen
+        value *= LARGE_UNITS[rest[0]]
+        rest = rest[1:]
+    unit, tail_approx = _split_unit(rest)
+    return ParsedQuantity(clean_float(value), unit, approx or tail_approx, maximum)
+
+
+def _split_unit(rest: str) -> tuple[str, str | None]:
+    """Separate a trailing approximation word (2小时以内, 90%以上) from the unit."""
+    rest = rest.strip()
+    for suffix in APPROX_SUFFIXES:
+        if rest.endswith(suffix) and len(rest) > len(suffix):
+            return rest[: -len(suffix)].strip(), suffix
+        if rest == suffix:
+            return "", suffix
+    return rest, None
