@@ -114,8 +114,9 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
         return ParsedQuantity(inner.value, unit, inner.approx, inner.max)
     placeholder = re.fullmatch(r"[*＊×Xx]+\s*(.*)", stripped)
     if placeholder:
-        unit, approx = _split_unit(placeholder.group(1))
-        return ParsedQuantity(None, unit, approx, placeholder=True)
+        lead_approx, rest = _leading_approx(placeholder.group(1))
+        unit, approx = _split_unit(rest)
+        return ParsedQuantity(None, unit, lead_approx or approx, placeholder=True)
     match = NUMBER_RE.search(stripped)
     if not match or match.start() != 0:
         return None
@@ -132,18 +133,22 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
             rest = rest[range_match.end():]
         except ValueError:
             maximum = None
-    # 1.7万余人次: an approximation word may stand between the number and its multiplier's unit.
-    approx = None
-    for suffix in APPROX_SUFFIXES:
-        if rest.lstrip().startswith(suffix):
-            approx = suffix
-            rest = rest.lstrip()[len(suffix):]
-            break
+    # 1.7万余人次: an approximation word may stand between the number and its unit.
+    approx, rest = _leading_approx(rest)
     if rest[:1] in LARGE_UNITS:  # 2.03亿余元 written as 2.03余亿元 is rare but seen
         value *= LARGE_UNITS[rest[0]]
         rest = rest[1:]
     unit, tail_approx = _split_unit(rest)
     return ParsedQuantity(clean_float(value), unit, approx or tail_approx, maximum)
+
+
+def _leading_approx(rest: str) -> tuple[str | None, str]:
+    """Take an approximation word (余, 多…) off the front of what follows a number."""
+    stripped = rest.lstrip()
+    for suffix in APPROX_SUFFIXES:
+        if stripped.startswith(suffix):
+            return suffix, stripped[len(suffix):]
+    return None, rest
 
 
 def _split_unit(rest: str) -> tuple[str, str | None]:

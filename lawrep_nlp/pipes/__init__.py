@@ -1,0 +1,1 @@
+"""Pipeline components, one folder each (factory + implementation + data files)."""

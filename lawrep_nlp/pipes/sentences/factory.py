@@ -1,0 +1,36 @@
+"""``lawrep_sentences``: sentence boundaries fit for report text.
+
+。！？； and line breaks end sentences; a heading line (一、… / (一)… / 1.…) is its own sentence;
+一是…二是… inside a paragraph does not break. The boundaries are those of
+lawrep_nlp.sentences, which the corpus validator also uses for its same-sentence link rule.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from ...sentences import sentence_spans
+
+
+class ReportSentencizer:
+    """Set ``token.is_sent_start`` for every token from character-level sentence boundaries."""
+
+    def __init__(self, name: str = "lawrep_sentences"):
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not len(doc):
+            return doc
+        starts = {start for start, _ in sentence_spans(doc.text)}
+        pending = False  # a boundary fell inside the previous token: start at the next one
+        for i, token in enumerate(doc):
+            is_start = i == 0 or token.idx in starts or pending
+            pending = not is_start and any(token.idx < s < token.idx + len(token.text) for s in starts)
+            token.is_sent_start = is_start
+        return doc
+
+
+@Language.factory("lawrep_sentences")
+def make_report_sentencizer(nlp: Language, name: str) -> ReportSentencizer:
+    return ReportSentencizer(name)

@@ -1,0 +1,108 @@
+"""Where a token must start or end, whatever the statistical segmenter says.
+
+The segmenter only ever sees runs of word characters (CJK and other letters). Everything else
+is decided here, so the guarantees hold for any model:
+
+- URLs, e-mail addresses, runs of Latin letters and digits, and numbers with decimals, thousands
+  separators or a 万/亿 multiplier (1.7万, 96.67, 1,234) are single tokens;
+- every punctuation mark, symbol or control character is a token of its own (《》〈〉“”‘’ included,
+  and % so that 98% is 98 | %);
+- white space never sits inside a token.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Iterator
+
+URL = r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
+EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
+NUMBER = r"[0-9０-９]+(?:,[0-9]{3}(?![0-9]))*(?:[.．][0-9０-９]+)?[万亿萬億]?"
+ALNUM = r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]+(?:[._\-'][A-Za-z0-9]+)*"
+
+#: Runs that are always one token, tried in this order.
+PROTECTED_RE = re.compile(f"{URL}|{EMAIL}|{NUMBER}(?![A-Za-z])|{ALNUM}")
+
+
+def is_word_char(ch: str) -> bool:
+    """Letters and combining marks go to the segmenter; anything else is decided by rule."""
+    return unicodedata.category(ch)[0] in "LM" and not ch.isascii()
+
+
+def rule_segments(text: str) -> Iterator[tuple[int, int, bool]]:
+    """Split text into (start, end, needs_segmenter) pieces that cover it, white space excluded.
+
+    Pieces with needs_segmenter=False are final tokens; the others are runs of word characters
+    for the statistical segmenter.
+    """
+    position = 0
+    length = len(text)
+    while position < length:
+        ch = text[position]
+        if ch.isspace():
+            position += 1
+            continue
+        match = PROTECTED_RE.match(text, position)
+        if match:
+            yield position, match.end(), False
+            position = match.end()
+        elif is_word_char(ch):
+            end = position + 1
+            while end < length and is_word_char(text[end]):
+                end += 1
+            yield position, end, True
+            position = end
+        else:
+            yield position, position + 1, False
+            position += 1
+
+
+#: Approximation words that follow a number and are cut off the unit after them (30余名 → 30 余 名).
+NUMBER_SUFFIXES = ("余", "多")
+
+
+def segment(text: str, cut: Callable[[str], list[str]]) -> list[tuple[int, int]]:
+    """Token offsets for text: rule pieces, with word-character runs cut by `cut`.
+
+    `cut` must return words that concatenate to its input; if it does not, the run falls back
+    to one token per character, so offsets always stay true to the text.
+    """
+    tokens: list[tuple[int, int]] = []
+    for start, end, needs_segmenter in rule_segments(text):
+        if not needs_segmenter:
+            tokens.append((start, end))
+            continue
+        run = text[start:end]
+        words = [w for w in cut(run) if w]
+        if "".join(words) != run:
+            words = list(run)
+        if tokens and tokens[-1][1] == start and text[tokens[-1][0]].isdigit() and len(words[0]) > 1 \
+                and words[0][0] in NUMBER_SUFFIXES:
+            words[0:1] = [words[0][0], words[0][1:]]
+        for word in words:
+            tokens.append((start, start + len(word)))
+            start += len(word)
+    return tokens
+
+
+def words_and_spaces(text: str, tokens: list[tuple[int, int]]) -> tuple[list[str], list[bool]]:
+    """spaCy's words/spaces for non-whitespace token offsets (one trailing space folds into
+    the token before it; any other white space becomes a token of its own), in linear time."""
+    words: list[str] = []
+    spaces: list[bool] = []
+    position = 0
+    for start, end in tokens:
+        if start > position:
+            words.append(text[position:start])
+            spaces.append(False)
+        words.append(text[start:end])
+        spaces.append(False)
+        position = end
+        if position < len(text) and text[position] == " ":
+            spaces[-1] = True
+            position += 1
+    if position < len(text):
+        words.append(text[position:])
+        spaces.append(False)
+    return words, spaces

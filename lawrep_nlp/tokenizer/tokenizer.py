@@ -1,0 +1,175 @@
+"""``lawrep.ChineseTokenizer.v1``: Chinese word segmentation for report text.
+
+Built like spaCy's own ``spacy.zh.ChineseTokenizer``: configured in ``[nlp.tokenizer]``, loaded
+in ``initialize``, serialised with ``to_disk``/``from_disk``. A statistical segmenter (a pkuseg
+model trained on this project's report text, see scripts/train_segmenter.py) cuts runs of Chinese
+characters; rules (rules.py) fix everything else, and a domain user dictionary forces the
+agency, programme and indicator words the annotation standard needs.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.scorer import Scorer
+from spacy.tokens import Doc
+from spacy.training import Example, validate_examples
+from spacy.util import DummyTokenizer, ensure_path, from_bytes, from_disk, registry, to_bytes, to_disk
+from spacy.vocab import Vocab
+
+from .rules import segment, words_and_spaces
+
+DATA_DIR = Path(__file__).parent / "data"
+#: The segmentation model and user dictionary that ship with the package.
+DEFAULT_MODEL_DIR = DATA_DIR / "pkuseg_model"
+DEFAULT_USER_DICT = DATA_DIR / "user_dict.txt"
+SEGMENTERS = ("pkuseg", "char")
+MODEL_FILES = ("features.msgpack", "weights.npz")
+
+
+@registry.tokenizers("lawrep.ChineseTokenizer.v1")
+def create_tokenizer(segmenter: str = "pkuseg") -> Callable[[Language], LawrepTokenizer]:
+    """segmenter: "pkuseg" (the trained model) or "char" (one token per character, rules kept)."""
+
+    def make_tokenizer(nlp: Language) -> LawrepTokenizer:
+        return LawrepTokenizer(nlp.vocab, segmenter=segmenter)
+
+    return make_tokenizer
+
+
+def read_user_dict(path: Path) -> list[str]:
+    """One word per line; blank lines and lines starting with # are skipped."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [line.split("\t")[0].strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+class PkusegSegmenter:
+    """A pkuseg model plus a forced-word user dictionary, without pkuseg's general-domain
+    post-processing dictionary (it merges words across the boundaries this project needs)."""
+
+    def __init__(self, model_dir: Path, user_words: Iterable[str]):
+        import spacy_pkuseg
+
+        missing = [name for name in MODEL_FILES if not (Path(model_dir) / name).exists()]
+        if missing:
+            raise FileNotFoundError(f"no pkuseg model in {model_dir} (missing {', '.join(missing)})")
+        self.user_words = sorted(set(user_words))
+        self.model = spacy_pkuseg.pkuseg(str(model_dir), user_dict=None)
+        self.model.preprocesser = spacy_pkuseg.Preprocesser(self.user_words)
+
+    def cut(self, text: str) -> list[str]:
+        return self.model.cut(text)
+
+    def save(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self.model.model.save(str(path))
+        self.model.feature_extractor.save(str(path))
+
+
+class LawrepTokenizer(DummyTokenizer):
+    """Segment report text into spaCy tokens; ``doc.text`` is always the input text."""
+
+    def __init__(self, vocab: Vocab, segmenter: str = "pkuseg"):
+        if segmenter not in SEGMENTERS:
+            raise ValueError(f"segmenter must be one of {SEGMENTERS}, not {segmenter!r}")
+        self.vocab = vocab
+        self.segmenter = segmenter
+        self.user_words: list[str] = []
+        self._pkuseg: PkusegSegmenter | None = None
+
+    # -- set-up -------------------------------------------------------------------------------
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Example]] | None = None,
+        *,
+        nlp: Language | None = None,
+        pkuseg_model: str | Path | None = None,
+        user_dict: str | Path | None = None,
+    ) -> None:
+        """Load the segmentation model and user dictionary (default: the ones that ship with
+        lawrep_nlp, so nothing is downloaded)."""
+        self.user_words = read_user_dict(Path(user_dict) if user_dict else DEFAULT_USER_DICT)
+        if self.segmenter == "pkuseg":
+            self._pkuseg = PkusegSegmenter(Path(pkuseg_model) if pkuseg_model else DEFAULT_MODEL_DIR, self.user_words)
+
+    def _cutter(self) -> Callable[[str], list[str]]:
+        if self.segmenter == "char":
+            return list
+        if self._pkuseg is None:
+            # Not initialised (e.g. spacy.blank with this tokenizer): the packaged model is local.
+            self.initialize()
+        assert self._pkuseg is not None
+        return self._pkuseg.cut
+
+    # -- segmentation -------------------------------------------------------------------------
+    def token_offsets(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of every non-whitespace token."""
+        return segment(text, self._cutter())
+
+    def __call__(self, text: str) -> Doc:
+        if not isinstance(text, str):
+            raise TypeError(f"the tokenizer takes a str, not {type(text).__name__}")
+        words, spaces = words_and_spaces(text, self.token_offsets(text))
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+    def score(self, examples: Iterable[Example]) -> dict[str, Any]:
+        validate_examples(examples, "LawrepTokenizer.score")
+        return Scorer.score_tokenization(examples)
+
+    # -- serialisation ------------------------------------------------------------------------
+    def _cfg(self) -> dict[str, Any]:
+        return {"segmenter": self.segmenter}
+
+    def _set_cfg(self, cfg: dict[str, Any]) -> None:
+        self.segmenter = cfg.get("segmenter", "pkuseg")
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
+        path = ensure_path(path)
+        if self.segmenter == "pkuseg" and self._pkuseg is None:
+            self.initialize()
+
+        def save_model(p: Path) -> None:
+            if self._pkuseg is not None:
+                self._pkuseg.save(p)
+
+        serializers = {
+            "cfg": lambda p: srsly.write_json(p, self._cfg()),
+            "user_dict.txt": lambda p: p.write_text("".join(w + "\n" for w in self.user_words), encoding="utf-8"),
+            "pkuseg_model": save_model,
+        }
+        to_disk(path, serializers, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> LawrepTokenizer:
+        path = ensure_path(path)
+        deserializers = {
+            "cfg": lambda p: self._set_cfg(srsly.read_json(p)),
+            "user_dict.txt": lambda p: setattr(self, "user_words", read_user_dict(p)),
+            "pkuseg_model": lambda p: None,  # loaded below, once cfg and user dict are known
+        }
+        from_disk(path, deserializers, exclude)
+        if self.segmenter == "pkuseg":
+            self._pkuseg = PkusegSegmenter(path / "pkuseg_model", self.user_words)
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        with tempfile.TemporaryDirectory() as tmp:
+            self.to_disk(tmp)
+            root = Path(tmp)
+            files = {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+        return to_bytes({"files": lambda: srsly.msgpack_dumps(files)}, exclude)
+
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> LawrepTokenizer:
+        files: dict[str, bytes] = {}
+        from_bytes(data, {"files": lambda b: files.update(srsly.msgpack_loads(b))}, exclude)
+        with tempfile.TemporaryDirectory() as tmp:
+            root = Path(tmp)
+            for name, content in files.items():
+                (root / name).parent.mkdir(parents=True, exist_ok=True)
+                (root / name).write_bytes(content)
+            self.from_disk(root)
+        return self
