@@ -7,8 +7,6 @@ characters; rules (rules.py) fix everything else, and a domain user dictionary f
 agency, programme and indicator words the annotation standard needs.
 """
 
-from __future__ import annotations
-
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -33,7 +31,7 @@ MODEL_FILES = ("features.msgpack", "weights.npz")
 
 
 @registry.tokenizers("lawrep.ChineseTokenizer.v1")
-def create_tokenizer(segmenter: str = "pkuseg") -> Callable[[Language], LawrepTokenizer]:
+def create_tokenizer(segmenter: str = "pkuseg") -> Callable[[Language], "LawrepTokenizer"]:
     """segmenter: "pkuseg" (the trained model) or "char" (one token per character, rules kept)."""
 
     def make_tokenizer(nlp: Language) -> LawrepTokenizer:
@@ -90,9 +88,13 @@ class LawrepTokenizer(DummyTokenizer):
         nlp: Language | None = None,
         pkuseg_model: str | Path | None = None,
         user_dict: str | Path | None = None,
+        pkuseg_user_dict: str | None = None,
     ) -> None:
         """Load the segmentation model and user dictionary (default: the ones that ship with
-        lawrep_nlp, so nothing is downloaded)."""
+        lawrep_nlp, so nothing is downloaded). ``pkuseg_user_dict`` is the name spaCy's zh
+        defaults use; a path there counts as ``user_dict`` ("default" means ours)."""
+        if user_dict is None and pkuseg_user_dict not in (None, "default"):
+            user_dict = pkuseg_user_dict
         self.user_words = read_user_dict(Path(user_dict) if user_dict else DEFAULT_USER_DICT)
         if self.segmenter == "pkuseg":
             self._pkuseg = PkusegSegmenter(Path(pkuseg_model) if pkuseg_model else DEFAULT_MODEL_DIR, self.user_words)
@@ -144,7 +146,7 @@ class LawrepTokenizer(DummyTokenizer):
         }
         to_disk(path, serializers, exclude)
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> LawrepTokenizer:
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "LawrepTokenizer":
         path = ensure_path(path)
         deserializers = {
             "cfg": lambda p: self._set_cfg(srsly.read_json(p)),
@@ -163,7 +165,7 @@ class LawrepTokenizer(DummyTokenizer):
             files = {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
         return to_bytes({"files": lambda: srsly.msgpack_dumps(files)}, exclude)
 
-    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> LawrepTokenizer:
+    def from_bytes(self, data: bytes, *, exclude: Iterable[str] = tuple()) -> "LawrepTokenizer":
         files: dict[str, bytes] = {}
         from_bytes(data, {"files": lambda b: files.update(srsly.msgpack_loads(b))}, exclude)
         with tempfile.TemporaryDirectory() as tmp:

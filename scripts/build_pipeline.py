@@ -1,0 +1,68 @@
+"""Build the packaged lawrep_zh pipeline from configs/lawrep_zh.cfg and the trained artifacts.
+
+Writes lawrep_zh/zh_lawrep_zh-<version>/ and lawrep_zh/meta.json, which `pip install .` ships.
+The segmentation model comes from scripts/train_segmenter.py; the meta records what the
+pipeline was built from.
+
+    python scripts/build_pipeline.py
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import spacy  # noqa: E402
+from spacy.util import load_config  # noqa: E402
+
+import lawrep_nlp  # noqa: E402
+from lawrep_nlp.tokenizer.tokenizer import DEFAULT_MODEL_DIR  # noqa: E402
+
+PACKAGE = ROOT / "lawrep_zh"
+NAME = "lawrep_zh"
+
+
+def corpus_version() -> str:
+    """A content hash of the gold annotations, so a model can name the corpus it came from."""
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "corpus" / "annotations").glob("*.jsonl")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def main() -> None:
+    config = load_config(ROOT / "configs" / "lawrep_zh.cfg")
+    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
+    nlp.initialize()
+    segmenter_build = json.loads((DEFAULT_MODEL_DIR / "BUILD.json").read_text(encoding="utf-8"))
+    nlp.meta.update({
+        "name": NAME,
+        "version": lawrep_nlp.__version__,
+        "description": "Chinese rule-of-law government reports: tokenizer, sentences (entities, "
+                       "quantities and indicator links follow in later releases)",
+        "author": "lawrep-nlp",
+        "license": "MIT",
+        "spacy_version": f">={spacy.about.__version__.rsplit('.', 1)[0]}.0,<3.9.0",
+        "sources": [
+            {"name": "lawrep-nlp corpus (corpus/ in the repository)", "version": corpus_version()},
+            {"name": "segmentation model", "built_by": segmenter_build["built_by"],
+             "documents": len(segmenter_build["documents"]),
+             "training_text_sha256": segmenter_build["training_text_sha256"]},
+        ],
+    })
+    data_dir = PACKAGE / f"zh_{NAME}-{lawrep_nlp.__version__}"
+    for old in PACKAGE.glob(f"zh_{NAME}-*"):
+        shutil.rmtree(old)
+    nlp.to_disk(data_dir)
+    (PACKAGE / "meta.json").write_text(json.dumps(nlp.meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"built {NAME} {lawrep_nlp.__version__} → {data_dir} ({', '.join(nlp.pipe_names)})")
+
+
+if __name__ == "__main__":
+    main()
