@@ -1,0 +1,44 @@
+"""Running the pipeline over reports, keeping each report's metadata on ``doc._.report``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .reader import Report
+
+#: Metadata fields that travel on doc._.report (the rest of Report.meta is for audit only).
+REPORT_FIELDS = ("file", "title", "region", "year", "publisher", "publish_date", "format", "encoding", "source")
+
+
+def process_reports(nlp: Language, reports: Iterable[Report], *, n_process: int = 1,
+                    batch_size: int = 16) -> Iterator[Doc]:
+    """Yield one Doc per report, in order, with ``doc._.report`` set."""
+    pairs = ((report.text, {k: report.meta.get(k) for k in REPORT_FIELDS}) for report in reports)
+    for doc, meta in nlp.pipe(pairs, as_tuples=True, n_process=n_process, batch_size=batch_size):
+        doc._.report = meta
+        yield doc
+
+
+def doc_record(doc: Doc) -> dict[str, Any]:
+    """Everything the pipeline found in one document, as plain JSON-safe data."""
+    return {
+        **(doc._.report or {}),
+        "text": doc.text,
+        "sentences": sentence_records(doc),
+    }
+
+
+def sentence_records(doc: Doc) -> list[dict[str, Any]]:
+    """Sentences with their character offsets, surrounding white space trimmed."""
+    records = []
+    for sent in doc.sents if len(doc) else ():
+        text = sent.text
+        start = sent.start_char + (len(text) - len(text.lstrip()))
+        end = sent.end_char - (len(text) - len(text.rstrip()))
+        if end > start:
+            records.append({"start": start, "end": end, "text": doc.text[start:end]})
+    return records

@@ -1,0 +1,78 @@
+"""Reading saved reports: encodings, HTML, page chrome, metadata.
+
+``read_report(path)`` returns a Report whose ``text`` is what the pipeline sees (chrome
+removed, nothing else changed) and whose ``meta`` travels on ``doc._.report``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..corpus.documents import HEADER_RE
+from .chrome import remove_chrome
+from .decode import UnreadableReport, decode_bytes
+from .html import html_to_text, looks_like_html
+from .metadata import extract_metadata
+
+#: Files larger than this are refused (a report is tens of kilobytes; this guards memory).
+MAX_BYTES = 50 * 1024 * 1024
+TEXT_SUFFIXES = (".txt", ".text")
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+
+__all__ = ["HTML_SUFFIXES", "TEXT_SUFFIXES", "Report", "UnreadableReport", "read_report", "report_from_text"]
+
+
+@dataclass
+class Report:
+    """A report ready for the pipeline: cleaned text and its metadata."""
+
+    text: str
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+def split_provenance_header(raw: str) -> tuple[str, dict[str, str]]:
+    """Take the ``# source: / # region: / # year:`` lines off a corpus excerpt file."""
+    provenance: dict[str, str] = {}
+    lines = raw.split("\n")
+    while lines and (match := HEADER_RE.match(lines[0])):
+        provenance[match.group(1)] = match.group(2).strip()
+        lines.pop(0)
+    return ("\n".join(lines), provenance) if provenance else (raw, {})
+
+
+def report_from_text(raw: str, *, file: str | None = None, encoding: str | None = None,
+                     is_html: bool | None = None) -> Report:
+    """Clean an already decoded report (plain text or HTML) and read its metadata."""
+    html_meta: dict[str, str | None] = {}
+    if is_html if is_html is not None else looks_like_html(raw):
+        raw, html_meta = html_to_text(raw)
+        source_format = "html"
+    else:
+        source_format = "text"
+    raw = raw.replace("\r\n", "\n").replace("\r", "\n")
+    raw, provenance = split_provenance_header(raw)
+    text, chrome = remove_chrome(raw)
+    meta = {"file": file, "format": source_format, "encoding": encoding, **extract_metadata(text, chrome, html_meta),
+            "chrome_lines": chrome}
+    # The corpus's own excerpt files say where they come from; that beats any guess.
+    meta.update({key: value for key, value in provenance.items() if value and value != "unknown"})
+    return Report(text=text, meta=meta)
+
+
+def read_report(path: str | Path) -> Report:
+    """Read one .txt or .html report. Raises UnreadableReport (a ValueError) with a clear
+    message for anything that is not a readable text report, and OSError for I/O failures."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise UnreadableReport(f"file is {size / 1e6:.0f} MB, more than the {MAX_BYTES // 2**20} MiB limit")
+    text, encoding = decode_bytes(path.read_bytes())
+    if not text.strip():
+        raise UnreadableReport("file holds no text")
+    is_html = path.suffix.lower() in HTML_SUFFIXES or looks_like_html(text)
+    report = report_from_text(text, file=str(path), encoding=encoding, is_html=is_html)
+    if not report.text.strip():
+        raise UnreadableReport("nothing but page chrome in the file")
+    return report

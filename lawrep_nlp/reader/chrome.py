@@ -1,0 +1,35 @@
+"""Page chrome: the lines of a saved web page that are navigation, share buttons and footers.
+
+The patterns live in data/chrome_lines.txt. A line is removed only when the whole line matches,
+so report sentences that merely mention 来源 or 分享 stay.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+PATTERNS_FILE = Path(__file__).parent / "data" / "chrome_lines.txt"
+
+
+@lru_cache(maxsize=4)
+def chrome_patterns(path: Path = PATTERNS_FILE) -> tuple[re.Pattern[str], ...]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return tuple(re.compile(line) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def is_chrome(line: str, patterns: tuple[re.Pattern[str], ...] | None = None) -> bool:
+    stripped = line.strip()
+    if not stripped:
+        return False
+    return any(p.fullmatch(stripped) for p in patterns or chrome_patterns())
+
+
+def remove_chrome(text: str) -> tuple[str, list[str]]:
+    """The text without chrome lines, and the lines removed (kept for metadata and audit)."""
+    kept, removed = [], []
+    for line in text.split("\n"):
+        (removed if is_chrome(line) else kept).append(line)
+    cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
+    return cleaned, removed

@@ -1,0 +1,72 @@
+"""Report metadata read from the text and its chrome: title, region, year, publisher, date."""
+
+from __future__ import annotations
+
+import re
+
+from ..sentences import is_heading
+
+TITLE_HINT_RE = re.compile(r"(报告|情况|总结|工作要点|年度报告)")
+YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*(?:年度|年)")
+PUBLISHER_RE = re.compile(r"(?:来源|信息来源|文章来源|发布机构|发布单位)\s*[:：]\s*([^\s|　]+)")
+DATE_RE = re.compile(
+    r"(?:发布时间|发布日期|更新时间|更新日期|时间|日期|发表时间|成文日期)\s*[:：]\s*"
+    r"((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)"
+)
+#: A region: one or more administrative-division names (…省/市/区/县/州/旗/盟), as in the title
+#: 朝阳市双塔区人民政府2024年… → 朝阳市双塔区.
+_NAME = r"[^\W\d_委院及和与党的在对为是了将把等各全我本于、，,。]"
+REGION_RE = re.compile(
+    rf"((?:{_NAME}{{2,9}}?(?:自治区|自治州|自治县|特别行政区|省|市|区|县|州|旗|盟)){{1,3}}?)"
+    r"(?=人民政府|政府|司法局|司法厅|法治|依法治|委员会|[0-9０-９]{4}|关于|$)"
+)
+ISSUER_RE = re.compile(r"[^\s，。,]{2,20}(?:人民政府|政府|司法局|司法厅|委员会|办公室|管理局|局)")
+GENERIC_REGIONS = {"全区", "全市", "全县", "全省", "我区", "我市", "我县", "本区", "本市", "各区", "各县"}
+
+
+def normalise_date(text: str) -> str:
+    numbers = re.findall(r"\d+", text)
+    return f"{int(numbers[0]):04d}-{int(numbers[1]):02d}-{int(numbers[2]):02d}" if len(numbers) >= 3 else text
+
+
+def find_title(lines: list[str]) -> str | None:
+    """The first short line near the top that reads like a report title."""
+    for line in lines[:8]:
+        stripped = line.strip()
+        if (6 <= len(stripped) <= 60 and TITLE_HINT_RE.search(stripped) and not is_heading(stripped)
+                and not stripped.endswith(("。", "：", ":"))):
+            return stripped
+    return None
+
+
+def extract_metadata(text: str, chrome: list[str], html_meta: dict[str, str | None] | None = None) -> dict[str, str | None]:
+    """Metadata of one report; every field is None when the report does not say."""
+    html_meta = html_meta or {}
+    lines = [line for line in text.split("\n") if line.strip()]
+    title = find_title(lines) or html_meta.get("title")
+    header = "\n".join(chrome + lines[:6])
+    publisher = None
+    if match := PUBLISHER_RE.search(header):
+        publisher = match.group(1)
+    else:  # an issuer line above the title: 四平市铁西区人民政府
+        publisher = next((line.strip() for line in lines[:3] if ISSUER_RE.fullmatch(line.strip())), None)
+    publish_date = None
+    if match := DATE_RE.search(header):
+        publish_date = normalise_date(match.group(1))
+    elif html_meta.get("date"):
+        publish_date = html_meta["date"]
+    year = None
+    for source in (title or "", text[:400]):
+        if match := YEAR_RE.search(source):
+            year = match.group(1)
+            break
+    region = None
+    for source in (title or "", publisher or "", "\n".join(lines[:3])):
+        for match in REGION_RE.finditer(source):
+            if match.group(1) not in GENERIC_REGIONS:
+                region = match.group(1)
+                break
+        if region:
+            break
+    return {"title": title, "region": region, "year": year, "publisher": publisher or html_meta.get("sitename"),
+            "publish_date": publish_date}
