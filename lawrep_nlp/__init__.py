@@ -4,5 +4,5 @@ __version__ = "0.1.0"
 
 # Importing the package registers the tokenizer and the components (entry points do the same
 # for spacy.load and spacy train without an import).
-from . import extensions, tokenizer  # noqa: E402, F401
-from .pipes import sentences  # noqa: E402, F401
+from . import extensions, tokenizer  # noqa: F401
+from .pipes import sentences  # noqa: F401

@@ -21,14 +21,14 @@ def check_markup_file(path: Path, paragraphs: list[str]) -> list[str]:
     problems = []
     if len(lines) != len(paragraphs):
         problems.append(f"{path}: {len(lines)} markup lines but {len(paragraphs)} raw paragraphs")
-    for number, (line, raw) in enumerate(zip(lines, paragraphs), 1):
+    for number, (line, raw) in enumerate(zip(lines, paragraphs, strict=False), 1):
         try:
             text, spans, relations = parse(line)
         except MarkupError as err:
             problems.append(f"{path}:{number}: {err}")
             continue
         if text != raw:
-            at = next((i for i, (a, b) in enumerate(zip(text, raw)) if a != b), min(len(text), len(raw)))
+            at = next((i for i, (a, b) in enumerate(zip(text, raw, strict=False)) if a != b), min(len(text), len(raw)))
             problems.append(f"{path}:{number}: text differs from the raw paragraph at char {at}: "
                             f"markup {text[max(0, at - 8):at + 8]!r} raw {raw[max(0, at - 8):at + 8]!r}")
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
+from itertools import pairwise
 from typing import Any
 
 from ..numerals import APPROX_PREFIXES, parse_quantity
@@ -36,9 +37,10 @@ def record_problems(record: Record) -> list[str]:
             problems.extend(quantity_problems(text, span))
         by_offsets[(start, end, label)] = span
     entities = sorted((s for s in spans if s.get("label") in ENTITY_LABELS), key=lambda s: (s["start"], s["end"]))
-    for left, right in zip(entities, entities[1:]):
+    for left, right in pairwise(entities):
         if right["start"] < left["end"]:
-            problems.append(f"entities overlap: {text[left['start']:left['end']]!r} / {text[right['start']:right['end']]!r}")
+            first, second = text[left["start"]:left["end"]], text[right["start"]:right["end"]]
+            problems.append(f"entities overlap: {first!r} / {second!r}")
     sentences = sentence_spans(text)
     linked: set[tuple[int, int]] = set()
     for relation in record.get("relations", []):
@@ -55,9 +57,8 @@ def record_problems(record: Record) -> list[str]:
         if sentence_index(sentences, quantity[0]) != sentence_index(sentences, indicator[0]) or (
             sentence_index(sentences, indicator[1] - 1) != sentence_index(sentences, indicator[0])
         ):
-            problems.append(
-                f"link {text[quantity[0]:quantity[1]]!r} → {text[indicator[0]:indicator[1]]!r} crosses a sentence boundary"
-            )
+            link = f"{text[quantity[0]:quantity[1]]!r} → {text[indicator[0]:indicator[1]]!r}"
+            problems.append(f"link {link} crosses a sentence boundary")
     return problems
 
 

@@ -39,7 +39,9 @@ def find_title(lines: list[str]) -> str | None:
     return None
 
 
-def extract_metadata(text: str, chrome: list[str], html_meta: dict[str, str | None] | None = None) -> dict[str, str | None]:
+def extract_metadata(
+    text: str, chrome: list[str], html_meta: dict[str, str | None] | None = None
+) -> dict[str, str | None]:
     """Metadata of one report; every field is None when the report does not say."""
     html_meta = html_meta or {}
     lines = [line for line in text.split("\n") if line.strip()]

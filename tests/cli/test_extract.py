@@ -1,0 +1,89 @@
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from lawrep_nlp.cli import app
+from lawrep_nlp.cli.extract import atomic_output, collect_files
+
+from ..conftest import SEEDS
+
+runner = CliRunner()
+
+
+def seed_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name in ("000_2da538da58d27d43.txt", "002_9518513bb49fe602.txt"):
+        shutil.copy(SEEDS / name, folder / name)
+    return folder
+
+
+def test_unreadable_file_among_good_ones(tmp_path: Path):
+    folder = seed_folder(tmp_path)
+    (folder / "junk.txt").write_bytes(b"\x00\xff\x00binary")
+    (folder / "empty.txt").write_bytes(b"")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(folder), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "junk.txt" in result.output and "empty.txt" in result.output
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert sorted(Path(r["file"]).name for r in records) == ["000_2da538da58d27d43.txt", "002_9518513bb49fe602.txt"]
+    first = records[0]
+    assert first["title"] == "关于2025年法治政府建设情况的报告" and first["year"] == "2025"
+    assert first["sentences"][0]["text"] == "关于2025年法治政府建设情况的报告"
+    for sentence in first["sentences"]:
+        assert first["text"][sentence["start"]:sentence["end"]] == sentence["text"]
+
+
+def test_csv_output(tmp_path: Path):
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["extract", str(seed_folder(tmp_path)), "--out", str(out), "--format", "csv"])
+    assert result.exit_code == 0
+    header = out.read_text(encoding="utf-8").splitlines()[0]
+    assert header == "file,title,region,year,publisher,publish_date,sentence,start,end,text"
+
+
+def test_missing_path_is_a_usage_error(tmp_path: Path):
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(tmp_path / "nope"), "--out", str(out)])
+    assert result.exit_code == 2 and not out.exists()
+
+
+def test_failed_write_leaves_no_partial_file(tmp_path: Path):
+    out = tmp_path / "out.jsonl"
+    try:
+        with atomic_output(out) as handle:
+            handle.write("partial")
+            raise KeyboardInterrupt
+    except KeyboardInterrupt:
+        pass
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_collect_files_skips_other_files(tmp_path: Path):
+    folder = seed_folder(tmp_path)
+    (folder / "notes.md").write_text("x")
+    (folder / "page.html").write_text("<html></html>")
+    assert [p.name for p in collect_files([folder])] == ["000_2da538da58d27d43.txt", "002_9518513bb49fe602.txt",
+                                                          "page.html"]
+
+
+def test_info():
+    result = runner.invoke(app, ["info"])
+    assert result.exit_code == 0
+    assert "lawrep_zh" in result.output and "lawrep.ChineseTokenizer.v1" in result.output
+
+
+def test_console_script_multiprocess(tmp_path: Path):
+    out = tmp_path / "out.jsonl"
+    exe = Path(sys.executable).with_name("lawrep")
+    command = [str(exe)] if exe.exists() else [sys.executable, "-m", "lawrep_nlp.cli"]
+    proc = subprocess.run([*command, "extract", str(seed_folder(tmp_path)), "--out", str(out), "--n-process", "2"],
+                          capture_output=True, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert proc.returncode == 0, proc.stderr
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2

@@ -1,0 +1,29 @@
+import pytest
+
+from lawrep_nlp.sentences import is_heading, sentence_spans
+
+CASES = [
+    ("受理32件；办结28件。调解成功率98%！好吗？", ["受理32件；", "办结28件。", "调解成功率98%！", "好吗？"]),
+    ("一、总体情况\n（一）加强领导\n1.深学笃信", ["一、总体情况\n", "（一）加强领导\n", "1.深学笃信"]),
+    ("一是强化学习，二是推动覆盖，三是深化培训。", ["一是强化学习，二是推动覆盖，三是深化培训。"]),
+    ("他说“很好。”然后走了", ["他说“很好。”", "然后走了"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_sentence_spans(text, expected):
+    assert [text[s:e] for s, e in sentence_spans(text)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_pipeline_sentences(nlp, text, expected):
+    assert [s.text for s in nlp(text).sents] == expected
+
+
+def test_headings():
+    assert is_heading("一、2025年主要工作") and is_heading("(二)深化改革") and is_heading("3.加强监督")
+    assert not is_heading("1.7万余人次") and not is_heading("一是强化学习")
+
+
+def test_empty_doc(nlp):
+    assert list(nlp("").sents) == []

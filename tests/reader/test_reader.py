@@ -1,0 +1,110 @@
+from pathlib import Path
+
+import pytest
+
+from lawrep_nlp.reader import UnreadableReport, read_report, report_from_text
+from lawrep_nlp.reader.chrome import is_chrome
+
+from ..conftest import SEEDS
+
+SEED_CHROME = {
+    "000_2da538da58d27d43.txt": ["当前位置:首页 > 政务信息 > 部门信息", "【字号:", "分享:", "扫一扫在手机打开当前页",
+                                 "  • 附件:", "  • 视频:"],
+    "001_3443002734612606.txt": ["您现在的位置:首页 > 政务公开>通知公告", "更新日期:2025-04-01 信息来源:双塔区司法局 浏览:"],
+    "003_5c6981bfeb8da5e7.txt": ["设为首页 | 收藏本站 | 网站地图 | 无障碍辅助浏览工具条", "时间:2026-01-30 来源:法治调研督察处"],
+    "004_3fabeebc59f46a63.txt": ["---此处隐藏4450字,下载后查看---"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(SEED_CHROME))
+def test_seed_chrome_is_removed(name):
+    report = read_report(SEEDS / name)
+    removed = [" ".join(line.split()) for line in report.meta["chrome_lines"]]  # the seeds use NBSP
+    for line in SEED_CHROME[name]:
+        assert " ".join(line.split()) in removed
+        assert line.strip() not in report.text
+
+
+def test_report_text_is_kept_unchanged():
+    raw = (SEEDS / "002_9518513bb49fe602.txt").read_text(encoding="utf-8")
+    report = read_report(SEEDS / "002_9518513bb49fe602.txt")
+    for paragraph in report.text.split("\n"):
+        assert paragraph in raw  # nothing rewritten, only lines removed
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("001_3443002734612606.txt", {"title": "朝阳市双塔区人民政府2024年法治政府建设工作报告", "region": "朝阳市双塔区",
+                                      "year": "2024", "publisher": "双塔区司法局", "publish_date": "2025-04-01"}),
+        ("000_2da538da58d27d43.txt", {"title": "关于2025年法治政府建设情况的报告", "year": "2025", "publisher": "区司法局",
+                                      "publish_date": "2026-02-26"}),
+        ("002_9518513bb49fe602.txt", {"region": "四平市铁西区", "publisher": "四平市铁西区人民政府", "year": "2025"}),
+        ("003_5c6981bfeb8da5e7.txt", {"region": "沈阳市", "publisher": "法治调研督察处", "publish_date": "2026-01-30"}),
+    ],
+)
+def test_seed_metadata(name, expected):
+    meta = read_report(SEEDS / name).meta
+    assert {k: meta[k] for k in expected} == expected
+
+
+def test_sentences_mentioning_chrome_words_stay():
+    assert not is_chrome("来源于群众的诉求得到及时回应。")
+    assert is_chrome("来源:区司法局")
+
+
+def test_gb18030_and_bom(tmp_path: Path):
+    text = "关于2024年法治政府建设情况的报告\n全年办理法律援助案件157件。"
+    (tmp_path / "gb.txt").write_bytes(text.encode("gb18030"))
+    (tmp_path / "bom.txt").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    gb, bom = read_report(tmp_path / "gb.txt"), read_report(tmp_path / "bom.txt")
+    assert gb.text == bom.text == text
+    assert gb.meta["encoding"] == "gb18030" and bom.meta["encoding"] == "utf-8-sig"
+
+
+HTML_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><title>关于2024年法治政府建设情况的报告</title></head>
+<body><div class="nav">首页 | 政务公开 | 通知公告</div>
+<div class="article"><h1>关于2024年法治政府建设情况的报告</h1>
+<p>2024年，区司法局坚持以习近平法治思想为指导，全面推进依法行政，全年办理法律援助案件157件，调解成功率达到98%。</p>
+<p>受理行政复议申请32件、办结28件，行政机关负责人出庭应诉率达到100%，执法案卷评查覆盖全部执法部门。</p>
+</div><div class="footer">扫一扫在手机打开当前页 版权所有</div></body></html>"""
+
+
+def test_html_main_text(tmp_path: Path):
+    path = tmp_path / "report.html"
+    path.write_text(HTML_PAGE, encoding="utf-8")
+    report = read_report(path)
+    assert "全年办理法律援助案件157件" in report.text
+    assert "受理行政复议申请32件" in report.text
+    assert "首页 | 政务公开" not in report.text
+    assert report.meta["format"] == "html" and report.meta["year"] == "2024"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "no text"),
+        (b"   \n\t ", "no text"),
+        (b"\x00\x01\x02\x03binary", "binary"),
+        (bytes(range(1, 32)) * 20, "binary"),
+    ],
+)
+def test_unreadable_files_get_clear_errors(tmp_path: Path, content: bytes, message: str):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(UnreadableReport, match=message):
+        read_report(path)
+
+
+def test_only_chrome_is_unreadable(tmp_path: Path):
+    path = tmp_path / "chrome.txt"
+    path.write_text("当前位置:首页 > 政务信息\n分享:\n", encoding="utf-8")
+    with pytest.raises(UnreadableReport, match="chrome"):
+        read_report(path)
+
+
+def test_corpus_excerpt_header_is_provenance():
+    report = report_from_text("# source: http://example.org/a.html\n# region: 天津市静海区\n# year: 2020\n\n正文。")
+    assert report.text == "正文。"
+    assert report.meta["source"] == "http://example.org/a.html"
+    assert report.meta["region"] == "天津市静海区" and report.meta["year"] == "2020"

@@ -1,0 +1,122 @@
+import pytest
+import spacy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.tokens import DocBin
+
+from lawrep_nlp.tokenizer import LawrepTokenizer
+
+# sentence → the tokens expected (white space shown as it is kept by spaCy)
+DOMAIN_CASES = [
+    ("全年办理法律援助案件157件", ["全年", "办理", "法律援助案件", "157", "件"]),
+    ("调解成功率达到98%。", ["调解成功率", "达到", "98", "%", "。"]),
+    ("接待群众1.7万余人次", ["接待", "群众", "1.7万", "余", "人次"]),
+    ("组织30余名党政机关主要负责人", ["组织", "30", "余", "名", "党政机关", "主要", "负责人"]),
+    ("涉案金额2.03亿余元", ["涉案", "金额", "2.03亿", "余", "元"]),
+    ("《中华人民共和国行政复议法》", ["《", "中华人民共和国", "行政复议", "法", "》"]),
+    ("〈关于转发《意见》〉", ["〈", "关于", "转发", "《", "意见", "》", "〉"]),
+    ("“放管服”改革", ["“", "放管服", "”", "改革"]),
+    ("推行‘首违不罚’", ["推行", "‘", "首违不罚", "’"]),
+    ("访问text页面", ["访问", "text", "页面"]),
+    ("登录https://www.gov.cn/zhengce查看", ["登录", "https://www.gov.cn/zhengce", "查看"]),
+    ("合计1,234元", ["合计", "1,234", "元"]),
+    ("２０２件", ["２０２", "件"]),
+    ("12345热线", ["12345", "热线"]),
+    ("2026年1月23日", ["2026", "年", "1", "月", "23", "日"]),
+    ("区司法局收到行政复议申请32件", ["区", "司法局", "收到", "行政复议", "申请", "32", "件"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DOMAIN_CASES)
+def test_domain_segmentation(tokenizer, text, expected):
+    assert [t.text for t in tokenizer(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("", []),
+        ("   ", ["   "]),
+        ("会议 1 次", ["会议", "1", "次"]),
+        ("a\n\n b", ["a", "\n\n ", "b"]),
+        ("法治😀建设", ["法治", "😀", "建设"]),
+        ("\x00\x07", ["\x00", "\x07"]),
+    ],
+)
+def test_whitespace_and_odd_characters(tokenizer, text, expected):
+    doc = tokenizer(text)
+    assert [t.text for t in doc] == expected
+    assert doc.text == text
+
+
+def test_latin_runs_are_never_split(tokenizer):
+    # pkuseg alone splits `text` into te|xt
+    for word in ("text", "GB18030", "COVID-19", "pkuseg", "Word2Vec"):
+        assert word in [t.text for t in tokenizer(f"文中{word}一词")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_round_trips(tokenizer, text):
+    doc = tokenizer(text)
+    assert doc.text == text
+    position = 0
+    for token in doc:  # tokens tile the text in order
+        assert token.idx == position
+        position += len(token.text_with_ws)
+    assert position == len(text)
+
+
+REPORT_ALPHABET = st.sampled_from(list("受理行政复议案件法律援助调解成功率区司法局“”《》〈〉、，。；：0123456789.万亿余%件人次 \n"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(REPORT_ALPHABET, max_size=120))
+def test_report_like_text_round_trips(tokenizer, text):
+    doc = tokenizer(text)
+    assert doc.text == text
+    assert all(t.text.strip() == t.text or t.is_space for t in doc)
+
+
+def test_bytes_round_trip(tokenizer):
+    text = "全年办理法律援助案件157件"
+    copy = LawrepTokenizer(tokenizer.vocab).from_bytes(tokenizer.to_bytes())
+    assert copy.to_bytes() == tokenizer.to_bytes()
+    assert [t.text for t in copy(text)] == [t.text for t in tokenizer(text)]
+    assert copy.user_words == tokenizer.user_words
+
+
+def test_disk_round_trip_and_spacy_load(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "pipeline")
+    reloaded = spacy.load(tmp_path / "pipeline")
+    text = "“放管服”改革，受理行政复议申请32件。"
+    assert [t.text for t in reloaded(text)] == [t.text for t in nlp(text)]
+    assert reloaded.tokenizer.user_words == nlp.tokenizer.user_words
+
+
+def test_char_segmenter_keeps_rules(nlp):
+    tokenizer = LawrepTokenizer(nlp.vocab, segmenter="char")
+    assert [t.text for t in tokenizer("受理97件text")] == ["受", "理", "97", "件", "text"]
+
+
+def test_unknown_segmenter_is_refused(nlp):
+    with pytest.raises(ValueError, match="segmenter"):
+        LawrepTokenizer(nlp.vocab, segmenter="jieba")
+
+
+def test_user_dictionary_is_serialised(nlp, tmp_path):
+    tokenizer = LawrepTokenizer(nlp.vocab)
+    custom = tmp_path / "words.txt"
+    custom.write_text("# test\n双塔区\n", encoding="utf-8")
+    tokenizer.initialize(user_dict=custom)
+    assert [t.text for t in tokenizer("双塔区")] == ["双塔区"]
+    tokenizer.to_disk(tmp_path / "tok")
+    again = LawrepTokenizer(nlp.vocab).from_disk(tmp_path / "tok")
+    assert again.user_words == ["双塔区"]
+
+
+def test_docbin_round_trip(nlp):
+    doc = nlp("区司法局收到行政复议申请32件、办结28件。")
+    restored = next(DocBin(docs=[doc]).get_docs(nlp.vocab))
+    assert [t.text for t in restored] == [t.text for t in doc]
+    assert [s.text for s in restored.sents] == [s.text for s in doc.sents]
