@@ -1,0 +1,103 @@
+"""Measure word segmentation: F1 on the hand-corrected gold sample, and alignment of the gold
+annotation's span boundaries with token boundaries, for the lawrep tokenizer, raw jieba and
+spaCy's character segmenter.
+
+Both measurements use test-split documents only, which the segmenter never trains on.
+
+    python scripts/eval_segmentation.py [--json corpus/segmentation/scores.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import spacy  # noqa: E402
+
+from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
+
+GOLD = ROOT / "corpus" / "segmentation" / "gold.txt"
+Segmenter = Callable[[str], list[tuple[int, int]]]
+
+
+def offsets(words: list[str]) -> list[tuple[int, int]]:
+    out, position = [], 0
+    for word in words:
+        out.append((position, position + len(word)))
+        position += len(word)
+    return out
+
+
+def segmenters() -> dict[str, Segmenter]:
+    import jieba
+
+    jieba.setLogLevel(60)
+    lawrep = spacy.load("lawrep_zh").tokenizer
+    char = spacy.blank("zh").tokenizer
+
+    def from_doc(tokenizer) -> Segmenter:
+        return lambda text: [(t.idx, t.idx + len(t.text)) for t in tokenizer(text) if not t.is_space]
+
+    def jieba_cut(text: str) -> list[tuple[int, int]]:
+        return [span for span, word in zip(offsets(list(jieba.cut(text))), jieba.cut(text), strict=True)
+                if word.strip()]
+
+    return {"lawrep": from_doc(lawrep), "jieba": jieba_cut, "spacy_char": from_doc(char)}
+
+
+def segmentation_f1(segment: Segmenter, sample: list[tuple[str, list[str]]]) -> dict[str, float]:
+    tp = n_pred = n_gold = 0
+    for text, words in sample:
+        gold, pred = set(offsets(words)), set(segment(text))
+        tp += len(gold & pred)
+        n_pred += len(pred)
+        n_gold += len(gold)
+    p, r = tp / n_pred, tp / n_gold
+    return {"p": round(p, 4), "r": round(r, 4), "f": round(2 * p * r / (p + r), 4), "words": n_gold}
+
+
+def alignment(segment: Segmenter, records: list[dict]) -> dict[str, float]:
+    """Share of span start/end offsets that fall on token boundaries."""
+    total = aligned = 0
+    for record in records:
+        boundaries = {b for span in segment(record["text"]) for b in span}
+        for span in record["spans"]:
+            for offset in (span["start"], span["end"]):
+                total += 1
+                aligned += offset in boundaries
+    return {"aligned": round(aligned / total, 4) if total else 0.0, "boundaries": total}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--json", type=Path, default=ROOT / "corpus" / "segmentation" / "scores.json")
+    args = parser.parse_args()
+    sample = []
+    docs = set()
+    for line in GOLD.read_text(encoding="utf-8").splitlines():
+        doc, words = line.split("\t")
+        docs.add(doc)
+        sample.append(("".join(words.split(" ")), words.split(" ")))
+    test_records = load_annotations(ROOT / "corpus", split="test")
+    results = {"gold_sample": {"sentences": len(sample), "documents": len(docs)},
+               "test_paragraphs": len(test_records), "segmenters": {}}
+    for name, segment in segmenters().items():
+        results["segmenters"][name] = {"f1": segmentation_f1(segment, sample),
+                                       "alignment": alignment(segment, test_records)}
+    args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    print(f"gold sample: {len(sample)} sentences from {len(docs)} test documents; "
+          f"alignment on {len(test_records)} test paragraphs")
+    print(f"{'segmenter':12} {'P':>7} {'R':>7} {'F1':>7} {'aligned':>8}")
+    for name, scores in results["segmenters"].items():
+        f1, al = scores["f1"], scores["alignment"]
+        print(f"{name:12} {f1['p']:7.4f} {f1['r']:7.4f} {f1['f']:7.4f} {al['aligned']:8.4f}")
+
+
+if __name__ == "__main__":
+    main()
