@@ -34,11 +34,13 @@ def offsets(words: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-def segmenters() -> dict[str, Segmenter]:
+def segmenters(model_dir: Path | None = None) -> dict[str, Segmenter]:
     import jieba
 
     jieba.setLogLevel(60)
     lawrep = spacy.load("lawrep_zh").tokenizer
+    if model_dir is not None:
+        lawrep.initialize(pkuseg_model=model_dir)
     char = spacy.blank("zh").tokenizer
 
     def from_doc(tokenizer) -> Segmenter:
@@ -77,7 +79,15 @@ def alignment(segment: Segmenter, records: list[dict]) -> dict[str, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", type=Path, default=ROOT / "corpus" / "segmentation" / "scores.json")
+    parser.add_argument("--model-dir", type=Path, help="a pkuseg model other than the packaged one")
+    parser.add_argument("--select-on-dev", action="store_true",
+                        help="model selection: only alignment on the dev split, no test figures")
     args = parser.parse_args()
+    if args.select_on_dev:
+        dev = load_annotations(ROOT / "corpus", split="dev")
+        for name, segment in segmenters(args.model_dir).items():
+            print(f"{name:12} dev alignment {alignment(segment, dev)['aligned']:.4f}")
+        return
     sample = []
     docs = set()
     for line in GOLD.read_text(encoding="utf-8").splitlines():
@@ -87,7 +97,7 @@ def main() -> None:
     test_records = load_annotations(ROOT / "corpus", split="test")
     results = {"gold_sample": {"sentences": len(sample), "documents": len(docs)},
                "test_paragraphs": len(test_records), "segmenters": {}}
-    for name, segment in segmenters().items():
+    for name, segment in segmenters(args.model_dir).items():
         results["segmenters"][name] = {"f1": segmentation_f1(segment, sample),
                                        "alignment": alignment(segment, test_records)}
     args.json.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")

@@ -37,10 +37,11 @@ from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
 from lawrep_nlp.corpus.documents import raw_documents  # noqa: E402
 from lawrep_nlp.corpus.splits import load_splits  # noqa: E402
 from lawrep_nlp.tokenizer.rules import segment  # noqa: E402
-from lawrep_nlp.tokenizer.tokenizer import DEFAULT_MODEL_DIR, DEFAULT_USER_DICT, read_user_dict  # noqa: E402
+from lawrep_nlp.tokenizer.tokenizer import DEFAULT_MODEL_DIR, DEFAULT_UNITS, DEFAULT_USER_DICT, read_user_dict  # noqa: E402
 
 CORPUS = ROOT / "corpus"
 SEED = 20261122
+UNITS = frozenset(read_user_dict(DEFAULT_UNITS))
 
 
 def jieba_cutter():
@@ -51,6 +52,22 @@ def jieba_cutter():
     for word in read_user_dict(DEFAULT_USER_DICT):
         tokenizer.add_word(word, freq=200000)
     return lambda text: list(tokenizer.cut(text, HMM=True))
+
+
+def jieba_lexicon(min_freq: int) -> list[str]:
+    """Chinese words of jieba's dictionary with at least `min_freq`, two to six characters."""
+    import os
+    import re
+
+    import jieba
+
+    words = []
+    with open(os.path.join(os.path.dirname(jieba.__file__), "dict.txt"), encoding="utf-8") as handle:
+        for line in handle:
+            word, freq, *_ = line.split()
+            if int(freq) >= min_freq and 2 <= len(word) <= 6 and re.fullmatch(r"[\u4e00-\u9fff]+", word):
+                words.append(word)
+    return words
 
 
 def split_at(tokens: list[tuple[int, int]], cuts: set[int]) -> list[tuple[int, int]]:
@@ -70,7 +87,7 @@ def silver_lines(doc_ids: list[str], cut, gold_bounds: dict[tuple[str, str], set
     lines = []
     for doc_id in doc_ids:
         for paragraph in docs[doc_id].paragraphs():
-            tokens = split_at(segment(paragraph, cut), gold_bounds.get((doc_id, paragraph), set()))
+            tokens = split_at(segment(paragraph, cut, UNITS), gold_bounds.get((doc_id, paragraph), set()))
             lines.append(" ".join(paragraph[s:e] for s, e in tokens))
     return lines
 
@@ -79,7 +96,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--iterations", type=int, default=10)
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR)
+    parser.add_argument("--splits", default="train,dev", help="documents to train on (never test)")
+    parser.add_argument("--lexicon-min-freq", type=int, default=0,
+                        help="add jieba dictionary words of at least this frequency as one-word lines "
+                             "(0: none), so the model's dictionary features know them")
     args = parser.parse_args()
+    train_splits = args.splits.split(",")
+    if "test" in train_splits:
+        parser.error("the segmenter never trains on the test split")
 
     import spacy_pkuseg
 
@@ -94,11 +118,13 @@ def main() -> None:
         for span in record["spans"]:
             bounds.update((span["start"], span["end"]))
     cut = jieba_cutter()
-    train_lines = silver_lines(splits["train"] + splits["dev"], cut, gold_bounds)
+    train_docs = [doc for name in train_splits for doc in splits[name]]
+    train_lines = silver_lines(train_docs, cut, gold_bounds)
     dev_lines = silver_lines(splits["dev"], cut, gold_bounds)
+    lexicon = jieba_lexicon(args.lexicon_min_freq) if args.lexicon_min_freq else []
     with tempfile.TemporaryDirectory() as tmp:
         tmp_path = Path(tmp)
-        (tmp_path / "train.txt").write_text("\n".join(train_lines) + "\n", encoding="utf-8")
+        (tmp_path / "train.txt").write_text("\n".join(train_lines + lexicon) + "\n", encoding="utf-8")
         (tmp_path / "dev.txt").write_text("\n".join(dev_lines) + "\n", encoding="utf-8")
         random.seed(SEED)
         model_dir = tmp_path / "model"
@@ -114,7 +140,9 @@ def main() -> None:
         "built_by": "scripts/train_segmenter.py",
         "seed": SEED,
         "iterations": args.iterations,
-        "documents": splits["train"] + splits["dev"],
+        "documents": train_docs,
+        "lexicon_lines": len(lexicon),
+        "lexicon_min_freq": args.lexicon_min_freq,
         "documents_with_gold_boundaries": sorted(n_gold_docs),
         "paragraphs": len(train_lines),
         "characters": sum(len(line.replace(" ", "")) for line in train_lines),

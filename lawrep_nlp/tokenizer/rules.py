@@ -21,6 +21,8 @@ EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
 NUMBER = r"[0-9０-９]+(?:,[0-9]{3}(?![0-9]))*(?:[.．][0-9０-９]+)?[万亿萬億]?"
 ALNUM = r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]+(?:[._\-'][A-Za-z0-9]+)*"
 
+DIGITS_AND_MULTIPLIERS = "0123456789０１２３４５６７８９万亿萬億"
+
 #: Runs that are always one token, tried in this order.
 PROTECTED_RE = re.compile(f"{URL}|{EMAIL}|{NUMBER}(?![A-Za-z])|{ALNUM}")
 
@@ -62,7 +64,24 @@ def rule_segments(text: str) -> Iterator[tuple[int, int, bool]]:
 NUMBER_SUFFIXES = ("余", "多")
 
 
-def segment(text: str, cut: Callable[[str], list[str]]) -> list[tuple[int, int]]:
+def number_head(run: str, units: frozenset[str]) -> list[str]:
+    """The words that open a run right after a number: an approximation word, then the longest
+    known unit (余 | 名 for 余名党政…, 个工作日 for 个工作日缩短, 个 for 个村)."""
+    head = []
+    if len(run) > 1 and run[0] in NUMBER_SUFFIXES:
+        head.append(run[0])
+        run = run[1:]
+    for size in range(min(len(run), MAX_UNIT_LENGTH), 0, -1):
+        if run[:size] in units:
+            head.append(run[:size])
+            break
+    return head
+
+
+MAX_UNIT_LENGTH = 4
+
+
+def segment(text: str, cut: Callable[[str], list[str]], units: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     """Token offsets for text: rule pieces, with word-character runs cut by `cut`.
 
     `cut` must return words that concatenate to its input; if it does not, the run falls back
@@ -74,12 +93,14 @@ def segment(text: str, cut: Callable[[str], list[str]]) -> list[tuple[int, int]]
             tokens.append((start, end))
             continue
         run = text[start:end]
-        words = [w for w in cut(run) if w]
+        head = []
+        if tokens and tokens[-1][1] == start and text[start - 1] in DIGITS_AND_MULTIPLIERS:
+            head = number_head(run, units)
+            run = run[sum(map(len, head)):]
+        words = [w for w in cut(run) if w] if run else []
         if "".join(words) != run:
             words = list(run)
-        if tokens and tokens[-1][1] == start and text[tokens[-1][0]].isdigit() and len(words[0]) > 1 \
-                and words[0][0] in NUMBER_SUFFIXES:
-            words[0:1] = [words[0][0], words[0][1:]]
+        words = head + words
         for word in words:
             tokens.append((start, start + len(word)))
             start += len(word)

@@ -26,6 +26,7 @@ DATA_DIR = Path(__file__).parent / "data"
 #: The segmentation model and user dictionary that ship with the package.
 DEFAULT_MODEL_DIR = DATA_DIR / "pkuseg_model"
 DEFAULT_USER_DICT = DATA_DIR / "user_dict.txt"
+DEFAULT_UNITS = DATA_DIR / "units.txt"
 SEGMENTERS = ("pkuseg", "char")
 MODEL_FILES = ("features.msgpack", "weights.npz")
 
@@ -78,6 +79,7 @@ class LawrepTokenizer(DummyTokenizer):
         self.vocab = vocab
         self.segmenter = segmenter
         self.user_words: list[str] = []
+        self.units: frozenset[str] = frozenset(read_user_dict(DEFAULT_UNITS))
         self._pkuseg: PkusegSegmenter | None = None
 
     # -- set-up -------------------------------------------------------------------------------
@@ -88,6 +90,7 @@ class LawrepTokenizer(DummyTokenizer):
         nlp: Language | None = None,
         pkuseg_model: str | Path | None = None,
         user_dict: str | Path | None = None,
+        units: str | Path | None = None,
         pkuseg_user_dict: str | None = None,
     ) -> None:
         """Load the segmentation model and user dictionary (default: the ones that ship with
@@ -96,6 +99,7 @@ class LawrepTokenizer(DummyTokenizer):
         if user_dict is None and pkuseg_user_dict not in (None, "default"):
             user_dict = pkuseg_user_dict
         self.user_words = read_user_dict(Path(user_dict) if user_dict else DEFAULT_USER_DICT)
+        self.units = frozenset(read_user_dict(Path(units) if units else DEFAULT_UNITS))
         if self.segmenter == "pkuseg":
             self._pkuseg = PkusegSegmenter(Path(pkuseg_model) if pkuseg_model else DEFAULT_MODEL_DIR, self.user_words)
 
@@ -111,7 +115,7 @@ class LawrepTokenizer(DummyTokenizer):
     # -- segmentation -------------------------------------------------------------------------
     def token_offsets(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of every non-whitespace token."""
-        return segment(text, self._cutter())
+        return segment(text, self._cutter(), self.units)
 
     def __call__(self, text: str) -> Doc:
         if not isinstance(text, str):
@@ -142,6 +146,7 @@ class LawrepTokenizer(DummyTokenizer):
         serializers = {
             "cfg": lambda p: srsly.write_json(p, self._cfg()),
             "user_dict.txt": lambda p: p.write_text("".join(w + "\n" for w in self.user_words), encoding="utf-8"),
+            "units.txt": lambda p: p.write_text("".join(u + "\n" for u in sorted(self.units)), encoding="utf-8"),
             "pkuseg_model": save_model,
         }
         to_disk(path, serializers, exclude)
@@ -151,6 +156,7 @@ class LawrepTokenizer(DummyTokenizer):
         deserializers = {
             "cfg": lambda p: self._set_cfg(srsly.read_json(p)),
             "user_dict.txt": lambda p: setattr(self, "user_words", read_user_dict(p)),
+            "units.txt": lambda p: setattr(self, "units", frozenset(read_user_dict(p))),
             "pkuseg_model": lambda p: None,  # loaded below, once cfg and user dict are known
         }
         from_disk(path, deserializers, exclude)

@@ -11,7 +11,6 @@ DOMAIN_CASES = [
     ("全年办理法律援助案件157件", ["全年", "办理", "法律援助案件", "157", "件"]),
     ("调解成功率达到98%。", ["调解成功率", "达到", "98", "%", "。"]),
     ("接待群众1.7万余人次", ["接待", "群众", "1.7万", "余", "人次"]),
-    ("组织30余名党政机关主要负责人", ["组织", "30", "余", "名", "党政机关", "主要", "负责人"]),
     ("涉案金额2.03亿余元", ["涉案", "金额", "2.03亿", "余", "元"]),
     ("《中华人民共和国行政复议法》", ["《", "中华人民共和国", "行政复议", "法", "》"]),
     ("〈关于转发《意见》〉", ["〈", "关于", "转发", "《", "意见", "》", "〉"]),
@@ -47,6 +46,13 @@ def test_whitespace_and_odd_characters(tokenizer, text, expected):
     doc = tokenizer(text)
     assert [t.text for t in doc] == expected
     assert doc.text == text
+
+
+def test_quantity_and_indicator_align(tokenizer):
+    doc = tokenizer("组织30余名党政机关主要负责人")
+    assert [t.text for t in doc][:4] == ["组织", "30", "余", "名"]
+    assert doc.char_span(2, 6).text == "30余名"  # the QUANTITY span
+    assert doc.char_span(6, 15).text == "党政机关主要负责人"  # the INDICATOR span
 
 
 def test_latin_runs_are_never_split(tokenizer):
@@ -120,3 +126,25 @@ def test_docbin_round_trip(nlp):
     restored = next(DocBin(docs=[doc]).get_docs(nlp.vocab))
     assert [t.text for t in restored] == [t.text for t in doc]
     assert [s.text for s in restored.sents] == [s.text for s in doc.sents]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # regression: the unit was glued to the next word (186个村, 30个工作日缩短), so a
+        # QUANTITY span could not end on a token boundary
+        ("选聘186个村法律顾问", ["186", "个", "村"]),
+        ("从30个工作日缩短", ["30", "个工作日", "缩短"]),
+        ("共3306人次参加", ["3306", "人次", "参加"]),
+        ("30余名党政机关", ["30", "余", "名"]),
+    ],
+)
+def test_unit_after_number_is_its_own_token(tokenizer, text, expected):
+    words = [t.text for t in tokenizer(text)]
+    start = words.index(expected[0])
+    assert words[start : start + len(expected)] == expected
+
+
+def test_units_are_serialised(tokenizer):
+    copy = LawrepTokenizer(tokenizer.vocab).from_bytes(tokenizer.to_bytes())
+    assert copy.units == tokenizer.units and "人次" in copy.units
