@@ -1,17 +1,46 @@
-"""Custom attributes that lawrep_nlp sets on spaCy objects.
+"""Custom attributes that lawrep_nlp sets on spaCy objects (the pipeline's public contract).
 
-- ``doc._.report``: the report's metadata (file, title, region, year, publisher, publish_date,
-  …) as a plain dict, so it survives DocBin and multiprocessing.
+Doc
+- ``doc._.report``: the report's metadata (file, title, region, year, publisher, …) as a dict.
+- ``doc._.links``: quantity → indicator links as ``[q_start, q_end, i_start, i_end]`` character
+  offsets; plain lists, so they survive DocBin and multiprocessing.
+
+Span (QUANTITY entities)
+- ``value`` (float or None), ``unit`` (str), ``approx``, ``placeholder``, ``change``, ``max``:
+  the normalised quantity, stored per span;
+- ``indicator``: the linked INDICATOR span of ``doc.spans["indicators"]`` or None, read from
+  ``doc._.links``.
 """
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
+
+INDICATORS_KEY = "indicators"
+QUANTITY_ATTRS = ("value", "unit", "approx", "placeholder", "change", "max")
+
+
+def linked_indicator(span: Span) -> Span | None:
+    """The INDICATOR span linked to this quantity, or None."""
+    doc = span.doc
+    for q_start, q_end, i_start, i_end in doc._.links or ():
+        if (q_start, q_end) == (span.start_char, span.end_char):
+            for indicator in doc.spans.get(INDICATORS_KEY, ()):
+                if (indicator.start_char, indicator.end_char) == (i_start, i_end):
+                    return indicator
+            return doc.char_span(i_start, i_end, alignment_mode="expand")
+    return None
 
 
 def register_extensions() -> None:
-    if not Doc.has_extension("report"):
-        Doc.set_extension("report", default=None)
+    for name, default in (("report", None), ("links", None)):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=default)
+    for name in QUANTITY_ATTRS:
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
+    if not Span.has_extension("indicator"):
+        Span.set_extension("indicator", getter=linked_indicator)
 
 
 register_extensions()

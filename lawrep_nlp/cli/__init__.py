@@ -87,6 +87,50 @@ def info(model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline 
         typer.echo(f"built from: {json.dumps(source, ensure_ascii=False)}")
 
 
+@app.command()
+def evaluate(
+    pipeline: str = typer.Argument(..., help="Pipeline name or path (e.g. lawrep_zh)."),
+    gold: list[Path] = typer.Argument(..., help="Gold JSONL files or folders of them."),
+    split: str = typer.Option(None, "--split", help="Only records of this split (train, dev, test)."),
+    json_out: Path = typer.Option(None, "--json", help="Also write the scores as JSON here."),
+) -> None:
+    """Score a pipeline against gold JSONL (exact character offsets): entities per label and
+    micro, indicators, links exact and relaxed, value and unit accuracy, text round trip."""
+    from ..corpus.annotations import read_jsonl
+    from ..evaluation import evaluate_records, format_table
+
+    files = [f for path in gold for f in (sorted(path.glob("*.jsonl")) if path.is_dir() else [path])]
+    missing = [f for f in files if not f.exists()]
+    if missing or not files:
+        typer.echo(f"lawrep: no gold JSONL at {', '.join(map(str, missing or gold))}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    records = [r for f in files for r in read_jsonl(f) if split is None or r.get("meta", {}).get("split") == split]
+    if not records:
+        typer.echo("lawrep: no gold records selected", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    scores = evaluate_records(_load(pipeline), records)
+    typer.echo(f"{len(records)} paragraphs from {len(files)} files" + (f" (split {split})" if split else ""))
+    typer.echo(format_table(scores))
+    if json_out:
+        json_out.write_text(json.dumps(scores, indent=1) + "\n", encoding="utf-8")
+
+
+@app.command()
+def validate(corpus: Path = typer.Argument(Path("corpus"), help="The corpus folder.")) -> None:
+    """Check the annotated corpus: offsets, labels, overlaps, links within a sentence, values
+    and units agreeing with the text, duplicates, splits, JSONL up to date with the markup."""
+    from ..corpus.validate import validate_corpus
+
+    if not (corpus / "splits.json").exists():
+        typer.echo(f"lawrep: {corpus} is not a corpus folder (no splits.json)", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    problems = validate_corpus(corpus)
+    for problem in problems:
+        typer.echo(problem)
+    typer.echo(f"{len(problems)} problems")
+    raise typer.Exit(EXIT_SOME_FAILED if problems else EXIT_OK)
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

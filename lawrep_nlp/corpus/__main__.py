@@ -10,31 +10,9 @@ import sys
 from pathlib import Path
 
 from .documents import raw_documents
-from .markup import MarkupError, parse
-from .validate import record_problems
+from .validate import check_markup_file
 
 CORPUS_DIR = Path(__file__).resolve().parents[2] / "corpus"
-
-
-def check_markup_file(path: Path, paragraphs: list[str]) -> list[str]:
-    lines = [line.rstrip("\n") for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
-    problems = []
-    if len(lines) != len(paragraphs):
-        problems.append(f"{path}: {len(lines)} markup lines but {len(paragraphs)} raw paragraphs")
-    for number, (line, raw) in enumerate(zip(lines, paragraphs, strict=False), 1):
-        try:
-            text, spans, relations = parse(line)
-        except MarkupError as err:
-            problems.append(f"{path}:{number}: {err}")
-            continue
-        if text != raw:
-            at = next((i for i, (a, b) in enumerate(zip(text, raw, strict=False)) if a != b), min(len(text), len(raw)))
-            problems.append(f"{path}:{number}: text differs from the raw paragraph at char {at}: "
-                            f"markup {text[max(0, at - 8):at + 8]!r} raw {raw[max(0, at - 8):at + 8]!r}")
-            continue
-        record = {"text": text, "spans": spans, "relations": relations}
-        problems.extend(f"{path}:{number}: {p}" for p in record_problems(record))
-    return problems
 
 
 def main(argv: list[str]) -> int:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 from ..numerals import APPROX_PREFIXES, parse_quantity
 from ..sentences import sentence_index, sentence_spans
-from .markup import ENTITY_LABELS, INDICATOR, Record
+from .markup import ENTITY_LABELS, INDICATOR, MarkupError, Record, parse
 
 KNOWN_LABELS = set(ENTITY_LABELS) | {INDICATOR}
 CHANGES = ("increase", "decrease")
@@ -111,4 +112,67 @@ def duplicate_paragraphs(records: Iterable[Record]) -> list[str]:
         doc, text = record["meta"]["doc"], record["text"].strip()
         if first_doc.setdefault(text, doc) != doc:
             problems.append(f"paragraph {text[:30]!r} occurs in {first_doc[text]} and {doc}")
+    return problems
+
+
+def check_markup_file(path: Path, paragraphs: list[str]) -> list[str]:
+    lines = [line.rstrip("\n") for line in path.read_text(encoding="utf-8").split("\n") if line.strip()]
+    problems = []
+    if len(lines) != len(paragraphs):
+        problems.append(f"{path}: {len(lines)} markup lines but {len(paragraphs)} raw paragraphs")
+    for number, (line, raw) in enumerate(zip(lines, paragraphs, strict=False), 1):
+        try:
+            text, spans, relations = parse(line)
+        except MarkupError as err:
+            problems.append(f"{path}:{number}: {err}")
+            continue
+        if text != raw:
+            at = next((i for i, (a, b) in enumerate(zip(text, raw, strict=False)) if a != b), min(len(text), len(raw)))
+            problems.append(f"{path}:{number}: text differs from the raw paragraph at char {at}: "
+                            f"markup {text[max(0, at - 8):at + 8]!r} raw {raw[max(0, at - 8):at + 8]!r}")
+            continue
+        record = {"text": text, "spans": spans, "relations": relations}
+        problems.extend(f"{path}:{number}: {p}" for p in record_problems(record))
+    return problems
+
+
+def validate_corpus(corpus_dir) -> list[str]:
+    """Every problem in the corpus: markup that does not read back as its raw paragraph, invalid
+    records, duplicate paragraphs across documents, documents in no split or in two, and
+    annotation JSONL files that are not what the markup builds."""
+    import json
+
+    from .annotations import build_records, read_jsonl
+    from .documents import raw_documents
+    from .splits import SPLITS, load_splits
+
+    corpus_dir = Path(corpus_dir)
+    problems: list[str] = []
+    docs = raw_documents(corpus_dir)
+    for doc in docs:
+        path = corpus_dir / "markup" / f"{doc.doc_id}.markup.txt"
+        if not path.exists():
+            problems.append(f"{doc.doc_id}: no markup file {path}")
+            continue
+        problems.extend(check_markup_file(path, doc.paragraphs()))
+    splits = load_splits(corpus_dir)
+    seen: dict[str, str] = {}
+    for name in SPLITS:
+        for doc_id in splits[name]:
+            if doc_id in seen:
+                problems.append(f"{doc_id} is in both {seen[doc_id]} and {name}")
+            seen[doc_id] = name
+    for doc in docs:
+        if doc.doc_id not in seen:
+            problems.append(f"{doc.doc_id} is in no split")
+    records, _ = build_records(corpus_dir)
+    problems.extend(duplicate_paragraphs(records))
+    built: dict[str, list] = {}
+    for record in records:
+        built.setdefault(record["meta"]["doc"], []).append(record)
+    for doc_id, doc_records in built.items():
+        path = corpus_dir / "annotations" / f"{doc_id}.jsonl"
+        stored = list(read_jsonl(path)) if path.exists() else None
+        if stored != json.loads(json.dumps(doc_records, ensure_ascii=False)):
+            problems.append(f"{path} is out of date with the markup: run scripts/build_corpus.py")
     return problems

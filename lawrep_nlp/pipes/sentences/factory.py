@@ -7,8 +7,13 @@ lawrep_nlp.sentences, which the corpus validator also uses for its same-sentence
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from spacy.language import Language
+from spacy.scorer import Scorer
 from spacy.tokens import Doc
+from spacy.training import Example
 
 from ...sentences import sentence_spans
 
@@ -16,8 +21,18 @@ from ...sentences import sentence_spans
 class ReportSentencizer:
     """Set ``token.is_sent_start`` for every token from character-level sentence boundaries."""
 
-    def __init__(self, name: str = "lawrep_sentences"):
+    def __init__(self, name: str = "lawrep_sentences", scorer: Callable[..., dict[str, Any]] | None = None):
         self.name = name
+        self.scorer = scorer
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        """Sentence P/R/F, plus the configured report scorer (the corpus's entity, indicator,
+        link and value metrics) so that nlp.evaluate and spacy train show them."""
+        examples = list(examples)
+        scores = Scorer.score_spans(examples, "sents", **kwargs)
+        if self.scorer is not None:
+            scores.update(self.scorer(examples, **kwargs))
+        return scores
 
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
@@ -31,6 +46,10 @@ class ReportSentencizer:
         return doc
 
 
-@Language.factory("lawrep_sentences")
-def make_report_sentencizer(nlp: Language, name: str) -> ReportSentencizer:
-    return ReportSentencizer(name)
+@Language.factory(
+    "lawrep_sentences",
+    default_config={"scorer": {"@scorers": "lawrep.report_scorer.v1"}},
+    default_score_weights={"sents_f": 0.0, "lawrep_ents_f": 0.5, "lawrep_link_exact_f": 0.5},
+)
+def make_report_sentencizer(nlp: Language, name: str, scorer: Callable | None) -> ReportSentencizer:
+    return ReportSentencizer(name, scorer)

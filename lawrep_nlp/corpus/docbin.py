@@ -1,0 +1,82 @@
+"""Gold records → spaCy Docs (for `spacy train` and the scorers), with the pipeline's tokenizer.
+
+Where the tokenizer puts no boundary at a gold span's start or end, the token is split there
+(and counted), so every gold span is trainable; the counts say how often the tokenizer and the
+annotation disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from ..extensions import INDICATORS_KEY, QUANTITY_ATTRS
+from ..pipes.sentences import ReportSentencizer
+from .markup import INDICATOR, Record
+
+
+@dataclass
+class ConversionStats:
+    records: int = 0
+    spans: int = 0
+    tokens_split: int = 0
+    misaligned_spans: int = 0
+
+
+def _split_tokens(nlp: Language, text: str, cuts: set[int]) -> tuple[Doc, int]:
+    doc = nlp.make_doc(text)
+    words, spaces, splits = [], [], 0
+    for token in doc:
+        start, pieces = token.idx, [token.idx + len(token.text)]
+        inner = sorted(c for c in cuts if token.idx < c < token.idx + len(token.text))
+        splits += len(inner)
+        for cut in [*inner, pieces[0]]:
+            words.append(text[start:cut])
+            spaces.append(False)
+            start = cut
+        spaces[-1] = bool(token.whitespace_)
+    return Doc(nlp.vocab, words=words, spaces=spaces), splits
+
+
+def record_to_doc(nlp: Language, record: Record, stats: ConversionStats | None = None) -> Doc:
+    """A Doc with gold entities, indicator spans, quantity attributes and links."""
+    text, spans = record["text"], record["spans"]
+    cuts = {offset for span in spans for offset in (span["start"], span["end"])}
+    plain = nlp.make_doc(text)
+    boundaries = {t.idx for t in plain} | {t.idx + len(t.text) for t in plain}
+    misaligned = sum(1 for s in spans if s["start"] not in boundaries or s["end"] not in boundaries)
+    doc, splits = _split_tokens(nlp, text, cuts)
+    ReportSentencizer()(doc)  # gold sentences follow the same rules as the pipeline's
+    entities, indicators = [], []
+    for span in spans:
+        gold = doc.char_span(span["start"], span["end"], label=span["label"])
+        if gold is None:  # white space at a span edge: never in a valid record
+            raise ValueError(f"span {span} does not map onto tokens in {text!r}")
+        if span["label"] == INDICATOR:
+            indicators.append(gold)
+        else:
+            entities.append(gold)
+            if span["label"] == "QUANTITY":
+                for attr in QUANTITY_ATTRS:
+                    value = span.get(attr)
+                    setattr(gold._, attr, float(value) if attr in ("value", "max") and value is not None else value)
+    doc.ents = entities
+    doc.spans[INDICATORS_KEY] = indicators
+    doc._.links = [[*r["quantity"], *r["indicator"]] for r in record.get("relations", [])]
+    doc.user_data["lawrep_meta"] = dict(record.get("meta", {}))
+    if stats is not None:
+        stats.records += 1
+        stats.spans += len(spans)
+        stats.tokens_split += splits
+        stats.misaligned_spans += misaligned
+    return doc
+
+
+def span_texts(doc: Doc) -> list[tuple[str, str]]:
+    """(label, text) of every entity and indicator (handy in tests)."""
+    return [(s.label_, s.text) for s in doc.ents] + [(INDICATOR, s.text) for s in doc.spans[INDICATORS_KEY]]
+
+
+__all__ = ["ConversionStats", "Span", "record_to_doc", "span_texts"]

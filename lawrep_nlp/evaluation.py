@@ -1,0 +1,164 @@
+"""Scores against the gold corpus, with exact character offsets.
+
+One implementation serves `lawrep evaluate` (gold JSONL records) and the registered spaCy scorer
+(gold Docs from DocBin), so both report identical figures:
+
+- P/R/F per entity label and micro over ORG GPE LAW PROGRAM DATE QUANTITY;
+- INDICATOR span P/R/F;
+- link P/R/F exact (same quantity and indicator spans) and relaxed (same quantity, overlapping
+  indicator);
+- value and unit accuracy over quantities whose span matches exactly;
+- the share of documents whose text round-trips.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from spacy.tokens import Doc
+from spacy.training import Example
+from spacy.util import registry
+
+from .extensions import INDICATORS_KEY
+
+ENTITY_LABELS = ("ORG", "GPE", "LAW", "PROGRAM", "DATE", "QUANTITY")
+
+
+@dataclass
+class Annotation:
+    """What one paragraph says, in a form both gold records and predicted Docs reduce to."""
+
+    text: str
+    entities: set[tuple[int, int, str]] = field(default_factory=set)
+    indicators: set[tuple[int, int]] = field(default_factory=set)
+    links: set[tuple[int, int, int, int]] = field(default_factory=set)
+    quantities: dict[tuple[int, int], tuple[float | None, str]] = field(default_factory=dict)
+
+
+def from_record(record: dict[str, Any]) -> Annotation:
+    ann = Annotation(record["text"])
+    for span in record["spans"]:
+        if span["label"] == "INDICATOR":
+            ann.indicators.add((span["start"], span["end"]))
+        else:
+            ann.entities.add((span["start"], span["end"], span["label"]))
+        if span["label"] == "QUANTITY":
+            value = None if span.get("value") is None else float(span["value"])
+            ann.quantities[(span["start"], span["end"])] = (value, span.get("unit", ""))
+    for relation in record.get("relations", []):
+        ann.links.add((*relation["quantity"], *relation["indicator"]))
+    return ann
+
+
+def from_doc(doc: Doc) -> Annotation:
+    ann = Annotation(doc.text)
+    for ent in doc.ents:
+        ann.entities.add((ent.start_char, ent.end_char, ent.label_))
+        if ent.label_ == "QUANTITY":
+            value = ent._.value
+            ann.quantities[(ent.start_char, ent.end_char)] = (None if value is None else float(value), ent._.unit or "")
+    ann.indicators = {(s.start_char, s.end_char) for s in doc.spans.get(INDICATORS_KEY, ())}
+    ann.links = {tuple(link) for link in doc._.links or ()}
+    return ann
+
+
+def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    return {"p": p, "r": r, "f": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+def score(pairs: Iterable[tuple[Annotation, Annotation]]) -> dict[str, Any]:
+    """Scores for (gold, predicted) pairs."""
+    counts: dict[str, list[int]] = {}  # name → [tp, n_pred, n_gold]
+
+    def add(name: str, gold: set, pred: set) -> None:
+        tp_pred_gold = counts.setdefault(name, [0, 0, 0])
+        tp_pred_gold[0] += len(gold & pred)
+        tp_pred_gold[1] += len(pred)
+        tp_pred_gold[2] += len(gold)
+
+    n_docs = round_trips = matched = value_ok = unit_ok = relaxed_tp = 0
+    for gold, pred in pairs:
+        n_docs += 1
+        round_trips += gold.text == pred.text
+        for label in ENTITY_LABELS:
+            add(label, {e for e in gold.entities if e[2] == label}, {e for e in pred.entities if e[2] == label})
+        add("ENTS", {e for e in gold.entities if e[2] in ENTITY_LABELS},
+            {e for e in pred.entities if e[2] in ENTITY_LABELS})
+        add("INDICATOR", gold.indicators, pred.indicators)
+        add("LINK_EXACT", gold.links, pred.links)
+        relaxed_tp += sum(
+            any(p[:2] == g[:2] and p[2] < g[3] and g[2] < p[3] for g in gold.links) for p in pred.links
+        )
+        for offsets, (gold_value, gold_unit) in gold.quantities.items():
+            if offsets in pred.quantities:
+                pred_value, pred_unit = pred.quantities[offsets]
+                matched += 1
+                value_ok += (gold_value is None and pred_value is None) or (
+                    gold_value is not None and pred_value is not None and math.isclose(gold_value, pred_value)
+                )
+                unit_ok += gold_unit == pred_unit
+    scores: dict[str, Any] = {"ents_per_type": {}}
+    for name, (tp, n_pred, n_gold) in counts.items():
+        result = _prf(tp, n_pred, n_gold)
+        if name in ENTITY_LABELS:
+            scores["ents_per_type"][name] = result
+        else:
+            scores[name.lower()] = result
+    link_counts = counts.get("LINK_EXACT", [0, 0, 0])
+    scores["link_relaxed"] = _prf(relaxed_tp, link_counts[1], link_counts[2])
+    scores["quantity_value_acc"] = value_ok / matched if matched else 0.0
+    scores["quantity_unit_acc"] = unit_ok / matched if matched else 0.0
+    scores["quantities_matched"] = matched
+    scores["text_round_trip"] = round_trips / n_docs if n_docs else 0.0
+    scores["documents"] = n_docs
+    return scores
+
+
+def flat_scores(scores: dict[str, Any]) -> dict[str, float]:
+    """The scores as flat keys, the way spaCy's training log and `spacy evaluate` show them."""
+    flat: dict[str, Any] = {
+        "lawrep_ents_f": scores["ents"]["f"],
+        "lawrep_ents_p": scores["ents"]["p"],
+        "lawrep_ents_r": scores["ents"]["r"],
+        "lawrep_indicator_f": scores["indicator"]["f"],
+        "lawrep_link_exact_f": scores["link_exact"]["f"], "lawrep_link_relaxed_f": scores["link_relaxed"]["f"],
+        "lawrep_value_acc": scores["quantity_value_acc"], "lawrep_unit_acc": scores["quantity_unit_acc"],
+        "lawrep_quantity_f": scores["ents_per_type"]["QUANTITY"]["f"],
+        "lawrep_ents_per_type": scores["ents_per_type"],
+    }
+    return flat
+
+
+@registry.scorers("lawrep.report_scorer.v1")
+def make_report_scorer():
+    def report_scorer(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        return flat_scores(score((from_doc(eg.reference), from_doc(eg.predicted)) for eg in examples))
+
+    return report_scorer
+
+
+def evaluate_records(nlp, records: list[dict[str, Any]], batch_size: int = 32) -> dict[str, Any]:
+    """Run `nlp` over gold records' texts and score the result."""
+    golds = [from_record(r) for r in records]
+    preds = [from_doc(doc) for doc in nlp.pipe((r["text"] for r in records), batch_size=batch_size)]
+    return score(zip(golds, preds, strict=True))
+
+
+def format_table(scores: dict[str, Any]) -> str:
+    rows = [("label", "P", "R", "F")]
+    for label, s in scores["ents_per_type"].items():
+        rows.append((label, f"{s['p']:.3f}", f"{s['r']:.3f}", f"{s['f']:.3f}"))
+    for name in ("ents", "indicator", "link_exact", "link_relaxed"):
+        s = scores[name]
+        rows.append(({"ents": "ENTITIES (micro)"}.get(name, name.upper()), f"{s['p']:.3f}", f"{s['r']:.3f}",
+                     f"{s['f']:.3f}"))
+    lines = [f"{a:18} {b:>6} {c:>6} {d:>6}" for a, b, c, d in rows]
+    lines.append(f"value accuracy {scores['quantity_value_acc']:.3f}, unit accuracy {scores['quantity_unit_acc']:.3f}"
+                 f" over {scores['quantities_matched']} matched quantities")
+    lines.append(f"text round trip {scores['text_round_trip']:.3f} of {scores['documents']} documents")
+    return "\n".join(lines)

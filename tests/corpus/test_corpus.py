@@ -1,0 +1,116 @@
+import json
+
+import pytest
+from spacy.tokens import DocBin
+from spacy.training import Example
+
+from lawrep_nlp.corpus.agreement import agreement
+from lawrep_nlp.corpus.docbin import ConversionStats, record_to_doc, span_texts
+from lawrep_nlp.corpus.markup import MarkupError, parse, to_markup
+from lawrep_nlp.corpus.validate import record_problems, validate_corpus
+from lawrep_nlp.evaluation import evaluate_records, from_doc, from_record, score
+
+from ..conftest import ROOT
+
+LINE = "{区司法局|ORG}收到{行政复议申请|I:c}{32件|Q:32:件>c}、办结{28件|Q:28:件>c}。"
+
+
+def record(line: str = LINE) -> dict:
+    text, spans, relations = parse(line)
+    return {"text": text, "spans": spans, "relations": relations, "meta": {"doc": "t", "para": 1}}
+
+
+def test_markup_reads_spans_and_links():
+    text, spans, relations = parse(LINE)
+    assert text == "区司法局收到行政复议申请32件、办结28件。"
+    assert [(text[s["start"]:s["end"]], s["label"]) for s in spans] == [
+        ("区司法局", "ORG"), ("行政复议申请", "INDICATOR"), ("32件", "QUANTITY"), ("28件", "QUANTITY")]
+    assert relations == [{"quantity": [12, 15], "indicator": [6, 12]}, {"quantity": [18, 21], "indicator": [6, 12]}]
+    assert parse(to_markup(record()))[0:2] == (text, spans)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [("{区司法局|ORG", "not closed"), ("{区司法局", "no |TAG"), ("{32件|Q:32:件>x}", "unknown indicator"), ("{x|FOO}", "unknown tag"),
+     ("{32件|Q:abc:件}", "not a number")],
+)
+def test_markup_errors(line, message):
+    with pytest.raises(MarkupError, match=message):
+        parse(line)
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ("接待{1.7万余人次|Q:1700:人次:approx=余}", "value 1700 but the text says 17000"),
+        ("接待{1.7万余人次|Q:17000:人:approx=余}", "unit '人' but the text says '人次'"),
+        ("接待{1.7万余人次|Q:17000:人次}", "approx is not set"),
+        ("{调解率|I:a}高。达到{98%|Q:98:%>a}", "crosses a sentence boundary"),
+        ("{{区司法局|ORG}|GPE}", "entities overlap"),
+        ("{10—20件|Q:10:件}", "a range needs max=20"),
+    ],
+)
+def test_validator_catches(line, problem):
+    assert any(problem in p for p in record_problems(record(line)))
+
+
+def test_valid_record_has_no_problems():
+    assert record_problems(record()) == []
+    assert record_problems(record("办结{*余件|Q:*:件:approx=余}")) == []
+
+
+def test_corpus_is_valid():
+    assert validate_corpus(ROOT / "corpus") == []
+
+
+def test_every_document_in_exactly_one_split():
+    splits = json.loads((ROOT / "corpus" / "splits.json").read_text())
+    docs = splits["train"] + splits["dev"] + splits["test"]
+    assert len(docs) == len(set(docs)) == 81
+    seeds_in_test = [d for d in splits["test"] if not d.startswith("text_")]
+    assert len(seeds_in_test) >= 2
+
+
+def test_agreement_is_symmetric_f1():
+    a = [record()]
+    b = [record(LINE.replace("{区司法局|ORG}", "区司法局"))]
+    scores = agreement(a, b)
+    assert scores["ORG"]["f"] == 0.0 and scores["QUANTITY"]["f"] == 1.0 and scores["LINK"]["f"] == 1.0
+
+
+def test_record_to_doc_keeps_everything(nlp):
+    stats = ConversionStats()
+    doc = record_to_doc(nlp, record(), stats)
+    assert span_texts(doc) == [("ORG", "区司法局"), ("QUANTITY", "32件"), ("QUANTITY", "28件"),
+                               ("INDICATOR", "行政复议申请")]
+    quantity = doc.ents[1]
+    assert quantity._.value == 32.0 and quantity._.unit == "件"
+    assert quantity._.indicator.text == "行政复议申请"
+    assert stats.records == 1 and stats.misaligned_spans == 0
+    restored = next(DocBin(docs=[doc], store_user_data=True).get_docs(nlp.vocab))
+    assert span_texts(restored) == span_texts(doc)
+    assert restored.ents[2]._.indicator.text == "行政复议申请" and restored.ents[2]._.value == 28.0
+
+
+def test_misaligned_gold_span_splits_the_token(nlp):
+    # the annotation cuts inside a token the tokenizer keeps whole
+    doc = record_to_doc(nlp, record("{法律援助|I:a}案件{157件|Q:157:件>a}"))
+    assert doc.spans["indicators"][0].text == "法律援助"
+
+
+def test_scores_identical_from_records_and_docs(nlp):
+    gold = record()
+    doc = record_to_doc(nlp, gold)
+    assert score([(from_record(gold), from_doc(doc))])["link_exact"]["f"] == 1.0
+    perfect = score([(from_record(gold), from_record(gold))])
+    assert perfect["ents"]["f"] == 1.0 and perfect["quantity_value_acc"] == 1.0
+
+
+def test_evaluate_and_registered_scorer_agree(nlp):
+    records = [record(), record("全年办理{法律援助案件|I:a}{157件|Q:157:件>a}")]
+    by_cli = evaluate_records(nlp, records)
+    examples = [Example(nlp(r["text"]), record_to_doc(nlp, r)) for r in records]
+    by_spacy = nlp.evaluate(examples)
+    assert by_spacy["lawrep_ents_f"] == by_cli["ents"]["f"]
+    assert by_spacy["lawrep_link_exact_f"] == by_cli["link_exact"]["f"]
+    assert by_cli["text_round_trip"] == 1.0
