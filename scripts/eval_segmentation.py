@@ -23,6 +23,7 @@ import spacy  # noqa: E402
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
 
 GOLD = ROOT / "corpus" / "segmentation" / "gold.txt"
+DEV_GOLD = ROOT / "corpus" / "segmentation" / "gold_dev.txt"
 Segmenter = Callable[[str], list[tuple[int, int]]]
 
 
@@ -76,6 +77,16 @@ def alignment(segment: Segmenter, records: list[dict]) -> dict[str, float]:
     return {"aligned": round(aligned / total, 4) if total else 0.0, "boundaries": total}
 
 
+def read_sample(path: Path) -> tuple[list[tuple[str, list[str]]], set[str]]:
+    """(sentence, gold words) pairs of a gold file, and the documents they come from."""
+    sample, docs = [], set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        doc, words = line.split("\t")
+        docs.add(doc)
+        sample.append(("".join(words.split(" ")), words.split(" ")))
+    return sample, docs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", type=Path, default=ROOT / "corpus" / "segmentation" / "scores.json")
@@ -85,15 +96,12 @@ def main() -> None:
     args = parser.parse_args()
     if args.select_on_dev:
         dev = load_annotations(ROOT / "corpus", split="dev")
+        dev_sample = read_sample(DEV_GOLD)[0] if DEV_GOLD.exists() else []
         for name, segment in segmenters(args.model_dir).items():
-            print(f"{name:12} dev alignment {alignment(segment, dev)['aligned']:.4f}")
+            f1 = segmentation_f1(segment, dev_sample)["f"] if dev_sample else float("nan")
+            print(f"{name:12} dev F1 {f1:.4f}  dev alignment {alignment(segment, dev)['aligned']:.4f}")
         return
-    sample = []
-    docs = set()
-    for line in GOLD.read_text(encoding="utf-8").splitlines():
-        doc, words = line.split("\t")
-        docs.add(doc)
-        sample.append(("".join(words.split(" ")), words.split(" ")))
+    sample, docs = read_sample(GOLD)
     test_records = load_annotations(ROOT / "corpus", split="test")
     results = {"gold_sample": {"sentences": len(sample), "documents": len(docs)},
                "test_paragraphs": len(test_records), "segmenters": {}}

@@ -37,7 +37,13 @@ from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
 from lawrep_nlp.corpus.documents import raw_documents  # noqa: E402
 from lawrep_nlp.corpus.splits import load_splits  # noqa: E402
 from lawrep_nlp.tokenizer.rules import segment  # noqa: E402
-from lawrep_nlp.tokenizer.tokenizer import DEFAULT_MODEL_DIR, DEFAULT_UNITS, DEFAULT_USER_DICT, read_user_dict  # noqa: E402
+from lawrep_nlp.tokenizer.tokenizer import (  # noqa: E402
+    DEFAULT_MODEL_DIR,
+    DEFAULT_PLACES,
+    DEFAULT_UNITS,
+    DEFAULT_USER_DICT,
+    read_user_dict,
+)
 
 CORPUS = ROOT / "corpus"
 SEED = 20261122
@@ -49,7 +55,7 @@ def jieba_cutter():
 
     jieba.setLogLevel(60)
     tokenizer = jieba.Tokenizer()
-    for word in read_user_dict(DEFAULT_USER_DICT):
+    for word in read_user_dict(DEFAULT_USER_DICT) + read_user_dict(DEFAULT_PLACES):
         tokenizer.add_word(word, freq=200000)
     return lambda text: list(tokenizer.cut(text, HMM=True))
 
@@ -148,6 +154,7 @@ def main() -> None:
         "characters": sum(len(line.replace(" ", "")) for line in train_lines),
         "training_text_sha256": hashlib.sha256(training_text).hexdigest(),
         "user_dict_sha256": hashlib.sha256(DEFAULT_USER_DICT.read_bytes()).hexdigest(),
+        "places_sha256": hashlib.sha256(DEFAULT_PLACES.read_bytes()).hexdigest(),
         "bootstrap": f"jieba {version('jieba')} with the domain user dictionary",
         "trainer": f"spacy-pkuseg {version('spacy-pkuseg')}",
     }

@@ -27,6 +27,7 @@ DATA_DIR = Path(__file__).parent / "data"
 DEFAULT_MODEL_DIR = DATA_DIR / "pkuseg_model"
 DEFAULT_USER_DICT = DATA_DIR / "user_dict.txt"
 DEFAULT_UNITS = DATA_DIR / "units.txt"
+DEFAULT_PLACES = DATA_DIR / "places.txt"
 SEGMENTERS = ("pkuseg", "char")
 MODEL_FILES = ("features.msgpack", "weights.npz")
 
@@ -91,14 +92,19 @@ class LawrepTokenizer(DummyTokenizer):
         pkuseg_model: str | Path | None = None,
         user_dict: str | Path | None = None,
         units: str | Path | None = None,
+        places: str | Path | None = None,
         pkuseg_user_dict: str | None = None,
     ) -> None:
-        """Load the segmentation model and user dictionary (default: the ones that ship with
-        lawrep_nlp, so nothing is downloaded). ``pkuseg_user_dict`` is the name spaCy's zh
-        defaults use; a path there counts as ``user_dict`` ("default" means ours)."""
+        """Load the segmentation model, user dictionary, place names and unit table (default:
+        the ones that ship with lawrep_nlp, so nothing is downloaded). The user dictionary and
+        the place names are merged into one forced-word list. ``pkuseg_user_dict`` is the name
+        spaCy's zh defaults use; a path there counts as ``user_dict`` ("default" means ours)."""
         if user_dict is None and pkuseg_user_dict not in (None, "default"):
             user_dict = pkuseg_user_dict
-        self.user_words = read_user_dict(Path(user_dict) if user_dict else DEFAULT_USER_DICT)
+        self.user_words = sorted(
+            set(read_user_dict(Path(user_dict) if user_dict else DEFAULT_USER_DICT))
+            | set(read_user_dict(Path(places) if places else DEFAULT_PLACES))
+        )
         self.units = frozenset(read_user_dict(Path(units) if units else DEFAULT_UNITS))
         if self.segmenter == "pkuseg":
             self._pkuseg = PkusegSegmenter(Path(pkuseg_model) if pkuseg_model else DEFAULT_MODEL_DIR, self.user_words)
