@@ -100,7 +100,7 @@ def silver_lines(doc_ids: list[str], cut, gold_bounds: dict[tuple[str, str], set
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--iterations", type=int, default=10)
+    parser.add_argument("--iterations", type=int, default=30)
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR)
     parser.add_argument("--splits", default="train,dev", help="documents to train on (never test)")
     parser.add_argument("--lexicon-min-freq", type=int, default=0,

@@ -33,11 +33,15 @@ MODEL_FILES = ("features.msgpack", "weights.npz")
 
 
 @registry.tokenizers("lawrep.ChineseTokenizer.v1")
-def create_tokenizer(segmenter: str = "pkuseg") -> Callable[[Language], "LawrepTokenizer"]:
-    """segmenter: "pkuseg" (the trained model) or "char" (one token per character, rules kept)."""
+def create_tokenizer(
+    segmenter: str = "pkuseg", general_dictionary: bool = True
+) -> Callable[[Language], "LawrepTokenizer"]:
+    """segmenter: "pkuseg" (the trained model) or "char" (one token per character, rules kept).
+    general_dictionary: let pkuseg merge adjacent pieces that form a word of the general word
+    list spacy-pkuseg ships (dicts/default.pkl); chosen on dev (+0.3 F1 points, same alignment)."""
 
     def make_tokenizer(nlp: Language) -> LawrepTokenizer:
-        return LawrepTokenizer(nlp.vocab, segmenter=segmenter)
+        return LawrepTokenizer(nlp.vocab, segmenter=segmenter, general_dictionary=general_dictionary)
 
     return make_tokenizer
 
@@ -49,10 +53,10 @@ def read_user_dict(path: Path) -> list[str]:
 
 
 class PkusegSegmenter:
-    """A pkuseg model plus a forced-word user dictionary, without pkuseg's general-domain
-    post-processing dictionary (it merges words across the boundaries this project needs)."""
+    """A pkuseg model, a forced-word user dictionary (applied first) and, optionally, pkuseg's
+    general word list for merging the model's pieces (never the forced words)."""
 
-    def __init__(self, model_dir: Path, user_words: Iterable[str]):
+    def __init__(self, model_dir: Path, user_words: Iterable[str], general_dictionary: bool = True):
         import spacy_pkuseg
 
         missing = [name for name in MODEL_FILES if not (Path(model_dir) / name).exists()]
@@ -61,6 +65,9 @@ class PkusegSegmenter:
         self.user_words = sorted(set(user_words))
         self.model = spacy_pkuseg.pkuseg(str(model_dir), user_dict=None)
         self.model.preprocesser = spacy_pkuseg.Preprocesser(self.user_words)
+        if general_dictionary:
+            word_list = Path(spacy_pkuseg.__file__).parent / "dicts" / "default.pkl"
+            self.model.postprocesser = spacy_pkuseg.Postprocesser(None, [str(word_list)])
 
     def cut(self, text: str) -> list[str]:
         return self.model.cut(text)
@@ -74,11 +81,12 @@ class PkusegSegmenter:
 class LawrepTokenizer(DummyTokenizer):
     """Segment report text into spaCy tokens; ``doc.text`` is always the input text."""
 
-    def __init__(self, vocab: Vocab, segmenter: str = "pkuseg"):
+    def __init__(self, vocab: Vocab, segmenter: str = "pkuseg", general_dictionary: bool = True):
         if segmenter not in SEGMENTERS:
             raise ValueError(f"segmenter must be one of {SEGMENTERS}, not {segmenter!r}")
         self.vocab = vocab
         self.segmenter = segmenter
+        self.general_dictionary = general_dictionary
         self.user_words: list[str] = []
         self.units: frozenset[str] = frozenset(read_user_dict(DEFAULT_UNITS))
         self._pkuseg: PkusegSegmenter | None = None
@@ -107,7 +115,8 @@ class LawrepTokenizer(DummyTokenizer):
         )
         self.units = frozenset(read_user_dict(Path(units) if units else DEFAULT_UNITS))
         if self.segmenter == "pkuseg":
-            self._pkuseg = PkusegSegmenter(Path(pkuseg_model) if pkuseg_model else DEFAULT_MODEL_DIR, self.user_words)
+            model_dir = Path(pkuseg_model) if pkuseg_model else DEFAULT_MODEL_DIR
+            self._pkuseg = PkusegSegmenter(model_dir, self.user_words, self.general_dictionary)
 
     def _cutter(self) -> Callable[[str], list[str]]:
         if self.segmenter == "char":
@@ -135,10 +144,11 @@ class LawrepTokenizer(DummyTokenizer):
 
     # -- serialisation ------------------------------------------------------------------------
     def _cfg(self) -> dict[str, Any]:
-        return {"segmenter": self.segmenter}
+        return {"segmenter": self.segmenter, "general_dictionary": self.general_dictionary}
 
     def _set_cfg(self, cfg: dict[str, Any]) -> None:
         self.segmenter = cfg.get("segmenter", "pkuseg")
+        self.general_dictionary = cfg.get("general_dictionary", True)
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
         path = ensure_path(path)
@@ -167,7 +177,7 @@ class LawrepTokenizer(DummyTokenizer):
         }
         from_disk(path, deserializers, exclude)
         if self.segmenter == "pkuseg":
-            self._pkuseg = PkusegSegmenter(path / "pkuseg_model", self.user_words)
+            self._pkuseg = PkusegSegmenter(path / "pkuseg_model", self.user_words, self.general_dictionary)
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
