@@ -29,10 +29,10 @@ def _split_tokens(nlp: Language, text: str, cuts: set[int]) -> tuple[Doc, int]:
     doc = nlp.make_doc(text)
     words, spaces, splits = [], [], 0
     for token in doc:
-        start, pieces = token.idx, [token.idx + len(token.text)]
-        inner = sorted(c for c in cuts if token.idx < c < token.idx + len(token.text))
+        start, end = token.idx, token.idx + len(token.text)
+        inner = sorted(c for c in cuts if start < c < end)
         splits += len(inner)
-        for cut in [*inner, pieces[0]]:
+        for cut in [*inner, end]:
             words.append(text[start:cut])
             spaces.append(False)
             start = cut
