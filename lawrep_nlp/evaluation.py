@@ -162,3 +162,20 @@ def format_table(scores: dict[str, Any]) -> str:
                  f" over {scores['quantities_matched']} matched quantities")
     lines.append(f"text round trip {scores['text_round_trip']:.3f} of {scores['documents']} documents")
     return "\n".join(lines)
+
+
+def gated_metrics(scores: dict[str, Any]) -> dict[str, float]:
+    """The figures the regression gate watches, by name."""
+    metrics = {f"{label}_f": s["f"] for label, s in scores["ents_per_type"].items()}
+    metrics.update({"ENTS_f": scores["ents"]["f"], "INDICATOR_f": scores["indicator"]["f"],
+                    "LINK_exact_f": scores["link_exact"]["f"], "LINK_relaxed_f": scores["link_relaxed"]["f"],
+                    "value_acc": scores["quantity_value_acc"], "unit_acc": scores["quantity_unit_acc"],
+                    "text_round_trip": scores["text_round_trip"]})
+    return metrics
+
+
+def regressions(scores: dict[str, Any], baseline: dict[str, float], tolerance: float = 0.02) -> list[str]:
+    """Recorded figures that the new scores fall more than `tolerance` below."""
+    current = gated_metrics(scores)
+    return [f"{name}: {current.get(name, 0.0):.3f} < recorded {recorded:.3f} - {tolerance}"
+            for name, recorded in baseline.items() if current.get(name, 0.0) < recorded - tolerance]

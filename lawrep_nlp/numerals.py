@@ -152,8 +152,9 @@ def _leading_approx(rest: str) -> tuple[str | None, str]:
 
 
 def _split_unit(rest: str) -> tuple[str, str | None]:
-    """Separate a trailing approximation word (2小时以内, 90%以上) from the unit."""
-    rest = rest.strip()
+    """Separate a trailing approximation word (2小时以内, 90%以上) from the unit; a full-width
+    ％ is the unit %."""
+    rest = rest.strip().replace("％", "%")
     for suffix in APPROX_SUFFIXES:
         if rest.endswith(suffix) and len(rest) > len(suffix):
             return rest[: -len(suffix)].strip(), suffix

@@ -8,6 +8,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from .extensions import QUANTITY_ATTRS
 from .reader import Report
 
 #: Metadata fields that travel on doc._.report (the rest of Report.meta is for audit only).
@@ -29,7 +30,19 @@ def doc_record(doc: Doc) -> dict[str, Any]:
         **(doc._.report or {}),
         "text": doc.text,
         "sentences": sentence_records(doc),
+        "entities": entity_records(doc),
     }
+
+
+def entity_records(doc: Doc) -> list[dict[str, Any]]:
+    """Entities with offsets; quantities with their normalised value and unit."""
+    records = []
+    for ent in doc.ents:
+        record: dict[str, Any] = {"start": ent.start_char, "end": ent.end_char, "label": ent.label_, "text": ent.text}
+        if ent.label_ == "QUANTITY":
+            record.update({attr: getattr(ent._, attr) for attr in QUANTITY_ATTRS})
+        records.append(record)
+    return records
 
 
 def sentence_records(doc: Doc) -> list[dict[str, Any]]:

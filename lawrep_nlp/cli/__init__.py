@@ -93,11 +93,15 @@ def evaluate(
     gold: list[Path] = typer.Argument(..., help="Gold JSONL files or folders of them."),
     split: str = typer.Option(None, "--split", help="Only records of this split (train, dev, test)."),
     json_out: Path = typer.Option(None, "--json", help="Also write the scores as JSON here."),
+    baseline: Path = typer.Option(None, "--baseline", help="Recorded figures (JSON); exit 1 on a regression."),
+    tolerance: float = typer.Option(0.02, "--tolerance", help="Allowed drop below a recorded figure."),
 ) -> None:
     """Score a pipeline against gold JSONL (exact character offsets): entities per label and
-    micro, indicators, links exact and relaxed, value and unit accuracy, text round trip."""
+    micro, indicators, links exact and relaxed, value and unit accuracy, text round trip.
+    With --baseline it is a regression gate: exit 1 when a recorded figure drops by more than
+    --tolerance."""
     from ..corpus.annotations import read_jsonl
-    from ..evaluation import evaluate_records, format_table
+    from ..evaluation import evaluate_records, format_table, regressions
 
     files = [f for path in gold for f in (sorted(path.glob("*.jsonl")) if path.is_dir() else [path])]
     missing = [f for f in files if not f.exists()]
@@ -113,6 +117,13 @@ def evaluate(
     typer.echo(format_table(scores))
     if json_out:
         json_out.write_text(json.dumps(scores, indent=1) + "\n", encoding="utf-8")
+    if baseline:
+        recorded = json.loads(baseline.read_text(encoding="utf-8"))["metrics"]
+        failed = regressions(scores, recorded, tolerance)
+        for line in failed:
+            typer.echo(f"regression: {line}", err=True)
+        typer.echo(f"regression gate: {len(failed)} of {len(recorded)} recorded figures dropped", err=True)
+        raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
 @app.command()

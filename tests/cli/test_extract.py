@@ -87,3 +87,13 @@ def test_console_script_multiprocess(tmp_path: Path):
                           capture_output=True, text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
     assert proc.returncode == 0, proc.stderr
     assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
+def test_jsonl_carries_quantities(tmp_path: Path):
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(seed_folder(tmp_path)), "--out", str(out)])
+    assert result.exit_code == 0
+    record = json.loads(out.read_text(encoding="utf-8").splitlines()[0])
+    quantity = next(e for e in record["entities"] if e["text"] == "400余场次")
+    assert (quantity["label"], quantity["value"], quantity["unit"], quantity["approx"]) == ("QUANTITY", 400.0, "场次", "余")
+    assert record["text"][quantity["start"]:quantity["end"]] == "400余场次"

@@ -114,3 +114,12 @@ def test_evaluate_and_registered_scorer_agree(nlp):
     assert by_spacy["lawrep_ents_f"] == by_cli["ents"]["f"]
     assert by_spacy["lawrep_link_exact_f"] == by_cli["link_exact"]["f"]
     assert by_cli["text_round_trip"] == 1.0
+
+
+def test_regression_gate_flags_drops_only_beyond_tolerance():
+    from lawrep_nlp.evaluation import regressions
+
+    scores = score([(from_record(record()), from_record(record(LINE.replace("{28件|Q:28:件>c}", "28件"))))])
+    assert scores["ents_per_type"]["QUANTITY"]["f"] == pytest.approx(2 / 3)
+    assert regressions(scores, {"QUANTITY_f": 0.68}) == []
+    assert regressions(scores, {"QUANTITY_f": 0.70}) == ["QUANTITY_f: 0.667 < recorded 0.700 - 0.02"]

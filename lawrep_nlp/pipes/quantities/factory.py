@@ -1,0 +1,81 @@
+"""``lawrep_quantities``: QUANTITY entities with normalised values.
+
+Sets QUANTITY spans in ``doc.ents`` (keeping entities already there: a number inside an ORG, LAW
+or PROGRAM name is not a quantity) and, on each, ``value``, ``unit``, ``approx``,
+``placeholder``, ``change`` and ``max``. The unit table and word lists are data
+(data/units.tsv, data/rules.json), loaded by ``initialize`` and saved with the pipeline.
+"""
+
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import ensure_path, filter_spans, from_disk, to_disk
+
+from .recognizer import RULES_FILE, UNITS_FILE, QuantityRules, find_quantities
+
+LABEL = "QUANTITY"
+
+
+class QuantityRecognizer:
+    def __init__(self, nlp: Language, name: str = "lawrep_quantities", overwrite_ents: bool = False):
+        self.name = name
+        self.overwrite_ents = overwrite_ents
+        self.rules = QuantityRules.from_files()
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+        units_path: str | None = None,
+        rules_path: str | None = None,
+    ) -> None:
+        """Load the unit table and rules (default: the files that ship with lawrep_nlp)."""
+        self.rules = QuantityRules.from_files(Path(units_path) if units_path else UNITS_FILE,
+                                              Path(rules_path) if rules_path else RULES_FILE)
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for match in find_quantities(doc.text, self.rules):
+            span = doc.char_span(match.start, match.end, label=LABEL, alignment_mode="strict")
+            if span is None:
+                continue  # the tokenizer cut inside the quantity; never invent offsets
+            span._.value = match.value
+            span._.unit = match.unit
+            span._.approx = match.approx
+            span._.placeholder = match.placeholder
+            span._.change = match.change
+            span._.max = match.max
+            spans.append(span)
+        if self.overwrite_ents:
+            doc.ents = filter_spans([*spans, *doc.ents])
+        else:
+            taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+            free = [s for s in spans if not any(i in taken for i in range(s.start, s.end))]
+            doc.ents = sorted([*doc.ents, *free], key=lambda s: s.start)
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        to_disk(path, {"rules.json": lambda p: srsly.write_json(p, self.rules.to_data())}, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "QuantityRecognizer":
+        def load(p: Path) -> None:
+            self.rules = QuantityRules.from_data(srsly.read_json(p))
+
+        from_disk(ensure_path(path), {"rules.json": load}, exclude)
+        return self
+
+
+@Language.factory("lawrep_quantities", default_config={"overwrite_ents": False})
+def make_quantity_recognizer(nlp: Language, name: str, overwrite_ents: bool) -> QuantityRecognizer:
+    return QuantityRecognizer(nlp, name, overwrite_ents)
+
+
+__all__ = ["QuantityRecognizer", "Span", "make_quantity_recognizer"]

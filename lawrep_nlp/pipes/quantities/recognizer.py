@@ -1,0 +1,193 @@
+"""Finding quantities in report text: numbers with their multiplier, approximation word and
+unit, normalised by lawrep_nlp.numerals (the same parser the corpus validator uses).
+
+Everything the rules know lives in data files (data/units.tsv, data/rules.json) held by a
+QuantityRules object, which the pipeline component serialises.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ...numerals import ARABIC, CHINESE_NUMERAL_CHARS, parse_quantity
+
+DATA_DIR = Path(__file__).parent / "data"
+UNITS_FILE = DATA_DIR / "units.tsv"
+RULES_FILE = DATA_DIR / "rules.json"
+
+_MULTIPLIER = r"(?:[ \u3000]?[万亿萬億千]+)?"
+#: A candidate: optional 百分之/千分之, then a placeholder, an Arabic number (with multiplier) or
+#: a run of Chinese numerals, then optionally a range's second number.
+CANDIDATE_RE = re.compile(
+    rf"(?P<percent>百分之|千分之)?"
+    rf"(?P<number>[*＊]+|(?:{ARABIC}){_MULTIPLIER}|[{CHINESE_NUMERAL_CHARS}]+)"
+    rf"(?P<range>\s*[—–－~～\-至到]\s*(?:(?:{ARABIC}){_MULTIPLIER}|[{CHINESE_NUMERAL_CHARS}]+))?"
+)
+TRAILING_APPROX = ("以上", "以下", "以内", "左右", "多", "余")
+LEADING_APPROX = ("余", "多")
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+
+
+@dataclass
+class QuantityRules:
+    """Unit table and word lists of the recognizer (see data/rules.json for their meaning)."""
+
+    units: dict[str, str]
+    rules: dict[str, Any]
+    max_unit_length: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.max_unit_length = max(map(len, self.units), default=1)
+
+    @classmethod
+    def from_files(cls, units_path: Path = UNITS_FILE, rules_path: Path = RULES_FILE) -> QuantityRules:
+        units = {}
+        for line in Path(units_path).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not line.startswith("#"):
+                unit, dimension = line.split("\t")
+                units[unit] = dimension
+        return cls(units, json.loads(Path(rules_path).read_text(encoding="utf-8")))
+
+    def to_data(self) -> dict[str, Any]:
+        return {"units": self.units, "rules": self.rules}
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> QuantityRules:
+        return cls(dict(data["units"]), dict(data["rules"]))
+
+    def unit_at(self, text: str, position: int) -> str | None:
+        for size in range(min(self.max_unit_length, len(text) - position), 0, -1):
+            candidate = text[position:position + size]
+            if candidate in self.units:
+                return candidate
+        return None
+
+
+@dataclass(frozen=True)
+class QuantityMatch:
+    start: int
+    end: int
+    value: float | None
+    unit: str
+    approx: str | None = None
+    max: float | None = None
+    placeholder: bool = False
+    change: str | None = None
+    dimension: str | None = None
+
+
+def _fixed_expression_spans(text: str, expressions: list[str]) -> list[tuple[int, int]]:
+    spans = []
+    for expression in expressions:
+        start = text.find(expression)
+        while start >= 0:
+            spans.append((start, start + len(expression)))
+            start = text.find(expression, start + 1)
+    return spans
+
+
+def _ends_with_any(text: str, words: list[str]) -> str | None:
+    return next((w for w in sorted(words, key=len, reverse=True) if text.endswith(w)), None)
+
+
+def find_quantities(text: str, rules: QuantityRules) -> list[QuantityMatch]:
+    """Every quantity in `text`, left to right, not overlapping."""
+    r = rules.rules
+    fixed = _fixed_expression_spans(text, r["fixed_expressions"])
+    found: list[QuantityMatch] = []
+    position = 0
+    while True:
+        match = CANDIDATE_RE.search(text, position)
+        if match is None:
+            return found
+        position = match.end()
+        quantity = _read_candidate(text, match, rules, fixed)
+        if quantity is not None:
+            found.append(quantity)
+            position = quantity.end
+
+
+def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
+                    fixed: list[tuple[int, int]]) -> QuantityMatch | None:
+    r = rules.rules
+    start, number = match.start(), match.group("number")
+    is_placeholder = number[0] in "*＊"
+    is_chinese = not is_placeholder and number[0] in CHINESE_NUMERAL_CHARS
+    before = text[max(0, start - 6):start]
+    if any(s < match.end() and start < e for s, e in fixed):
+        return None
+    if _ends_with_any(before, r["ordinal_prefixes"]) or _ends_with_any(before, r["adverbial_prefixes"]):
+        return None
+    if not is_chinese and not is_placeholder:
+        # parts of dates, times, phone and document numbers, codes: 2026-02-26, 11:30, 〔2019〕28号
+        if before[-1:] and ((before[-1].isascii() and before[-1].isalnum()) or before[-1] in "-/:：.〔[+"):
+            return None
+        after_number = text[match.end():match.end() + 2]
+        if after_number[:1] and after_number[0] in "-/:：+〕]" and not match.group("range"):
+            return None
+    position = match.end()
+    if match.group("percent"):
+        unit_end, unit = position, "%"
+    else:
+        if position < len(text) and text[position] in " \u3000" and position + 1 < len(text) \
+                and CJK_RE.match(text[position + 1]):
+            position += 1  # 会议 1 次: a space inside the expression stays inside
+        if text.startswith(LEADING_APPROX, position) and rules.unit_at(text, position + 1):
+            position += 1
+        unit = rules.unit_at(text, position)
+        unit_end = position + len(unit) if unit else position
+    following = text[position:position + 2]
+    if unit is None:
+        return None  # bare numbers are left to the statistical model (too ambiguous for rules)
+    if not is_chinese and not is_placeholder and following[:1] in r["date_units_after_number"]:
+        digits = sum(ch.isdigit() for ch in number)
+        if following[0] != "日" or before.endswith("月") or digits > r["max_day_or_month_digits"]:
+            return None
+    if unit in r["date_units_after_number"] and unit != "日":
+        return None
+    clause = re.split(r"[，,。；;：:！？、\s]", text[max(0, start - 8):start])[-1]
+    if unit in r["schedule_units"] and any(marker in clause for marker in r["schedule_markers"]):
+        return None  # 每季度进行一次, 一年2次: a schedule, not an amount
+    if is_chinese and not match.group("percent"):
+        if number in ("万", "亿", "千", "百", "十") and not (
+            number in ("万", "亿") and _ends_with_any(before, r["approx_prefixes"])  # 超万人次
+        ):
+            return None
+        if unit in r["units_not_after_chinese_numerals"] or _ends_with_any(before, r["chinese_numeral_blocked_before"]):
+            return None
+        rest = text[match.end():]
+        if any(rest.startswith(word) for word in r["chinese_numeral_blocked_after"]):
+            return None
+    if unit_end < len(text) and text[unit_end] in "性化":
+        return None
+    end = unit_end
+    for suffix in TRAILING_APPROX:
+        if text.startswith(suffix, end):
+            end += len(suffix)
+            break
+    surface = text[start:end]
+    parsed = parse_quantity(surface)
+    if parsed is None:
+        return None
+    approx = parsed.approx or _ends_with_any(before, r["approx_prefixes"])
+    return QuantityMatch(start, end, parsed.value, parsed.unit, approx, parsed.max, parsed.placeholder,
+                         _change(before, r), rules.units.get(unit))
+
+
+def _change(before: str, rules: dict[str, Any]) -> str | None:
+    """increase/decrease when the number is what something grew or fell by (下降16.7%), not a
+    level reached (提升至92%)."""
+    stripped = before
+    prefix = _ends_with_any(stripped, rules["approx_prefixes"])
+    if prefix:
+        stripped = stripped[: -len(prefix)]
+    stripped = stripped.removesuffix("了")
+    if _ends_with_any(stripped, rules["increase_words"]):
+        return "increase"
+    if _ends_with_any(stripped, rules["decrease_words"]):
+        return "decrease"
+    return None

@@ -1,0 +1,106 @@
+import pytest
+import spacy
+
+import lawrep_nlp  # noqa: F401
+from lawrep_nlp.pipes.quantities.recognizer import QuantityRules, find_quantities
+
+RULES = QuantityRules.from_files()
+
+# sentence → [(span text, value, unit, approx)] expected, every example of the standard included
+CASES = [
+    ("全年办理法律援助案件157件，调解成功率达到98%。", [("157件", 157, "件", None), ("98%", 98, "%", None)]),
+    ("接待群众1.7万余人次", [("1.7万余人次", 17000, "人次", "余")]),
+    ("涉案金额2.1亿元", [("2.1亿元", 210000000, "元", None)]),
+    ("发放补贴27.4 万元", [("27.4 万元", 274000, "元", None)]),
+    ("组织30余名党政机关主要负责人", [("30余名", 30, "名", "余")]),
+    ("建成2100平方米的中心", [("2100平方米", 2100, "平方米", None)]),
+    ("同比增长3倍多", [("3倍多", 3, "倍", "多")]),
+    ("办结行政处罚案件*件，占比*%", [("*件", None, "件", None), ("*%", None, "%", None)]),
+    ("约78.9万个市场主体", [("78.9万个", 789000, "个", "约")]),
+    ("近700件", [("700件", 700, "件", "近")]),
+    ("超过90%", [("90%", 90, "%", "超过")]),
+    ("平均响应时长压缩至2小时以内", [("2小时以内", 2, "小时", "以内")]),
+    ("全年安排14学时", [("14学时", 14, "学时", None)]),
+    ("会议 1 次", [("1 次", 1, "次", None)]),
+    ("百分之九十八的群众", [("百分之九十八", 98, "%", None)]),
+    ("先后两次发文", [("两次", 2, "次", None)]),
+    ("征求意见不少于30日", [("30日", 30, "日", "不少于")]),
+    ("９８％的事项", [("９８％", 98, "%", None)]),
+    ("共1,234件", [("1,234件", 1234, "件", None)]),
+    ("超万人次", [("万人次", 10000, "人次", "超")]),
+]
+
+NOT_QUANTITIES = [
+    "提升12345热线服务效能",
+    "建立“1+7+9+15”一体化运行机制",
+    "党的二十大和二十届二中、三中全会精神",
+    "第24次常委会会议",
+    "首次开展",
+    "一、总体情况",
+    "(一)加强领导",
+    "5·15宣传日",
+    "十四五规划",
+    "2025年是收官之年",
+    "2026年1月23日",
+    "2026-02-26 09:32",
+    "一站式服务、最多跑一次、一网通办",
+    "推行三项制度，落实四个亲自",
+    "厅字〔2019〕28号",
+    "连续四年获评",
+    "每季度进行一次",
+    "联合检查一年2次",
+    "落实“四个加快”“六个扎实”",
+    "联系电话:0751-8310148",
+    "打通“最后一公里”",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_quantities(text, expected):
+    found = [(text[q.start:q.end], q.value, q.unit, q.approx) for q in find_quantities(text, RULES)]
+    assert found == [(s, None if v is None else float(v), u, a) for s, v, u, a in expected]
+
+
+@pytest.mark.parametrize("text", NOT_QUANTITIES)
+def test_not_quantities(text):
+    assert find_quantities(text, RULES) == []
+
+
+def test_range_and_change():
+    (rng,) = find_quantities("每场10—20件", RULES)
+    assert (rng.value, rng.max, rng.unit) == (10.0, 20.0, "件")
+    checks, share = find_quantities("全年涉企行政检查减少1.5万次、下降16.7%", RULES)
+    assert (checks.value, checks.change, share.change) == (15000.0, "decrease", "decrease")
+    before, after = find_quantities("进驻率由76%提升至92%", RULES)
+    assert before.change is None and after.change is None  # two levels, no change
+    (grown,) = find_quantities("在去年基础上新增6个", RULES)
+    assert grown.change == "increase"
+
+
+def test_placeholder_with_approximation():
+    (q,) = find_quantities("接待群众来电来访法律咨询*余人次", RULES)
+    assert (q.value, q.unit, q.approx, q.placeholder) == (None, "人次", "余", True)
+
+
+def test_component_sets_entities_and_attributes(nlp):
+    doc = nlp("区司法局收到行政复议申请32件、办结28件；接待群众1.7万余人次。")
+    quantities = [e for e in doc.ents if e.label_ == "QUANTITY"]
+    assert [(e.text, e._.value, e._.unit, e._.approx) for e in quantities] == [
+        ("32件", 32.0, "件", None), ("28件", 28.0, "件", None), ("1.7万余人次", 17000.0, "人次", "余")]
+
+
+def test_component_keeps_existing_entities():
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "lawrep.ChineseTokenizer.v1"}}})
+    ruler = nlp.add_pipe("entity_ruler")
+    nlp.add_pipe("lawrep_quantities")
+    nlp.initialize()
+    ruler.add_patterns([{"label": "LAW", "pattern": [{"TEXT": "10"}, {"TEXT": "项"}, {"TEXT": "措施"}]}])
+    doc = nlp("集成10项措施")
+    assert [(e.text, e.label_) for e in doc.ents] == [("10项措施", "LAW")]
+
+
+def test_rules_serialise_with_the_pipeline(nlp, tmp_path):
+    nlp.to_disk(tmp_path / "p")
+    reloaded = spacy.load(tmp_path / "p")
+    assert reloaded.get_pipe("lawrep_quantities").rules.units == nlp.get_pipe("lawrep_quantities").rules.units
+    assert [e.text for e in reloaded("办结28件").ents] == ["28件"]
