@@ -6,3 +6,7 @@ __version__ = "0.1.0"
 # for spacy.load and spacy train without an import).
 from . import extensions, tokenizer  # noqa: F401
 from .pipes import sentences  # noqa: F401
+
+from .measurements import to_dataframe  # noqa: E402
+
+__all__ = ["__version__", "to_dataframe"]

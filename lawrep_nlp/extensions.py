@@ -4,10 +4,12 @@ Doc
 - ``doc._.report``: the report's metadata (file, title, region, year, publisher, …) as a dict.
 - ``doc._.links``: quantity → indicator links as ``[q_start, q_end, i_start, i_end]`` character
   offsets; plain lists, so they survive DocBin and multiprocessing.
+- ``doc._.measurements``: one plain dict per QUANTITY (indicator text, action, value, unit,
+  approx, placeholder, change, max, sentence, offsets), msgpack-safe.
 
 Span (QUANTITY entities)
 - ``value`` (float or None), ``unit`` (str), ``approx``, ``placeholder``, ``change``, ``max``:
-  the normalised quantity, stored per span;
+  the normalised quantity, stored per span; ``action``: the verb saying what was done;
 - ``indicator``: the linked INDICATOR span of ``doc.spans["indicators"]`` or None, read from
   ``doc._.links``.
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 INDICATORS_KEY = "indicators"
-QUANTITY_ATTRS = ("value", "unit", "approx", "placeholder", "change", "max")
+QUANTITY_ATTRS = ("value", "unit", "approx", "placeholder", "change", "max", "action")
 
 
 def linked_indicator(span: Span) -> Span | None:
@@ -33,7 +35,7 @@ def linked_indicator(span: Span) -> Span | None:
 
 
 def register_extensions() -> None:
-    for name, default in (("report", None), ("links", None)):
+    for name, default in (("report", None), ("links", None), ("measurements", None)):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
     for name in QUANTITY_ATTRS:

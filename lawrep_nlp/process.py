@@ -31,6 +31,7 @@ def doc_record(doc: Doc) -> dict[str, Any]:
         "text": doc.text,
         "sentences": sentence_records(doc),
         "entities": entity_records(doc),
+        "measurements": doc._.measurements or [],
     }
 
 

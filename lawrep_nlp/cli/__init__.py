@@ -40,7 +40,8 @@ def extract(
     n_process: int = typer.Option(1, "--n-process", "-n", min=1, help="Worker processes for nlp.pipe."),
     model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline name or path."),
 ) -> None:
-    """Run the pipeline over reports: one JSONL record per document (or CSV rows).
+    """Run the pipeline over reports: one JSONL record per document (metadata, sentences,
+    entities, measurements) or, with --format csv, one row per measurement.
 
     Exit status: 0 all files processed; 1 some files could not be read (the others are in the
     output); 2 usage error (nothing written); 130 interrupted (no output file left behind).

@@ -18,11 +18,12 @@ from typing import IO, Any
 
 from spacy.language import Language
 
+from ..measurements import MEASUREMENT_FIELDS, REPORT_COLUMNS
 from ..process import doc_record, process_reports
 from ..reader import HTML_SUFFIXES, TEXT_SUFFIXES, Report, UnreadableReport, read_report
 
 REPORT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
-CSV_COLUMNS = ("file", "title", "region", "year", "publisher", "publish_date", "sentence", "start", "end", "text")
+CSV_COLUMNS = (*REPORT_COLUMNS, *MEASUREMENT_FIELDS)
 
 
 @dataclass
@@ -85,9 +86,9 @@ def atomic_output(out: Path) -> Iterator[IO[str]]:
 
 
 def csv_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for index, sentence in enumerate(record["sentences"]):
-        yield {**{k: record.get(k) for k in CSV_COLUMNS[:6]}, "sentence": index, "start": sentence["start"],
-               "end": sentence["end"], "text": sentence["text"]}
+    """One row per measurement, with the report's metadata."""
+    for measurement in record["measurements"]:
+        yield {**{k: record.get(k) for k in REPORT_COLUMNS}, **measurement}
 
 
 def extract(nlp: Language, files: list[Path], out: Path, *, output_format: str = "jsonl", n_process: int = 1,

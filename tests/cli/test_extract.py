@@ -44,8 +44,12 @@ def test_csv_output(tmp_path: Path):
     out = tmp_path / "out.csv"
     result = runner.invoke(app, ["extract", str(seed_folder(tmp_path)), "--out", str(out), "--format", "csv"])
     assert result.exit_code == 0
-    header = out.read_text(encoding="utf-8").splitlines()[0]
-    assert header == "file,title,region,year,publisher,publish_date,sentence,start,end,text"
+    import csv
+
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert list(rows[0])[:6] == ["file", "title", "region", "year", "publisher", "indicator"]
+    row = next(r for r in rows if r["quantity_text"] == "157件")
+    assert (row["indicator"], row["value"], row["unit"], row["year"]) == ("法律援助案件", "157.0", "件", "2025")
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path):

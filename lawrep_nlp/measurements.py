@@ -1,0 +1,59 @@
+"""Measurements: one plain record per QUANTITY, with what it measures — the table users want."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from spacy.tokens import Doc
+
+#: Columns of a measurement record, in table order.
+MEASUREMENT_FIELDS = ("indicator", "action", "value", "unit", "approx", "placeholder", "change", "max",
+                      "quantity_text", "start", "end", "indicator_start", "indicator_end", "sentence")
+#: Report metadata columns put in front of each row of the table.
+REPORT_COLUMNS = ("file", "title", "region", "year", "publisher")
+
+
+def measurement_records(doc: Doc) -> list[dict[str, Any]]:
+    """Msgpack-safe records of every QUANTITY in doc, linked or not."""
+    records = []
+    for ent in doc.ents:
+        if ent.label_ != "QUANTITY":
+            continue
+        indicator = ent._.indicator
+        records.append({
+            "indicator": indicator.text if indicator is not None else None,
+            "action": ent._.action,
+            "value": ent._.value,
+            "unit": ent._.unit,
+            "approx": ent._.approx,
+            "placeholder": bool(ent._.placeholder),
+            "change": ent._.change,
+            "max": ent._.max,
+            "quantity_text": ent.text,
+            "start": ent.start_char,
+            "end": ent.end_char,
+            "indicator_start": indicator.start_char if indicator is not None else None,
+            "indicator_end": indicator.end_char if indicator is not None else None,
+            "sentence": ent.sent.text.strip() if doc.has_annotation("SENT_START") else None,
+        })
+    return records
+
+
+def measurement_rows(docs: Iterable[Doc]) -> list[dict[str, Any]]:
+    """The measurement table: one row per measurement with its report's metadata."""
+    rows = []
+    for doc in docs:
+        report = doc._.report or {}
+        for record in doc._.measurements or measurement_records(doc):
+            rows.append({**{column: report.get(column) for column in REPORT_COLUMNS}, **record})
+    return rows
+
+
+def to_dataframe(docs: Iterable[Doc]):
+    """The measurement table as a pandas DataFrame (pandas is the optional `pandas` extra)."""
+    try:
+        import pandas as pd
+    except ImportError as err:  # pragma: no cover - depends on the environment
+        raise ImportError("to_dataframe needs pandas: pip install 'lawrep-zh[pandas]'") from err
+    return pd.DataFrame(measurement_rows(docs), columns=[*REPORT_COLUMNS, *MEASUREMENT_FIELDS])

@@ -1,0 +1,3 @@
+from .factory import IndicatorLinker, make_indicator_linker
+
+__all__ = ["IndicatorLinker", "make_indicator_linker"]

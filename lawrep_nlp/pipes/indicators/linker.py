@@ -1,0 +1,186 @@
+"""Rule linker: for each QUANTITY, the INDICATOR noun phrase it measures, in its sentence.
+
+Patterns of the annotation standard, tried in order:
+1. number–object (组织30余名【党政机关主要负责人】; 721项【政务服务事项】中): the noun phrase right
+   after the quantity, unless the quantity is a rate;
+2. object–number (办理【法律援助案件】157件; 【调解成功率】达到98%): the noun phrase right before
+   it, after skipping connectors (达到, 为, 共…);
+3. elided object (受理【行政复议申请】32件、办结28件): the indicator of the previous quantity in
+   the same sentence.
+The word lists are data (data/lexicon.json).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from spacy.tokens import Doc, Span, Token
+
+LEXICON_FILE = Path(__file__).parent / "data" / "lexicon.json"
+WORD_RE = re.compile(r"[\u4e00-\u9fff“”‘’《》〈〉()（）A-Za-z0-9]")
+
+
+@dataclass
+class Lexicon:
+    data: dict[str, Any]
+
+    @classmethod
+    def from_file(cls, path: Path = LEXICON_FILE) -> Lexicon:
+        return cls(json.loads(Path(path).read_text(encoding="utf-8")))
+
+    def __post_init__(self) -> None:
+        self.connectors = sorted(self.data["connectors"], key=len, reverse=True)
+        self.left_stops = set(self.data["left_stops"])
+        self.after_stops = set(self.data["after_stops"])
+        self.rate_units = set(self.data["rate_units"])
+        self.max_chars = int(self.data["max_indicator_chars"])
+        self.bound_suffixes = set(self.data["bound_suffixes"])
+        self.event_units = set(self.data["event_units"])
+        self.scope_words = set(self.data["scope_words"])
+        self.leading_verbs = set(self.data["leading_verbs"])
+        self.no_link_when_followed_by = set(self.data["no_link_when_followed_by"])
+        self.verbs = {w for w in self.data["left_stops"] if len(w) == 2 and w not in self.scope_words} - {
+            "全年", "全市", "全区", "全县", "全省", "各类", "各级", "其中", "年度", "先后", "共计", "总计", "合计",
+            "期间", "以来", "今年", "当年", "同比", "此外", "另外", "同时", "其它", "其余", "我局", "我区", "我市",
+            "我县", "比上", "两级", "三级", "四级"}
+        self.relative_clause_max_chars = int(self.data["relative_clause_max_chars"])
+
+
+INSIDE_MARKS = set("“”‘’()（）")
+OPENING, CLOSING = set("“‘(（"), set("”’)）")
+
+
+def _is_word(token: Token) -> bool:
+    """A token that may stand inside an indicator: words, and quotes or brackets (“首违不罚”决定,
+    乡镇(街道)综治服务中心); never a quantity or other punctuation."""
+    if token.is_space or token.ent_type_ == "QUANTITY":
+        return False
+    return token.text in INSIDE_MARKS or (not token.is_punct and bool(WORD_RE.match(token.text)))
+
+
+def _balanced(tokens: list[Token]) -> bool:
+    depth = 0
+    for token in tokens:
+        depth += token.text in OPENING
+        depth -= token.text in CLOSING
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def noun_phrase_after(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int, int] | None:
+    """Token range of the noun phrase right after a quantity (number–object). A leading 的
+    (2100平方米的中心) or scope word (85项年度营商环境改革事项) is skipped; after a count of
+    events, so is a verb (先后12次召开【局党组会】)."""
+    i, end_of_sentence = quantity.end, quantity.sent.end
+    while i < end_of_sentence and (doc[i].text == "的" or doc[i].text in lexicon.scope_words):
+        i += 1
+    if i < end_of_sentence and doc[i].text in lexicon.left_stops and (quantity._.unit or "") in lexicon.event_units:
+        i += 1
+    start, chars = i, 0
+    while i < end_of_sentence:
+        token = doc[i]
+        if token.text == "、" and i + 1 < end_of_sentence and _is_word(doc[i + 1]) and i > start:
+            i += 1  # a list counted together: 专题推进会、培训会
+            continue
+        if not _is_word(token) or token.text in lexicon.after_stops or token.like_num:
+            break
+        chars += len(token.text)
+        if chars > lexicon.max_chars:
+            return None
+        i += 1
+    while i > start and not _balanced(list(doc[start:i])):
+        i -= 1
+    return (start, i) if i > start and doc[i - 1].text not in OPENING else None
+
+
+def noun_phrase_before(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int, int] | None:
+    """Token range of the noun phrase right before a quantity (object–number), connectors
+    (达到, 为, 共…) skipped. Verbs end it, except inside a rate noun (及时受理率)."""
+    sent_start = quantity.sent.start
+    end = quantity.start
+    text_before = doc[sent_start:end].text
+    for connector in lexicon.connectors:
+        if text_before.endswith(connector):
+            keep = len(text_before) - len(connector)
+            while end > sent_start and doc[end - 1].idx - doc[sent_start].idx >= keep:
+                end -= 1
+            break
+    i, chars = end, 0
+    while i > sent_start:
+        token = doc[i - 1]
+        if token.text == "、" and i - 1 > sent_start and _is_word(doc[i - 2]) and i < end \
+                and doc[i - 2].text not in lexicon.left_stops:
+            i -= 1  # 回复率、办理率均为100%
+            continue
+        if not _is_word(token) or token.like_num:
+            break
+        collected = doc[i:end].text
+        if token.text in lexicon.left_stops and collected not in lexicon.bound_suffixes:
+            break
+        chars += len(token.text)
+        if chars > lexicon.max_chars:
+            break
+        i -= 1
+    if i < end and doc[i].text == "的":  # a relative clause stays inside: 当年及往年指派的结案归档案件
+        j, chars = i, 0
+        while j > sent_start and _is_word(doc[j - 1]) and chars < lexicon.relative_clause_max_chars:
+            chars += len(doc[j - 1].text)
+            j -= 1
+        i = j
+    while i < end and not _balanced(list(doc[i:end])):
+        i += 1
+    while i < end and doc[i].text in lexicon.scope_words:
+        i += 1
+    if all(t.text in lexicon.leading_verbs or t.text in lexicon.left_stops for t in doc[i:end]):
+        return None  # only a verb (成功调解294件): the object is elided
+    if (quantity._.unit or "") not in lexicon.event_units:
+        while i < end - 1 and doc[i].text in lexicon.leading_verbs:
+            i += 1  # counted objects are named without the verb: 化解【纠纷】85件
+    return (i, end) if end > i else None
+
+
+def find_action(doc: Doc, quantity: Span, indicator: Span | None, lexicon: Lexicon) -> str | None:
+    """The verb that says what was done: the verb before the indicator (办理法律援助案件157件),
+    or before the quantity (办结28件; 组织30余名…), or one cut off the indicator's front."""
+    verbs = lexicon.leading_verbs | lexicon.verbs
+    anchors = [quantity.start]
+    if indicator is not None:
+        anchors.append(indicator.start)
+    for anchor in anchors:
+        for i in range(anchor - 1, max(quantity.sent.start, anchor - 3) - 1, -1):
+            if doc[i].text in verbs:
+                return doc[i].text
+            if not _is_word(doc[i]):
+                break
+    return None
+
+
+def link_quantities(doc: Doc, lexicon: Lexicon) -> tuple[list[Span], list[list[int]]]:
+    """Indicator spans and [q_start, q_end, i_start, i_end] links for every QUANTITY in doc;
+    sets ``action`` on each quantity."""
+    indicators: dict[tuple[int, int], Span] = {}
+    links: list[list[int]] = []
+    previous: dict[int, Span] = {}  # sentence start → last indicator linked in it
+    for quantity in (e for e in doc.ents if e.label_ == "QUANTITY"):
+        sent_start = quantity.sent.start
+        if quantity.end < len(doc) and doc[quantity.end].text in lexicon.no_link_when_followed_by:
+            continue  # 细化明确9个方面…: the classifier is what is counted (3项12个方面)
+        target = noun_phrase_after(doc, quantity, lexicon)
+        if target is None:
+            target = noun_phrase_before(doc, quantity, lexicon)
+        span = None
+        if target is not None:
+            span = indicators.setdefault(target, Span(doc, *target, label="INDICATOR"))
+        elif sent_start in previous:
+            span = previous[sent_start]
+        quantity._.action = find_action(doc, quantity, span, lexicon)
+        if span is None:
+            continue
+        previous[sent_start] = span
+        links.append([quantity.start_char, quantity.end_char, span.start_char, span.end_char])
+    return sorted(indicators.values(), key=lambda s: s.start), links

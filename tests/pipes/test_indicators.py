@@ -1,0 +1,60 @@
+import pytest
+from spacy.tokens import DocBin
+
+import lawrep_nlp
+
+# sentence → [(quantity, indicator or None)], following the standard's link patterns
+CASES = [
+    ("全年办理法律援助案件157件", [("157件", "法律援助案件")]),  # verb–object–number
+    ("调解成功率达到98%", [("98%", "调解成功率")]),  # rate, connector skipped
+    ("配备专职人民调解员102名", [("102名", "专职人民调解员")]),
+    ("组织30余名党政机关主要负责人", [("30余名", "党政机关主要负责人")]),  # verb–number–object
+    ("受理各类矛盾纠纷300余件，成功调解294件", [("300余件", "矛盾纠纷"), ("294件", "矛盾纠纷")]),  # elided
+    ("区司法局收到行政复议申请32件、办结28件", [("32件", "行政复议申请"), ("28件", "行政复议申请")]),
+    ("全区11家执法部门138名执法人员完成注册", [("11家", "执法部门"), ("138名", "执法人员")]),
+    ("721项政务服务事项中，697项进驻政务服务中心，进驻率达96.67%",
+     [("721项", "政务服务事项"), ("697项", "政务服务事项"), ("96.67%", "进驻率")]),
+    ("全年涉企行政检查减少1.5万次", [("1.5万次", "涉企行政检查")]),
+    ("进驻率由76%提升至92%", [("76%", "进驻率"), ("92%", "进驻率")]),  # before/after
+    ("化解纠纷85件", [("85件", "纠纷")]),  # counted objects: the verb stays out
+    ("检查企业5278次", [("5278次", "检查企业")]),  # counted activity: named with its verb
+    ("回复率、办理率均为100%", [("100%", "回复率、办理率")]),  # a list counted together
+    ("作出“首违不罚”决定14件", [("14件", "“首违不罚”决定")]),  # quotes stay inside
+    ("共收回当年及往年指派的结案归档案件402宗", [("402宗", "当年及往年指派的结案归档案件")]),  # 的-clause
+    ("细化明确9个方面具体任务", [("9个", None)]),  # the classifier is what is counted
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_links(nlp, text, expected):
+    doc = nlp(text)
+    got = [(e.text, e._.indicator.text if e._.indicator is not None else None)
+           for e in doc.ents if e.label_ == "QUANTITY"]
+    assert got == expected
+
+
+def test_links_stay_in_their_sentence(nlp):
+    doc = nlp("受理行政复议申请32件。办结28件。")
+    (first, second) = [e for e in doc.ents if e.label_ == "QUANTITY"]
+    assert first._.indicator.text == "行政复议申请" and second._.indicator is None
+
+
+def test_actions(nlp):
+    doc = nlp("区司法局收到行政复议申请32件、办结28件；全年办理法律援助案件157件。")
+    assert [(e.text, e._.action) for e in doc.ents] == [("32件", "收到"), ("28件", "办结"), ("157件", "办理")]
+
+
+def test_measurements_survive_docbin(nlp):
+    doc = nlp("接待群众1.7万余人次，调解成功率达到98%。")
+    restored = next(DocBin(docs=[doc], store_user_data=True).get_docs(nlp.vocab))
+    assert list(restored._.measurements) == doc._.measurements
+    first = doc._.measurements[0]
+    assert (first["indicator"], first["value"], first["unit"], first["approx"]) == ("群众", 17000.0, "人次", "余")
+    assert restored.ents[1]._.indicator.text == "调解成功率"
+
+
+def test_to_dataframe(nlp):
+    doc = nlp("全年办理法律援助案件157件。")
+    doc._.report = {"file": "a.txt", "region": "朝阳市双塔区", "year": "2024"}
+    table = lawrep_nlp.to_dataframe([doc])
+    assert table.loc[0, ["region", "indicator", "value", "unit"]].tolist() == ["朝阳市双塔区", "法律援助案件", 157.0, "件"]
