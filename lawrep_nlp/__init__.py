@@ -2,11 +2,10 @@
 
 __version__ = "0.1.0"
 
-# Importing the package registers the tokenizer and the components (entry points do the same
-# for spacy.load and spacy train without an import).
-from . import extensions, tokenizer  # noqa: F401
-from .pipes import sentences  # noqa: F401
-
-from .measurements import to_dataframe  # noqa: E402
+# Importing the package registers the tokenizer, the components and the scorer (entry points
+# do the same for spacy.load and spacy train without an import).
+from . import evaluation, extensions, tokenizer  # noqa: F401
+from .measurements import to_dataframe
+from .pipes import indicators, quantities, sentences  # noqa: F401
 
 __all__ = ["__version__", "to_dataframe"]

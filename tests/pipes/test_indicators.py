@@ -58,3 +58,14 @@ def test_to_dataframe(nlp):
     doc._.report = {"file": "a.txt", "region": "朝阳市双塔区", "year": "2024"}
     table = lawrep_nlp.to_dataframe([doc])
     assert table.loc[0, ["region", "indicator", "value", "unit"]].tolist() == ["朝阳市双塔区", "法律援助案件", 157.0, "件"]
+
+
+def test_importing_the_package_registers_everything():
+    # regression: a lint rewrite dropped the component imports; entry points had hidden it
+    from spacy.language import Language
+    from spacy.util import registry
+
+    for factory in ("lawrep_sentences", "lawrep_quantities", "lawrep_indicators"):
+        assert Language.has_factory(factory)
+    assert registry.tokenizers.get("lawrep.ChineseTokenizer.v1")
+    assert registry.scorers.get("lawrep.report_scorer.v1")
