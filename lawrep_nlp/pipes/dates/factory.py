@@ -1,0 +1,76 @@
+"""``lawrep_dates``: DATE entities — years, dates and periods (2025年, 2024年度, 2025年上半年,
+2026年1月23日, 2026-02-26).
+
+The patterns are data (data/date_patterns.txt), loaded by ``initialize`` and saved with the
+pipeline. Entities already in ``doc.ents`` are kept (a year inside a LAW title is part of it).
+"""
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import ensure_path, from_disk, to_disk
+
+from ..spans import add_entities
+
+PATTERNS_FILE = Path(__file__).parent / "data" / "date_patterns.txt"
+LABEL = "DATE"
+
+
+def read_patterns(path: Path) -> list[str]:
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return [line for line in lines if line.strip() and not line.startswith("#")]
+
+
+def find_dates(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[int, int]]:
+    found, position = [], 0
+    while position < len(text):
+        match = next((m for p in patterns if (m := p.match(text, position))), None)
+        if match and match.end() > position:
+            found.append((match.start(), match.end()))
+            position = match.end()
+        else:
+            position += 1
+    return found
+
+
+class DateRecognizer:
+    def __init__(self, nlp: Language, name: str = "lawrep_dates"):
+        self.name = name
+        self.set_patterns(read_patterns(PATTERNS_FILE))
+
+    def set_patterns(self, patterns: list[str]) -> None:
+        self.patterns = list(patterns)
+        self._compiled = [re.compile(p) for p in self.patterns]
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+        patterns_path: str | None = None,
+    ) -> None:
+        """Load the patterns (default: the file that ships with lawrep_nlp)."""
+        self.set_patterns(read_patterns(Path(patterns_path) if patterns_path else PATTERNS_FILE))
+
+    def __call__(self, doc: Doc) -> Doc:
+        add_entities(doc, find_dates(doc.text, self._compiled), LABEL)
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        to_disk(path, {"patterns.json": lambda p: srsly.write_json(p, self.patterns)}, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "DateRecognizer":
+        from_disk(ensure_path(path), {"patterns.json": lambda p: self.set_patterns(srsly.read_json(p))}, exclude)
+        return self
+
+
+@Language.factory("lawrep_dates")
+def make_date_recognizer(nlp: Language, name: str) -> DateRecognizer:
+    return DateRecognizer(nlp, name)

@@ -1,0 +1,29 @@
+import pytest
+
+CASES = [
+    ("2025年是承上启下之年", ["2025年"]),
+    ("关于2024年度法治政府建设情况的报告", ["2024年度"]),
+    ("现将2025年上半年工作开展情况汇报如下", ["2025年上半年"]),
+    ("沈阳市司法局 2026年1月23日", ["2026年1月23日"]),
+    ("发布时间:2026-02-26 09:32", ["2026-02-26"]),
+    ("更新时间:2021/03/29 11:30:01", ["2021/03/29"]),
+    ("2023年3月-6月开展专项行动", ["2023年3月-6月"]),
+    ("自3月以来，6月20日召开会议", ["3月", "6月20日"]),
+    ("2022全年开展统计执法", ["2022全年"]),
+    ("2025版行政许可事项清单", ["2025"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_dates(nlp, text, expected):
+    assert [e.text for e in nlp(text).ents if e.label_ == "DATE"] == expected
+
+
+@pytest.mark.parametrize("text", ["厅字〔2019〕28号", "受理12345件", "第3月", "每月一次会议", "5·15宣传日"])
+def test_not_dates(nlp, text):
+    assert [e.text for e in nlp(text).ents if e.label_ == "DATE"] == []
+
+
+def test_a_date_is_not_a_quantity(nlp):
+    doc = nlp("2025年共受理30件")
+    assert [(e.text, e.label_) for e in doc.ents] == [("2025年", "DATE"), ("30件", "QUANTITY")]
