@@ -10,6 +10,7 @@ Doc
 Span (QUANTITY entities)
 - ``value`` (float or None), ``unit`` (str), ``approx``, ``placeholder``, ``change``, ``max``:
   the normalised quantity, stored per span; ``action``: the verb saying what was done;
+- ``law_level`` (LAW entities): 法律, 行政法规, 地方性法规, 规章, 党内法规, 规范性文件 or 工作文件;
 - ``indicator``: the linked INDICATOR span of ``doc.spans["indicators"]`` or None, read from
   ``doc._.links``.
 """
@@ -41,6 +42,8 @@ def register_extensions() -> None:
     for name in QUANTITY_ATTRS:
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)
+    if not Span.has_extension("law_level"):
+        Span.set_extension("law_level", default=None)
     if not Span.has_extension("indicator"):
         Span.set_extension("indicator", getter=linked_indicator)
 

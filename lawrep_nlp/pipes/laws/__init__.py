@@ -1,0 +1,3 @@
+from .factory import LawRecognizer, make_law_recognizer
+
+__all__ = ["LawRecognizer", "make_law_recognizer"]
