@@ -1,0 +1,3 @@
+from .factory import OrgRecognizer, make_org_recognizer
+
+__all__ = ["OrgRecognizer", "make_org_recognizer"]

