@@ -1,8 +1,12 @@
 """Build the packaged lawrep_zh pipeline from configs/lawrep_zh.cfg and the trained artifacts.
 
 Writes lawrep_zh/zh_lawrep_zh-<version>/ and lawrep_zh/meta.json, which `pip install .` ships.
-The segmentation model comes from scripts/train_segmenter.py; the meta records what the
-pipeline was built from.
+The segmentation model comes from scripts/train_segmenter.py, the trained tok2vec + ner from
+scripts/train_ner.py (training/ner/model-best); the meta records what the pipeline was built
+from and the recorded test scores (evaluation/test_scores.json).
+
+The trained NER ships disabled: on dev, rules alone beat rules + NER (docs/entities.md);
+`spacy.load("lawrep_zh", enable=["tok2vec", "ner"])` turns it on.
 
     python scripts/build_pipeline.py
 """
@@ -19,12 +23,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import spacy  # noqa: E402
-from spacy.util import load_config  # noqa: E402
 
 import lawrep_nlp  # noqa: E402
 from lawrep_nlp.tokenizer.tokenizer import DEFAULT_MODEL_DIR  # noqa: E402
 
 PACKAGE = ROOT / "lawrep_zh"
+#: components that ship but do not run unless enabled (decided on dev, docs/entities.md)
+DISABLED = ("tok2vec", "ner")
 NAME = "lawrep_zh"
 
 
@@ -37,11 +42,16 @@ def corpus_version() -> str:
 
 
 def main() -> None:
-    config = load_config(ROOT / "configs" / "lawrep_zh.cfg")
-    nlp = spacy.util.load_model_from_config(config, auto_fill=True, validate=True)
-    nlp.initialize()
+    trained = ROOT / "training" / "ner" / "model-best"
+    if not trained.exists():
+        raise SystemExit(f"no trained NER at {trained}: run scripts/build_corpus.py and scripts/train_ner.py first")
+    nlp = spacy.load(trained)
+    for name in DISABLED:
+        nlp.disable_pipe(name)
     segmenter_build = json.loads((DEFAULT_MODEL_DIR / "BUILD.json").read_text(encoding="utf-8"))
+    test_scores = json.loads((ROOT / "evaluation" / "test_scores.json").read_text(encoding="utf-8"))["metrics"]
     nlp.meta.update({
+        "performance": {"test_split": test_scores},
         "name": NAME,
         "version": lawrep_nlp.__version__,
         "description": "Chinese rule-of-law government reports: tokenizer, sentences (entities, "
@@ -51,6 +61,8 @@ def main() -> None:
         "spacy_version": f">={spacy.about.__version__.rsplit('.', 1)[0]}.0,<3.9.0",
         "sources": [
             {"name": "lawrep-nlp corpus (corpus/ in the repository)", "version": corpus_version()},
+            {"name": "trained NER (disabled by default)", "built_by": "scripts/train_ner.py",
+             "dev_ablation": json.loads((trained.parent / "ablation_dev.json").read_text(encoding="utf-8"))},
             {"name": "segmentation model", "built_by": segmenter_build["built_by"],
              "documents": len(segmenter_build["documents"]),
              "training_text_sha256": segmenter_build["training_text_sha256"]},

@@ -83,3 +83,15 @@ def test_programs(nlp, text, expected):
 )
 def test_rhetoric_is_not_a_program(nlp, text):
     assert ents(nlp, text, "PROGRAM") == []
+
+
+def test_trained_ner_ships_disabled_and_can_be_enabled():
+    import spacy
+
+    nlp = spacy.load("lawrep_zh")
+    assert nlp.disabled == ["tok2vec", "ner"]
+    enabled = spacy.load("lawrep_zh", enable=[*nlp.pipe_names, "tok2vec", "ner"])
+    assert "ner" in enabled.pipe_names
+    doc = enabled("沈阳市司法局坚持依法行政，全年办理法律援助案件157件。")
+    assert ("沈阳市司法局", "ORG") in [(e.text, e.label_) for e in doc.ents]
+    assert "performance" in nlp.meta and nlp.meta["performance"]["test_split"]["LAW_f"] > 0.9
