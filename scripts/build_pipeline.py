@@ -6,7 +6,7 @@ scripts/train_ner.py (training/ner/model-best); the meta records what the pipeli
 from and the recorded test scores (evaluation/test_scores.json).
 
 The trained NER ships disabled: on dev, rules alone beat rules + NER (docs/entities.md);
-`spacy.load("lawrep_zh", enable=["tok2vec", "ner"])` turns it on.
+`nlp.enable_pipe("tok2vec"); nlp.enable_pipe("ner")` turns it on.
 
     python scripts/build_pipeline.py
 """
