@@ -2,8 +2,10 @@
 
 1. corpus/annotations/<doc>.jsonl from the inline markup in corpus/markup/ (a paragraph already
    seen in an earlier document is left out of later ones, and listed);
-2. corpus/spacy/{train,dev,test}.spacy (DocBin) for `spacy train`, tokenized with the packaged
-   lawrep_zh tokenizer; spans whose edges fall inside a token are counted and the token split;
+2. corpus/spacy/{train,dev,test}.spacy (DocBin) for `spacy train`, tokenized with the
+   lawrep.ChineseTokenizer.v1 tokenizer and its packaged model (not the built pipeline, so this
+   step needs nothing that is built from it); spans whose edges fall inside a token are
+   counted and the token split;
 3. corpus/stats.json with the figures corpus/README.md reports.
 
     python scripts/build_corpus.py
@@ -22,6 +24,7 @@ sys.path.insert(0, str(ROOT))
 import spacy  # noqa: E402
 from spacy.tokens import DocBin  # noqa: E402
 
+import lawrep_nlp  # noqa: E402, F401  (registers the tokenizer)
 from lawrep_nlp.corpus.annotations import build_records, write_annotations  # noqa: E402
 from lawrep_nlp.corpus.docbin import ConversionStats, record_to_doc  # noqa: E402
 from lawrep_nlp.corpus.splits import SPLITS, load_splits  # noqa: E402
@@ -36,7 +39,8 @@ def main() -> None:
     write_annotations(CORPUS, records)
     for line in log:
         print("left out:", line)
-    nlp = spacy.load("lawrep_zh")
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "lawrep.ChineseTokenizer.v1"}}})
+    nlp.tokenizer.initialize()
     out_dir = CORPUS / "spacy"
     out_dir.mkdir(exist_ok=True)
     splits = load_splits(CORPUS)

