@@ -10,12 +10,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import ensure_path, from_disk, to_disk
 
-from ..spans import add_entities
+from ..base import DataComponent, add_entities
 
 PATTERNS_FILE = Path(__file__).parent / "data" / "date_patterns.txt"
 LABEL = "DATE"
@@ -38,7 +36,7 @@ def find_dates(text: str, patterns: list[re.Pattern[str]]) -> list[tuple[int, in
     return found
 
 
-class DateRecognizer:
+class DateRecognizer(DataComponent):
     def __init__(self, nlp: Language, name: str = "lawrep_dates"):
         self.name = name
         self.set_patterns(read_patterns(PATTERNS_FILE))
@@ -61,14 +59,11 @@ class DateRecognizer:
         add_entities(doc, find_dates(doc.text, self._compiled), LABEL)
         return doc
 
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        to_disk(path, {"patterns.json": lambda p: srsly.write_json(p, self.patterns)}, exclude)
+    def get_data(self) -> Any:
+        return self.patterns
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "DateRecognizer":
-        from_disk(ensure_path(path), {"patterns.json": lambda p: self.set_patterns(srsly.read_json(p))}, exclude)
-        return self
+    def set_data(self, data: Any) -> None:
+        self.set_patterns(data)
 
 
 @Language.factory("lawrep_dates")

@@ -5,17 +5,16 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import ensure_path, from_disk, to_disk
 
 from ...extensions import INDICATORS_KEY
 from ...measurements import measurement_records
+from ..base import DataComponent
 from .linker import LEXICON_FILE, Lexicon, link_quantities
 
 
-class IndicatorLinker:
+class IndicatorLinker(DataComponent):
     def __init__(self, nlp: Language, name: str = "lawrep_indicators"):
         self.name = name
         self.lexicon = Lexicon.from_file()
@@ -37,17 +36,11 @@ class IndicatorLinker:
         doc._.measurements = measurement_records(doc)
         return doc
 
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        to_disk(path, {"lexicon.json": lambda p: srsly.write_json(p, self.lexicon.data)}, exclude)
+    def get_data(self) -> Any:
+        return self.lexicon.data
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "IndicatorLinker":
-        def load(p: Path) -> None:
-            self.lexicon = Lexicon(srsly.read_json(p))
-
-        from_disk(ensure_path(path), {"lexicon.json": load}, exclude)
-        return self
+    def set_data(self, data: Any) -> None:
+        self.lexicon = Lexicon(data)
 
 
 @Language.factory("lawrep_indicators")

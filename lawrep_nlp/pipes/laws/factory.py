@@ -7,16 +7,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import ensure_path, from_disk, to_disk
 
-from ..spans import add_entities
+from ..base import DataComponent, add_entities
 from .recognizer import RULES_FILE, LawRules, find_titles
 
 
-class LawRecognizer:
+class LawRecognizer(DataComponent):
     def __init__(self, nlp: Language, name: str = "lawrep_laws"):
         self.name = name
         self.rules = LawRules.from_file()
@@ -40,15 +38,11 @@ class LawRecognizer:
                     span._.law_level = levels[(span.start_char, span.end_char)]
         return doc
 
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        to_disk(path, {"rules.json": lambda p: srsly.write_json(p, self.rules.data)}, exclude)
+    def get_data(self) -> Any:
+        return self.rules.data
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "LawRecognizer":
-        from_disk(ensure_path(path), {"rules.json": lambda p: setattr(self, "rules", LawRules(srsly.read_json(p)))},
-                  exclude)
-        return self
+    def set_data(self, data: Any) -> None:
+        self.rules = LawRules(data)
 
 
 @Language.factory("lawrep_laws")

@@ -6,16 +6,14 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import ensure_path, from_disk, to_disk
 
-from ..spans import add_entities
+from ..base import DataComponent, add_entities
 from .recognizer import RULES_FILE, OrgRules, find_orgs
 
 
-class OrgRecognizer:
+class OrgRecognizer(DataComponent):
     def __init__(self, nlp: Language, name: str = "lawrep_orgs"):
         self.name = name
         self.rules = OrgRules.from_file()
@@ -34,15 +32,11 @@ class OrgRecognizer:
         add_entities(doc, find_orgs(doc.text, self.rules), "ORG")
         return doc
 
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        to_disk(path, {"rules.json": lambda p: srsly.write_json(p, self.rules.to_data())}, exclude)
+    def get_data(self) -> Any:
+        return self.rules.to_data()
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "OrgRecognizer":
-        from_disk(ensure_path(path),
-                  {"rules.json": lambda p: setattr(self, "rules", OrgRules.from_data(srsly.read_json(p)))}, exclude)
-        return self
+    def set_data(self, data: Any) -> None:
+        self.rules = OrgRules.from_data(data)
 
 
 @Language.factory("lawrep_orgs")

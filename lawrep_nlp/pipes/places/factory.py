@@ -7,18 +7,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc
-from spacy.util import ensure_path, from_disk, to_disk
 
+from ..base import DataComponent, add_entities
 from .divisions import DIVISIONS_FILE, name_index, place_rules
 
 CHINA = "中国"
 MAX_NAME = 12
 
 
-class PlaceRecognizer:
+class PlaceRecognizer(DataComponent):
     def __init__(self, nlp: Language, name: str = "lawrep_places"):
         self.name = name
         self.set_index(name_index())
@@ -65,34 +64,15 @@ class PlaceRecognizer:
         return found
 
     def __call__(self, doc: Doc) -> Doc:
-        taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-        added = []
-        for start, end, code in self.find(doc.text):
-            span = doc.char_span(start, end, label="GPE", alignment_mode="strict", kb_id=code)
-            if span is not None and not any(i in taken for i in range(span.start, span.end)):
-                span.id_ = code
-                taken.update(range(span.start, span.end))
-                added.append(span)
-        if added:
-            doc.ents = sorted([*doc.ents, *added], key=lambda s: s.start)
-            for span in added:  # doc.ents keeps the id on the tokens
-                for token in span:
-                    token.ent_id_ = span.id_
+        found = self.find(doc.text)
+        add_entities(doc, [(start, end) for start, end, _ in found], "GPE", [code for *_, code in found])
         return doc
 
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        data = {"index": self.index, "china_blocked_after": list(self.china_blocked_after)}
-        to_disk(path, {"index.json": lambda p: srsly.write_json(p, data)}, exclude)
+    def get_data(self) -> Any:
+        return {"index": self.index, "china_blocked_after": list(self.china_blocked_after)}
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "PlaceRecognizer":
-        def load(p: Path) -> None:
-            data = srsly.read_json(p)
-            self.set_index(data["index"], data["china_blocked_after"])
-
-        from_disk(ensure_path(path), {"index.json": load}, exclude)
-        return self
+    def set_data(self, data: Any) -> None:
+        self.set_index(data["index"], data["china_blocked_after"])
 
 
 @Language.factory("lawrep_places")

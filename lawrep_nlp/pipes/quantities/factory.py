@@ -11,17 +11,17 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import ensure_path, filter_spans, from_disk, to_disk
+from spacy.util import filter_spans
 
+from ..base import DataComponent, add_entities
 from .recognizer import RULES_FILE, UNITS_FILE, QuantityRules, find_quantities
 
 LABEL = "QUANTITY"
 
 
-class QuantityRecognizer:
+class QuantityRecognizer(DataComponent):
     def __init__(self, nlp: Language, name: str = "lawrep_quantities", overwrite_ents: bool = False):
         self.name = name
         self.overwrite_ents = overwrite_ents
@@ -55,22 +55,14 @@ class QuantityRecognizer:
         if self.overwrite_ents:
             doc.ents = filter_spans([*spans, *doc.ents])
         else:
-            taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-            free = [s for s in spans if not any(i in taken for i in range(s.start, s.end))]
-            doc.ents = sorted([*doc.ents, *free], key=lambda s: s.start)
+            add_entities(doc, [(s.start_char, s.end_char) for s in spans], LABEL)
         return doc
 
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        to_disk(path, {"rules.json": lambda p: srsly.write_json(p, self.rules.to_data())}, exclude)
+    def get_data(self) -> Any:
+        return self.rules.to_data()
 
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "QuantityRecognizer":
-        def load(p: Path) -> None:
-            self.rules = QuantityRules.from_data(srsly.read_json(p))
-
-        from_disk(ensure_path(path), {"rules.json": load}, exclude)
-        return self
+    def set_data(self, data: Any) -> None:
+        self.rules = QuantityRules.from_data(data)
 
 
 @Language.factory("lawrep_quantities", default_config={"overwrite_ents": False})

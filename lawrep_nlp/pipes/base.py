@@ -1,0 +1,56 @@
+"""What the rule components share: their knowledge is data saved with the pipeline, and the
+entities they find are added without disturbing those already there."""
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.tokens import Doc, Span
+from spacy.util import ensure_path, from_disk, to_disk
+
+DATA_FILE = "data.json"
+
+
+class DataComponent:
+    """A pipeline component whose rules or tables are one JSON value, written to and read from
+    ``data.json`` in the component's folder of a saved pipeline."""
+
+    def get_data(self) -> Any:
+        raise NotImplementedError
+
+    def set_data(self, data: Any) -> None:
+        raise NotImplementedError
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        to_disk(path, {DATA_FILE: lambda p: srsly.write_json(p, self.get_data())}, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "DataComponent":
+        from_disk(ensure_path(path), {DATA_FILE: lambda p: self.set_data(srsly.read_json(p))}, exclude)
+        return self
+
+
+def add_entities(doc: Doc, offsets: Sequence[tuple[int, int]], label: str,
+                 ids: Sequence[str] | None = None) -> list[Span]:
+    """Add character-offset spans as entities of `label` (with ``ent_id_`` from `ids` when
+    given); spans that do not fall on token boundaries or that overlap an existing entity are
+    left out. Returns the spans added."""
+    taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    added = []
+    for index, (start, end) in enumerate(offsets):
+        span = doc.char_span(start, end, label=label, alignment_mode="strict")
+        if span is None or any(i in taken for i in range(span.start, span.end)):
+            continue
+        if ids is not None:
+            span.id_ = ids[index]
+        taken.update(range(span.start, span.end))
+        added.append(span)
+    if added:
+        doc.ents = sorted([*doc.ents, *added], key=lambda s: s.start)
+        for span in added:  # doc.ents keeps a span's id on its tokens
+            if span.id_:
+                for token in span:
+                    token.ent_id_ = span.id_
+    return added
