@@ -84,7 +84,6 @@ def clean_float(value: float) -> float:
 
 
 APPROX_SUFFIXES = ("左右", "以上", "以下", "以内", "余", "多", "许")
-APPROX_PREFIXES = ("不少于", "不超过", "不低于", "将近", "接近", "超过", "近", "约", "逾", "超")
 RANGE_SEPARATORS = "—–－~～至到-"
 
 

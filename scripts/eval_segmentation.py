@@ -48,8 +48,8 @@ def segmenters(model_dir: Path | None = None) -> dict[str, Segmenter]:
         return lambda text: [(t.idx, t.idx + len(t.text)) for t in tokenizer(text) if not t.is_space]
 
     def jieba_cut(text: str) -> list[tuple[int, int]]:
-        return [span for span, word in zip(offsets(list(jieba.cut(text))), jieba.cut(text), strict=True)
-                if word.strip()]
+        words = list(jieba.cut(text))
+        return [span for span, word in zip(offsets(words), words, strict=True) if word.strip()]
 
     return {"lawrep": from_doc(lawrep), "jieba": jieba_cut, "spacy_char": from_doc(char)}
 

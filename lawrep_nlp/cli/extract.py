@@ -6,7 +6,6 @@ Pure functions here; the typer command in __init__.py only parses options and re
 from __future__ import annotations
 
 import csv
-import io
 import json
 import os
 import tempfile
@@ -110,12 +109,3 @@ def extract(nlp: Language, files: list[Path], out: Path, *, output_format: str =
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             result.documents += 1
     return result
-
-
-def to_csv_string(records: Iterable[dict[str, Any]]) -> str:
-    buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS)
-    writer.writeheader()
-    for record in records:
-        writer.writerows(csv_rows(record))
-    return buffer.getvalue()

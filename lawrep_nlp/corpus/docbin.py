@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from ..extensions import INDICATORS_KEY, QUANTITY_ATTRS
 from ..pipes.sentences import ReportSentencizer
@@ -79,4 +79,4 @@ def span_texts(doc: Doc) -> list[tuple[str, str]]:
     return [(s.label_, s.text) for s in doc.ents] + [(INDICATOR, s.text) for s in doc.spans[INDICATORS_KEY]]
 
 
-__all__ = ["ConversionStats", "Span", "record_to_doc", "span_texts"]
+__all__ = ["ConversionStats", "record_to_doc", "span_texts"]

@@ -8,7 +8,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
-from ..numerals import APPROX_PREFIXES, parse_quantity
+from ..numerals import parse_quantity
 from ..sentences import sentence_index, sentence_spans
 from .markup import ENTITY_LABELS, INDICATOR, MarkupError, Record, parse
 
@@ -96,12 +96,6 @@ def quantity_problems(text: str, span: dict[str, Any]) -> list[str]:
     if span.get("change") is not None and span["change"] not in CHANGES:
         problems.append(f"{where}: change must be one of {CHANGES}")
     return problems
-
-
-def approx_before(text: str, start: int) -> str | None:
-    """The approximation word written right before a quantity (约, 近, 超过…), if any."""
-    before = text[max(0, start - 4):start]
-    return next((word for word in APPROX_PREFIXES if before.endswith(word)), None)
 
 
 def duplicate_paragraphs(records: Iterable[Record]) -> list[str]:

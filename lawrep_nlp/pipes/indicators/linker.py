@@ -43,10 +43,9 @@ class Lexicon:
         self.scope_words = set(self.data["scope_words"])
         self.leading_verbs = set(self.data["leading_verbs"])
         self.no_link_when_followed_by = set(self.data["no_link_when_followed_by"])
-        self.verbs = {w for w in self.data["left_stops"] if len(w) == 2 and w not in self.scope_words} - {
-            "全年", "全市", "全区", "全县", "全省", "各类", "各级", "其中", "年度", "先后", "共计", "总计", "合计",
-            "期间", "以来", "今年", "当年", "同比", "此外", "另外", "同时", "其它", "其余", "我局", "我区", "我市",
-            "我县", "比上", "两级", "三级", "四级"}
+        # two-character stop words that are verbs, i.e. not scope, time or self-reference words
+        self.verbs = {w for w in self.data["left_stops"] if len(w) == 2 and w not in self.scope_words} - set(
+            self.data["not_actions"])
         self.relative_clause_max_chars = int(self.data["relative_clause_max_chars"])
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from ..base import DataComponent, add_entities
@@ -70,4 +70,4 @@ def make_quantity_recognizer(nlp: Language, name: str, overwrite_ents: bool) -> 
     return QuantityRecognizer(nlp, name, overwrite_ents)
 
 
-__all__ = ["QuantityRecognizer", "Span", "make_quantity_recognizer"]
+__all__ = ["QuantityRecognizer", "make_quantity_recognizer"]

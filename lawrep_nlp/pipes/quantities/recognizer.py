@@ -77,7 +77,6 @@ class QuantityMatch:
     max: float | None = None
     placeholder: bool = False
     change: str | None = None
-    dimension: str | None = None
 
 
 def _fixed_expression_spans(text: str, expressions: list[str]) -> list[tuple[int, int]]:
@@ -175,7 +174,7 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
         return None
     approx = parsed.approx or _ends_with_any(before, r["approx_prefixes"])
     return QuantityMatch(start, end, parsed.value, parsed.unit, approx, parsed.max, parsed.placeholder,
-                         _change(before, r), rules.units.get(unit))
+                         _change(before, r))
 
 
 def _change(before: str, rules: dict[str, Any]) -> str | None:
