@@ -3,7 +3,8 @@
 Doc
 - ``doc._.report``: the report's metadata (file, title, region, year, publisher, …) as a dict.
 - ``doc._.links``: quantity → indicator links as ``[q_start, q_end, i_start, i_end]`` character
-  offsets; plain lists, so they survive DocBin and multiprocessing.
+  offsets; plain lists, so they survive DocBin and multiprocessing (DocBin reads sequences
+  back as tuples: same content).
 - ``doc._.measurements``: one plain dict per QUANTITY (indicator text, action, value, unit,
   approx, placeholder, change, max, sentence, offsets), msgpack-safe.
 

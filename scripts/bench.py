@@ -1,10 +1,11 @@
-"""Throughput benchmark: chars/s of the lawrep tokenizer, raw jieba, spaCy's char segmenter and
-raw spacy-pkuseg (the packaged model without the rule layer), in one run on the same text;
-medians of several repeats; `spacy.load` time; peak RSS.
+"""Throughput benchmark, in one run on the same text: chars/s of raw jieba (the fixed baseline),
+raw spacy-pkuseg (the packaged model without the rule layer), spaCy's char segmenter, the lawrep
+tokenizer alone and the full `lawrep_zh` pipeline with one and two processes; medians of several
+repeats; `spacy.load` time; peak RSS; and the floors of issue 6 checked against the same run.
 
 The text is every raw report paragraph of the corpus, repeated until it reaches --chars.
 
-    python scripts/bench.py [--chars 200000] [--repeats 3] [--json bench.json]
+    python scripts/bench.py [--chars 500000] [--repeats 3] [--json evaluation/bench.json]
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ def median_rate(run: Callable[[list[str]], object], texts: list[str], repeats: i
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--chars", type=int, default=200_000)
+    parser.add_argument("--chars", type=int, default=500_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
@@ -72,20 +73,32 @@ def main() -> None:
         "spaCy char segmenter": lambda ts: [char_tokenizer(t) for t in ts],
         "lawrep tokenizer": lambda ts: [nlp.tokenizer(t) for t in ts],
         "lawrep_zh pipeline (nlp.pipe)": lambda ts: list(nlp.pipe(ts, batch_size=64)),
+        "lawrep_zh pipeline (nlp.pipe, n_process=2)": lambda ts: list(nlp.pipe(ts, batch_size=64, n_process=2)),
     }
     rates = {name: median_rate(run, texts, args.repeats) for name, run in runs.items()}
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    baseline = rates["raw jieba (jieba.lcut)"]
+    one, two = rates["lawrep_zh pipeline (nlp.pipe)"], rates["lawrep_zh pipeline (nlp.pipe, n_process=2)"]
+    floors = {
+        "full pipeline >= 0.10 x raw jieba": one / baseline >= 0.10,
+        "spacy.load <= 2 s": load_seconds <= 2.0,
+        "peak RSS <= 800 MB": peak_rss_mb <= 800,
+        "n_process=2 >= 1.6 x one process": two / one >= 1.6,
+    }
     result = {
         "machine": f"{platform.processor() or platform.machine()}, {platform.system()} {platform.release()}, "
                    f"Python {platform.python_version()}",
         "chars": sum(map(len, texts)), "repeats": args.repeats, "chars_per_second": rates,
         "spacy_load_seconds": load_seconds, "peak_rss_mb": peak_rss_mb,
+        "pipeline_vs_jieba": one / baseline, "two_process_speedup": two / one, "floors_met": floors,
     }
     print(f"{result['chars']} chars, median of {args.repeats} repeats ({result['machine']})")
-    baseline = rates["raw jieba (jieba.lcut)"]
     for name, rate in rates.items():
         print(f"{name:46} {rate:12,.0f} chars/s  {rate / baseline:5.2f}× jieba")
-    print(f"spacy.load('lawrep_zh'): {load_seconds:.2f} s; peak RSS {peak_rss_mb:.0f} MB")
+    print(f"spacy.load('lawrep_zh'): {load_seconds:.2f} s; peak RSS {peak_rss_mb:.0f} MB; "
+          f"n_process=2 speed-up {two / one:.2f}×")
+    for floor, met in floors.items():
+        print(f"floor {floor}: {'met' if met else 'NOT met'}")
     if args.json:
         args.json.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
 

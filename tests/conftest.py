@@ -1,7 +1,9 @@
+import os
 from pathlib import Path
 
 import pytest
 import spacy
+from hypothesis import HealthCheck, settings
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "corpus" / "raw" / "seeds"
@@ -15,3 +17,14 @@ def nlp():
 @pytest.fixture(scope="session")
 def tokenizer(nlp):
     return nlp.tokenizer
+
+
+# Hypothesis profiles: "ci" (≥ 2,000 examples per property, chosen when CI is set), "long"
+# (≥ 20,000, for a local run: LAWREP_HYPOTHESIS_PROFILE=long python -m pytest tests/properties)
+# and a quick default for everyday runs.
+settings.register_profile("default", max_examples=200, deadline=None,
+                          suppress_health_check=[HealthCheck.function_scoped_fixture])
+settings.register_profile("ci", parent=settings.get_profile("default"), max_examples=2_000, derandomize=True,
+                          print_blob=True)
+settings.register_profile("long", parent=settings.get_profile("default"), max_examples=20_000)
+settings.load_profile(os.environ.get("LAWREP_HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default"))

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import signal
 import sys
+import threading
 from enum import Enum
 from pathlib import Path
 
@@ -18,6 +22,18 @@ EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 class OutputFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
+
+
+def _interrupt_handler(main_pid: int):
+    """Ctrl-C reaches spaCy's worker processes too (same process group): they end quietly and
+    the main process alone reports the interruption."""
+
+    def on_interrupt(signum, frame) -> None:
+        if os.getpid() != main_pid:
+            os._exit(EXIT_INTERRUPTED)
+        raise KeyboardInterrupt
+
+    return on_interrupt
 
 
 def _load(model: str):
@@ -39,12 +55,15 @@ def extract(
     output_format: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", "-f", help="jsonl or csv."),
     n_process: int = typer.Option(1, "--n-process", "-n", min=1, help="Worker processes for nlp.pipe."),
     model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline name or path."),
+    max_length: int = typer.Option(1_000_000, "--max-length", min=1,
+                                   help="Skip (and report) texts longer than this many characters."),
 ) -> None:
     """Run the pipeline over reports: one JSONL record per document (metadata, sentences,
     entities, measurements) or, with --format csv, one row per measurement.
 
-    Exit status: 0 all files processed; 1 some files could not be read (the others are in the
-    output); 2 usage error (nothing written); 130 interrupted (no output file left behind).
+    Exit status: 0 all files processed; 1 some files skipped — unreadable, too long, or a
+    component failed on them — (the others are in the output); 2 usage error (nothing
+    written); 130 interrupted (no output file left behind).
     """
     from rich.console import Console
     from rich.progress import Progress
@@ -62,14 +81,29 @@ def extract(
         raise typer.Exit(EXIT_USAGE)
     nlp = _load(model)
     console = Console(stderr=True)
+    in_main_thread = threading.current_thread() is threading.main_thread()  # signals need the main thread
+    previous_handler = signal.signal(signal.SIGINT, _interrupt_handler(os.getpid())) if in_main_thread else None
     try:
         with Progress(console=console, transient=True) as progress:
             task = progress.add_task("reading reports", total=len(files))
             result = run_extract(nlp, files, out, output_format=output_format.value, n_process=n_process,
-                                 on_file=lambda _: progress.advance(task))
+                                 on_file=lambda _: progress.advance(task), max_length=max_length)
     except KeyboardInterrupt:
         typer.echo("lawrep: interrupted; no output written", err=True)
+        if n_process > 1:
+            # End the workers, then leave at once: spaCy's queues may still hold data for them
+            # and a normal exit would wait on those forever. The output was already removed.
+            for child in multiprocessing.active_children():
+                child.terminate()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
         raise typer.Exit(EXIT_INTERRUPTED) from None
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous_handler)
+    for warning in result.warnings:
+        typer.echo(f"lawrep: warning: {warning.path}: {warning.reason}", err=True)
     for failure in result.failures:
         typer.echo(f"lawrep: skipped {failure.path}: {failure.reason}", err=True)
     typer.echo(f"lawrep: {result.documents} documents → {out}; {len(result.failures)} files skipped", err=True)

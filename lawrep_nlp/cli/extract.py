@@ -35,6 +35,8 @@ class Failure:
 class ExtractResult:
     documents: int = 0
     failures: list[Failure] = field(default_factory=list)
+    #: Files written with a caveat (undecodable bytes replaced by U+FFFD).
+    warnings: list[Failure] = field(default_factory=list)
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
@@ -49,11 +51,17 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def read_reports(files: Iterable[Path], failures: list[Failure],
-                 on_file: Callable[[Path], None] | None = None) -> Iterator[Report]:
-    """Read files lazily; a file that cannot be read is recorded in `failures` and skipped."""
+                 on_file: Callable[[Path], None] | None = None, *, max_length: int | None = None) -> Iterator[Report]:
+    """Read files lazily; a file that cannot be read, or whose text is longer than
+    `max_length` characters, is recorded in `failures` and skipped."""
     for path in files:
         try:
-            yield read_report(path)
+            report = read_report(path)
+            if max_length is not None and len(report.text) > max_length:
+                failures.append(Failure(str(path), f"text too long: {len(report.text):,} characters, limit "
+                                                   f"{max_length:,} (raise it with --max-length)"))
+                continue
+            yield report
         except UnreadableReport as err:
             failures.append(Failure(str(path), str(err)))
         except FileNotFoundError:
@@ -90,22 +98,57 @@ def csv_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield {**{k: record.get(k) for k in REPORT_COLUMNS}, **measurement}
 
 
+class PipelineErrors:
+    """spaCy error handler: a component that fails on one document skips that document (spaCy
+    then leaves it out of nlp.pipe) instead of ending the batch; the reason is kept by file."""
+
+    def __init__(self) -> None:
+        self.reasons: dict[str, str] = {}
+
+    def __call__(self, proc_name: str, proc: Any, docs: list[Any], error: Exception) -> None:
+        for doc in docs:
+            context = getattr(doc, "_context", None) or {}
+            self.reasons[str(context.get("file"))] = f"pipeline component {proc_name} failed: {error!r}"
+
+
+def sent_reports(reports: Iterable[Report], sent: list[str]) -> Iterator[Report]:
+    for report in reports:
+        sent.append(str(report.meta.get("file")))
+        yield report
+
+
 def extract(nlp: Language, files: list[Path], out: Path, *, output_format: str = "jsonl", n_process: int = 1,
-            on_file: Callable[[Path], None] | None = None) -> ExtractResult:
-    """Run the pipeline over `files` and write `out` atomically."""
+            on_file: Callable[[Path], None] | None = None, max_length: int | None = None) -> ExtractResult:
+    """Run the pipeline over `files` and write `out` atomically. Files that cannot be read, are
+    longer than `max_length` (default nlp.max_length) or make a component fail are skipped and
+    listed in the result's failures; the others are written."""
     if output_format not in ("jsonl", "csv"):
         raise ValueError(f"format must be jsonl or csv, not {output_format!r}")
     result = ExtractResult()
-    reports = read_reports(files, result.failures, on_file)
+    errors = PipelineErrors()
+    nlp.set_error_handler(errors)
+    max_length = nlp.max_length if max_length is None else max_length
+    nlp.max_length = max(nlp.max_length, max_length)
+    sent: list[str] = []
+    done: set[str] = set()
+    reports = sent_reports(read_reports(files, result.failures, on_file, max_length=max_length), sent)
     with atomic_output(out) as handle:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS) if output_format == "csv" else None
         if writer:
             writer.writeheader()
         for doc in process_reports(nlp, reports, n_process=n_process):
             record = doc_record(doc)
+            done.add(str(record.get("file")))
+            if record.get("undecodable_bytes"):
+                result.warnings.append(Failure(str(record.get("file")), f"{record['undecodable_bytes']} undecodable "
+                                                                        "bytes replaced by U+FFFD"))
             if writer:
                 writer.writerows(csv_rows(record))
             else:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             result.documents += 1
+        for file in sent:  # left out of nlp.pipe by the error handler (in this or a worker process)
+            if file not in done:
+                reason = errors.reasons.get(file, "the pipeline failed on this document (in a worker process)")
+                result.failures.append(Failure(file, reason))
     return result

@@ -68,11 +68,12 @@ def read_report(path: str | Path) -> Report:
     size = path.stat().st_size
     if size > MAX_BYTES:
         raise UnreadableReport(f"file is {size / 1e6:.0f} MB, more than the {MAX_BYTES // 2**20} MiB limit")
-    text, encoding = decode_bytes(path.read_bytes())
+    text, encoding, replaced = decode_bytes(path.read_bytes())
     if not text.strip():
         raise UnreadableReport("file holds no text")
     is_html = path.suffix.lower() in HTML_SUFFIXES or looks_like_html(text)
     report = report_from_text(text, file=str(path), encoding=encoding, is_html=is_html)
     if not report.text.strip():
         raise UnreadableReport("nothing but page chrome in the file")
+    report.meta["undecodable_bytes"] = replaced
     return report

@@ -14,7 +14,6 @@ from ..base import DataComponent, add_entities
 from .divisions import DIVISIONS_FILE, name_index, place_rules
 
 CHINA = "中国"
-MAX_NAME = 12
 
 
 class PlaceRecognizer(DataComponent):
@@ -25,7 +24,11 @@ class PlaceRecognizer(DataComponent):
     def set_index(self, index: dict[str, str], china_blocked_after: list[str] | None = None) -> None:
         self.index = dict(index)
         self.china_blocked_after = tuple(china_blocked_after or place_rules()["china_blocked_after"])
-        self._lengths = sorted({len(n) for n in self.index}, reverse=True)
+        lengths_by_first: dict[str, set[int]] = {}
+        for place_name in self.index:
+            lengths_by_first.setdefault(place_name[0], set()).add(len(place_name))
+        # Only names starting with the character at hand are tried, longest first.
+        self._lengths_by_first = {char: sorted(sizes, reverse=True) for char, sizes in lengths_by_first.items()}
 
     def initialize(
         self,
@@ -38,7 +41,9 @@ class PlaceRecognizer(DataComponent):
         self.set_index(name_index(Path(divisions_path) if divisions_path else DIVISIONS_FILE))
 
     def _name_at(self, text: str, position: int) -> str | None:
-        for size in self._lengths:
+        if position >= len(text):
+            return None
+        for size in self._lengths_by_first.get(text[position], ()):
             candidate = text[position:position + size]
             if len(candidate) == size and candidate in self.index:
                 return candidate

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+import numpy
+from spacy.attrs import IDX, LENGTH, SENT_START
 from spacy.language import Language
 from spacy.scorer import Scorer
 from spacy.tokens import Doc
@@ -38,11 +40,15 @@ class ReportSentencizer:
         if not len(doc):
             return doc
         starts = {start for start, _ in sentence_spans(doc.text)}
+        offsets = doc.to_array([IDX, LENGTH]).tolist()
+        flags = []
         pending = False  # a boundary fell inside the previous token: start at the next one
-        for i, token in enumerate(doc):
-            is_start = i == 0 or token.idx in starts or pending
-            pending = not is_start and any(token.idx < s < token.idx + len(token.text) for s in starts)
-            token.is_sent_start = is_start
+        for i, (idx, length) in enumerate(offsets):
+            is_start = i == 0 or idx in starts or pending
+            pending = not is_start and any(idx + k in starts for k in range(1, length))
+            flags.append(1 if is_start else -1)
+        # One array write: setting token.is_sent_start one by one re-checks the whole doc each time.
+        doc.from_array([SENT_START], numpy.array(flags, dtype="int64").astype("uint64"))
         return doc
 
 

@@ -1,0 +1,167 @@
+"""Bad input end to end through `lawrep extract`: every bad file gets a clear message and the
+documented exit status (1 when files were skipped), every good file is in the output, and no
+partial output file is ever left behind."""
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+from typer.testing import CliRunner
+
+from lawrep_nlp.cli import app
+from lawrep_nlp.cli.extract import extract
+from lawrep_nlp.reader import read_report
+
+from ..conftest import SEEDS
+
+runner = CliRunner()
+SEED = SEEDS / "000_2da538da58d27d43.txt"
+GB_SEED = SEEDS / "002_9518513bb49fe602.txt"
+CASES_OF_LEGAL_AID = "全年办理法律援助案件157件，接待群众1.7万余人次，调解成功率达到98%。\n"
+
+
+def lawrep_command() -> list[str]:
+    exe = Path(sys.executable).with_name("lawrep")
+    return [str(exe)] if exe.exists() else [sys.executable, "-m", "lawrep_nlp.cli"]
+
+
+def records(out: Path) -> dict[str, dict]:
+    return {Path(r["file"]).name: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+
+
+@pytest.fixture(scope="module")
+def mixed_folder(tmp_path_factory) -> Path:
+    """Good reports in every accepted form, next to every kind of bad file."""
+    folder = tmp_path_factory.mktemp("mixed")
+    shutil.copy(SEED, folder / "good.txt")
+    (folder / "gb18030.txt").write_bytes(GB_SEED.read_text(encoding="utf-8").encode("gb18030"))
+    (folder / "page.html").write_text("<html><head><title>报告</title></head><body><div>当前位置：首页</div>"
+                                      f"<p>{CASES_OF_LEGAL_AID}</p></body></html>", encoding="utf-8")
+    (folder / "traditional.txt").write_text("區司法局受理行政複議申請32件，辦結28件。\n", encoding="utf-8")
+    (folder / "fullwidth.txt").write_text("办理法律援助案件１５７件。\n", encoding="utf-8")
+    (folder / "english.txt").write_text("The bureau handled 157 legal aid cases in 2024.\n", encoding="utf-8")
+    good_bytes = SEED.read_bytes()
+    line_end = good_bytes.index(b"\n", 3000)  # a character boundary
+    (folder / "one_bad_byte.txt").write_bytes(good_bytes[:line_end] + b"\xff" + good_bytes[line_end:])
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "whitespace.txt").write_text(" \n\t\n\u3000\n", encoding="utf-8")
+    (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
+    (folder / "noise.txt").write_bytes(bytes((i * 7919 + 13) % 255 + 1 for i in range(4000)))
+    (folder / "huge.txt").write_text(CASES_OF_LEGAL_AID * (10_000_000 // len(CASES_OF_LEGAL_AID.encode())),
+                                     encoding="utf-8")
+    return folder
+
+
+GOOD = {"good.txt", "gb18030.txt", "page.html", "traditional.txt", "fullwidth.txt", "english.txt", "one_bad_byte.txt"}
+BAD = {
+    "empty.txt": "file holds no text",
+    "whitespace.txt": "file holds no text",
+    "binary.txt": "binary data",
+    "noise.txt": "no text encoding fits these bytes",
+    "huge.txt": "text too long",
+}
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_mixed_folder(mixed_folder: Path, tmp_path: Path, n_process: int):
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(mixed_folder), "--out", str(out), "--n-process", str(n_process)])
+    assert result.exit_code == 1
+    for name, reason in BAD.items():
+        assert f"skipped {mixed_folder / name}: {reason}" in result.output
+    assert "one_bad_byte.txt: 1 undecodable bytes replaced by U+FFFD" in result.output
+    found = records(out)
+    assert set(found) == GOOD
+    assert found["gb18030.txt"]["encoding"] == "gb18030"
+    assert found["gb18030.txt"]["text"] == read_report(GB_SEED).text  # same text as the UTF-8 original
+    assert found["page.html"]["format"] == "html" and "当前位置" not in found["page.html"]["text"]
+    assert [(m["quantity_text"], m["value"], m["unit"]) for m in found["traditional.txt"]["measurements"]] == [
+        ("32件", 32.0, "件"), ("28件", 28.0, "件")]
+    assert [(m["quantity_text"], m["value"]) for m in found["fullwidth.txt"]["measurements"]] == [("１５７件", 157.0)]
+    assert found["english.txt"]["text"].strip() == "The bureau handled 157 legal aid cases in 2024."
+    assert "\ufffd" in found["one_bad_byte.txt"]["text"] and len(found["one_bad_byte.txt"]["text"]) > 5000
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]  # no temporary file left
+
+
+def test_huge_file_can_be_allowed(mixed_folder: Path, tmp_path: Path):
+    """The length limit is a documented option, not a silent cap."""
+    report = tmp_path / "long.txt"
+    report.write_text(CASES_OF_LEGAL_AID * 40, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    assert runner.invoke(app, ["extract", str(report), "--out", str(out), "--max-length", "500"]).exit_code == 1
+    assert out.read_text(encoding="utf-8") == ""
+    assert runner.invoke(app, ["extract", str(report), "--out", str(out), "--max-length", "5000"]).exit_code == 0
+    assert len(records(out)["long.txt"]["measurements"]) == 3 * 40
+
+
+def test_file_removed_while_the_batch_runs(tmp_path: Path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        shutil.copy(SEED, folder / name)
+    files = sorted(folder.iterdir())
+
+    def remove_the_last_file(path: Path) -> None:
+        if path.name == "a.txt":
+            (folder / "c.txt").unlink()
+
+    out = tmp_path / "out.jsonl"
+    result = extract(spacy.load("lawrep_zh"), files, out, on_file=remove_the_last_file)
+    assert result.documents == 2
+    assert [(Path(f.path).name, f.reason) for f in result.failures] == [
+        ("c.txt", "file not found (removed while the batch ran?)")]
+    assert set(records(out)) == {"a.txt", "b.txt"}
+
+
+@Language.component("fails_on_marker")
+def fails_on_marker(doc):
+    if "故障标记" in doc.text:
+        raise RuntimeError("marker found")
+    return doc
+
+
+def test_component_failure_skips_only_that_document(tmp_path: Path):
+    nlp = spacy.load("lawrep_zh")
+    nlp.add_pipe("fails_on_marker")
+    for name, text in (("a.txt", CASES_OF_LEGAL_AID), ("b.txt", "故障标记" + CASES_OF_LEGAL_AID),
+                       ("c.txt", CASES_OF_LEGAL_AID)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = extract(nlp, sorted(tmp_path.glob("*.txt")), out)
+    assert set(records(out)) == {"a.txt", "c.txt"}
+    assert [(Path(f.path).name, f.reason) for f in result.failures] == [
+        ("b.txt", "pipeline component fails_on_marker failed: RuntimeError('marker found')")]
+
+
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_ctrl_c_mid_batch_leaves_no_output(tmp_path: Path, n_process: int):
+    """Ctrl-C in a terminal interrupts the whole process group (main process and workers)."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for index in range(300):
+        shutil.copy(SEED, folder / f"report_{index:03}.txt")
+    out = tmp_path / "out" / "table.jsonl"
+    proc = subprocess.Popen([*lawrep_command(), "extract", str(folder), "--out", str(out), "-n", str(n_process)],
+                            stderr=subprocess.PIPE, text=True, start_new_session=True,
+                            env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    deadline = time.monotonic() + 60
+    while not any(out.parent.glob(".table.jsonl.*.part")) and time.monotonic() < deadline:
+        time.sleep(0.05)  # wait until the batch is writing
+    time.sleep(1)
+    assert proc.poll() is None, "the batch finished before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert stderr.strip().endswith("lawrep: interrupted; no output written")
+    assert "Traceback" not in stderr
+    assert list(out.parent.iterdir()) == []
+    with pytest.raises(ProcessLookupError):  # no worker left behind
+        os.killpg(proc.pid, 0)
