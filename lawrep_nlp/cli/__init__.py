@@ -111,6 +111,36 @@ def extract(
 
 
 @app.command()
+def render(
+    report: Path = typer.Argument(..., help="One report (.txt or .html)."),
+    out: Path = typer.Option(..., "--out", "-o", help="The HTML page to write."),
+    model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline name or path."),
+) -> None:
+    """Write a self-contained HTML page showing the report's entities, each quantity linked to
+    its indicator, and the measurement table. Exit status: 0 written; 1 the report cannot be
+    read; 2 usage error."""
+    from ..process import process_reports
+    from ..reader import UnreadableReport, read_report
+    from ..render import render_html
+    from .extract import atomic_output
+
+    if not report.is_file():
+        typer.echo(f"lawrep: no such file: {report}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    try:
+        parsed = read_report(report)
+    except (UnreadableReport, OSError) as err:
+        typer.echo(f"lawrep: cannot read {report}: {err}", err=True)
+        raise typer.Exit(EXIT_SOME_FAILED) from None
+    nlp = _load(model)
+    nlp.max_length = max(nlp.max_length, len(parsed.text))
+    doc = next(process_reports(nlp, [parsed]))
+    with atomic_output(out) as handle:
+        handle.write(render_html(doc))
+    typer.echo(f"lawrep: {len(doc._.measurements or [])} measurements → {out}", err=True)
+
+
+@app.command()
 def info(model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline name or path.")) -> None:
     """Print the pipeline: name, version, components, tokenizer and what it was built from."""
     nlp = _load(model)
