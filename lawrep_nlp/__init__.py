@@ -6,6 +6,6 @@ __version__ = "0.1.0"
 # do the same for spacy.load and spacy train without an import).
 from . import evaluation, extensions, tokenizer  # noqa: F401
 from .measurements import to_dataframe
-from .pipes import dates, indicators, laws, orgs, places, programs, quantities, sentences  # noqa: F401
+from .pipes import canonical, dates, indicators, laws, orgs, places, programs, quantities, sentences  # noqa: F401
 
 __all__ = ["__version__", "to_dataframe"]

@@ -13,9 +13,11 @@ One implementation serves `lawrep evaluate` (gold JSONL records) and the registe
 
 from __future__ import annotations
 
+import csv
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from spacy.tokens import Doc
@@ -161,6 +163,13 @@ def format_table(scores: dict[str, Any]) -> str:
     lines.append(f"value accuracy {scores['quantity_value_acc']:.3f}, unit accuracy {scores['quantity_unit_acc']:.3f}"
                  f" over {scores['quantities_matched']} matched quantities")
     lines.append(f"text round trip {scores['text_round_trip']:.3f} of {scores['documents']} documents")
+    if "canonical" in scores:
+        canonical = scores["canonical"]
+        for way in ("mapping", "end_to_end"):
+            s = canonical[way]
+            lines.append(f"canonical {way}: precision {s['precision']:.3f}, coverage {s['coverage']:.3f} "
+                         f"({s['correct']}/{s['given']} of {canonical['links']} links)")
+        lines.append(f"canonical: the annotator could map {canonical['gold_coverage']:.3f} of the links")
     return "\n".join(lines)
 
 
@@ -171,6 +180,12 @@ def gated_metrics(scores: dict[str, Any]) -> dict[str, float]:
                     "LINK_exact_f": scores["link_exact"]["f"], "LINK_relaxed_f": scores["link_relaxed"]["f"],
                     "value_acc": scores["quantity_value_acc"], "unit_acc": scores["quantity_unit_acc"],
                     "text_round_trip": scores["text_round_trip"]})
+    if "canonical" in scores:
+        canonical = scores["canonical"]
+        metrics.update({"CANONICAL_precision": canonical["mapping"]["precision"],
+                        "CANONICAL_coverage": canonical["mapping"]["coverage"],
+                        "CANONICAL_e2e_precision": canonical["end_to_end"]["precision"],
+                        "CANONICAL_e2e_coverage": canonical["end_to_end"]["coverage"]})
     return metrics
 
 
@@ -179,3 +194,82 @@ def regressions(scores: dict[str, Any], baseline: dict[str, float], tolerance: f
     current = gated_metrics(scores)
     return [f"{name}: {current.get(name, 0.0):.3f} < recorded {recorded:.3f} - {tolerance}"
             for name, recorded in baseline.items() if current.get(name, 0.0) < recorded - tolerance]
+
+
+def read_canonical_labels(folder: Path) -> dict[tuple[str, int, int, int], str | None]:
+    """Gold canonical ids of links (corpus/canonical/*.tsv), keyed by (doc, para, q_start, q_end);
+    None where the annotator found no taxonomy entry."""
+    labels: dict[tuple[str, int, int, int], str | None] = {}
+    for path in sorted(Path(folder).glob("*.tsv")):
+        with path.open(encoding="utf-8") as handle:
+            for row in csv.DictReader(handle, delimiter="\t"):
+                key = (row["doc"], int(row["para"]), int(row["q_start"]), int(row["q_end"]))
+                labels[key] = row["canonical"] or None
+    return labels
+
+
+@dataclass
+class CanonicalCase:
+    """One gold link, as the canonical mapper sees it, with the gold id and the pipeline's own answer."""
+
+    doc: str
+    gold: str | None
+    indicator: str
+    dimension: str | None
+    before: str
+    sentence: str
+    pipeline: str | None
+
+
+def canonical_cases(nlp, records: list[dict[str, Any]], labels: dict[tuple[str, int, int, int], str | None],
+                    batch_size: int = 32) -> list[CanonicalCase]:
+    """Run the pipeline over the records and collect every gold link with its canonical label."""
+    units = nlp.get_pipe("lawrep_quantities").rules.units
+    cases = []
+    for record, doc in zip(records, nlp.pipe((r["text"] for r in records), batch_size=batch_size), strict=True):
+        spans = {(s["start"], s["end"]): s for s in record["spans"]}
+        predicted = {(e.start_char, e.end_char): e for e in doc.ents if e.label_ == "QUANTITY"}
+        for relation in record["relations"]:
+            q_start, q_end = relation["quantity"]
+            i_start, i_end = relation["indicator"]
+            key = (record["meta"]["doc"], record["meta"]["para"], q_start, q_end)
+            if key not in labels:
+                raise ValueError(f"no canonical label for link {key}")
+            ent = predicted.get((q_start, q_end))
+            unit = spans[q_start, q_end].get("unit")
+            sentence = doc.char_span(q_start, q_end, alignment_mode="expand").sent
+            cases.append(CanonicalCase(
+                doc=record["meta"]["doc"], gold=labels[key], indicator=record["text"][i_start:i_end],
+                dimension=units.get(unit) if unit else None,
+                before=doc.text[sentence.start_char:q_start], sentence=sentence.text,
+                pipeline=ent._.canonical if ent is not None else None))
+    return cases
+
+
+def score_canonical(cases: list[CanonicalCase], taxonomy_for: Callable[[str], Any]) -> dict[str, Any]:
+    """Mapping precision and coverage over `cases`, two ways:
+
+    - ``mapping``: the mapper (``taxonomy_for(doc)``) applied to each gold link — gold indicator
+      text, the quantity's unit dimension and the sentence as the pipeline reads it: the mapping alone;
+    - ``end_to_end``: the canonical id the pipeline itself gave the quantity at the gold offsets
+      (wrong or missing links count against it).
+
+    precision = correct ids / ids given; coverage = ids given / gold links; recall = correct ids /
+    links the annotator could map; gold_coverage = links the annotator could map / gold links."""
+    counts = {way: {"given": 0, "correct": 0} for way in ("mapping", "end_to_end")}
+    for case in cases:
+        mapping = taxonomy_for(case.doc).map(case.indicator, case.dimension, before=case.before,
+                                             sentence=case.sentence)
+        for way, answer in (("mapping", mapping.canonical), ("end_to_end", case.pipeline)):
+            if answer is not None:
+                counts[way]["given"] += 1
+                counts[way]["correct"] += answer == case.gold
+    links = len(cases)
+    gold_mapped = sum(case.gold is not None for case in cases)
+    result: dict[str, Any] = {"links": links, "gold_coverage": gold_mapped / links if links else 0.0}
+    for way, count in counts.items():
+        result[way] = {"precision": count["correct"] / count["given"] if count["given"] else 0.0,
+                       "coverage": count["given"] / links if links else 0.0,
+                       "recall": count["correct"] / gold_mapped if gold_mapped else 0.0,
+                       **count}
+    return result

@@ -10,7 +10,9 @@ Doc
 
 Span (QUANTITY entities)
 - ``value`` (float or None), ``unit`` (str), ``approx``, ``placeholder``, ``change``, ``max``:
-  the normalised quantity, stored per span; ``action``: the verb saying what was done;
+  the normalised quantity, stored per span; ``dimension``: what the unit measures (count,
+  people, rate, money, time, area, …); ``action``: the verb saying what was done;
+  ``canonical`` / ``canonical_confidence``: the taxonomy id of the indicator (lawrep_canonical);
 - ``law_level`` (LAW entities): 法律, 行政法规, 地方性法规, 规章, 党内法规, 规范性文件 or 工作文件;
 - ``indicator``: the linked INDICATOR span of ``doc.spans["indicators"]`` or None, read from
   ``doc._.links``.
@@ -21,7 +23,8 @@ from __future__ import annotations
 from spacy.tokens import Doc, Span
 
 INDICATORS_KEY = "indicators"
-QUANTITY_ATTRS = ("value", "unit", "approx", "placeholder", "change", "max", "action")
+QUANTITY_ATTRS = ("value", "unit", "dimension", "approx", "placeholder", "change", "max", "action", "canonical",
+                  "canonical_confidence")
 
 
 def linked_indicator(span: Span) -> Span | None:

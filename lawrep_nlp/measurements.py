@@ -8,7 +8,8 @@ from typing import Any
 from spacy.tokens import Doc
 
 #: Columns of a measurement record, in table order.
-MEASUREMENT_FIELDS = ("indicator", "action", "value", "unit", "approx", "placeholder", "change", "max",
+MEASUREMENT_FIELDS = ("indicator", "canonical", "canonical_confidence", "action", "value", "unit", "dimension",
+                      "approx", "placeholder", "change", "max",
                       "quantity_text", "start", "end", "indicator_start", "indicator_end", "sentence")
 #: Report metadata columns put in front of each row of the table.
 REPORT_COLUMNS = ("file", "title", "region", "year", "publisher")
@@ -23,9 +24,12 @@ def measurement_records(doc: Doc) -> list[dict[str, Any]]:
         indicator = ent._.indicator
         records.append({
             "indicator": indicator.text if indicator is not None else None,
+            "canonical": ent._.canonical,
+            "canonical_confidence": ent._.canonical_confidence,
             "action": ent._.action,
             "value": ent._.value,
             "unit": ent._.unit,
+            "dimension": ent._.dimension,
             "approx": ent._.approx,
             "placeholder": bool(ent._.placeholder),
             "change": ent._.change,

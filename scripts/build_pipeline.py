@@ -25,6 +25,7 @@ sys.path.insert(0, str(ROOT))
 import spacy  # noqa: E402
 
 import lawrep_nlp  # noqa: E402
+from lawrep_nlp.pipes.base import DataComponent  # noqa: E402
 from lawrep_nlp.tokenizer.tokenizer import DEFAULT_MODEL_DIR  # noqa: E402
 
 PACKAGE = ROOT / "lawrep_zh"
@@ -41,11 +42,30 @@ def corpus_version() -> str:
     return digest.hexdigest()[:12]
 
 
+def refresh_data(nlp: spacy.Language) -> None:
+    """model-best froze the tokenizer and rule data of the day it was trained: add components
+    the config has gained since, and reload every data component and the tokenizer from the
+    package's current data files (their initialize() defaults), keeping the trained weights."""
+    config = spacy.util.load_config(ROOT / "configs" / "lawrep_zh.cfg")
+    order = config["nlp"]["pipeline"]
+    for index, name in enumerate(order):
+        if name not in nlp.pipe_names:
+            settings = {k: v for k, v in config["components"][name].items() if k != "factory"}
+            previous = [n for n in order[:index] if n in nlp.pipe_names]
+            place = {"after": previous[-1]} if previous else {"first": True}
+            nlp.add_pipe(config["components"][name]["factory"], name=name, config=settings, **place)
+    for _, pipe in nlp.pipeline:
+        if isinstance(pipe, DataComponent):
+            pipe.initialize()
+    nlp.tokenizer.initialize()
+
+
 def main() -> None:
     trained = ROOT / "training" / "ner" / "model-best"
     if not trained.exists():
         raise SystemExit(f"no trained NER at {trained}: run scripts/build_corpus.py and scripts/train_ner.py first")
     nlp = spacy.load(trained)
+    refresh_data(nlp)
     for name in DISABLED:
         nlp.disable_pipe(name)
     segmenter_build = json.loads((DEFAULT_MODEL_DIR / "BUILD.json").read_text(encoding="utf-8"))
@@ -54,8 +74,9 @@ def main() -> None:
         "performance": {"test_split": test_scores},
         "name": NAME,
         "version": lawrep_nlp.__version__,
-        "description": "Chinese rule-of-law government reports: tokenizer, sentences (entities, "
-                       "quantities and indicator links follow in later releases)",
+        "description": "Chinese rule-of-law government reports: domain tokenizer, report sentences, "
+                       "agencies, regulations, programmes, places and dates, quantities with normalised "
+                       "values linked to the indicators they measure, and canonical indicators",
         "author": "lawrep-nlp",
         "license": "MIT",
         "spacy_version": f">={spacy.about.__version__.rsplit('.', 1)[0]}.0,<3.9.0",

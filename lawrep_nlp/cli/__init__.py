@@ -141,6 +141,62 @@ def render(
 
 
 @app.command()
+def compare(
+    paths: list[Path] = typer.Argument(..., help="Report files (.txt, .html) or folders of them."),
+    out: Path = typer.Option(..., "--out", "-o", help="The comparison table (CSV), written atomically."),
+    chart: Path = typer.Option(None, "--chart", help="Also draw one indicator across reports (PNG)."),
+    indicator: str = typer.Option(None, "--indicator", "-i",
+                                  help="Canonical id for the chart (default: the one most reports state)."),
+    n_process: int = typer.Option(1, "--n-process", "-n", min=1, help="Worker processes for nlp.pipe."),
+    model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline name or path."),
+    max_length: int = typer.Option(1_000_000, "--max-length", min=1,
+                                   help="Skip (and report) texts longer than this many characters."),
+) -> None:
+    """Line reports up: one row per report (region, year) and canonical indicator, with value,
+    unit, approx flag and a pointer to the sentence (file, offsets). Only measurements mapped to
+    the taxonomy appear. Exit status as for extract."""
+    import csv
+
+    from ..compare import COMPARE_COLUMNS, compare_rows, most_reported, write_chart
+    from .extract import ExtractResult, atomic_output, collect_files, document_records
+
+    missing = [p for p in paths if not p.exists()]
+    files = collect_files(paths) if not missing else []
+    if missing or not files:
+        typer.echo(f"lawrep: no reports at {', '.join(map(str, missing or paths))}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    nlp = _load(model)
+    taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
+    if indicator and indicator not in taxonomy.names:
+        typer.echo(f"lawrep: unknown canonical indicator {indicator!r} (see lawrep_nlp/pipes/canonical/data/"
+                   "taxonomy.json)", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    result = ExtractResult()
+    try:
+        rows = compare_rows(document_records(nlp, files, result, n_process=n_process, max_length=max_length),
+                            taxonomy.names)
+    except KeyboardInterrupt:
+        typer.echo("lawrep: interrupted; no output written", err=True)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    with atomic_output(out) as handle:
+        writer = csv.DictWriter(handle, fieldnames=COMPARE_COLUMNS)
+        writer.writeheader()
+        writer.writerows(rows)
+    for failure in result.failures:
+        typer.echo(f"lawrep: skipped {failure.path}: {failure.reason}", err=True)
+    typer.echo(f"lawrep: {len(rows)} rows from {result.documents} reports → {out}", err=True)
+    if chart:
+        chosen = indicator or most_reported(rows)
+        try:
+            bars = write_chart(rows, chosen, chart) if chosen else 0
+        except ValueError as err:
+            typer.echo(f"lawrep: no chart: {err}", err=True)
+            raise typer.Exit(EXIT_SOME_FAILED) from None
+        typer.echo(f"lawrep: chart of {chosen} ({bars} reports) → {chart}", err=True)
+    raise typer.Exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
+
+
+@app.command()
 def info(model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline name or path.")) -> None:
     """Print the pipeline: name, version, components, tokenizer and what it was built from."""
     nlp = _load(model)
@@ -160,6 +216,9 @@ def evaluate(
     json_out: Path = typer.Option(None, "--json", help="Also write the scores as JSON here."),
     baseline: Path = typer.Option(None, "--baseline", help="Recorded figures (JSON); exit 1 on a regression."),
     tolerance: float = typer.Option(0.02, "--tolerance", help="Allowed drop below a recorded figure."),
+    canonical: Path = typer.Option(None, "--canonical",
+                                   help="Folder of gold canonical ids of links (corpus/canonical): also score "
+                                        "the canonical indicator mapping."),
 ) -> None:
     """Score a pipeline against gold JSONL (exact character offsets): entities per label and
     micro, indicators, links exact and relaxed, value and unit accuracy, text round trip.
@@ -177,7 +236,15 @@ def evaluate(
     if not records:
         typer.echo("lawrep: no gold records selected", err=True)
         raise typer.Exit(EXIT_USAGE)
-    scores = evaluate_records(_load(pipeline), records)
+    nlp = _load(pipeline)
+    scores = evaluate_records(nlp, records)
+    if canonical:
+        from ..evaluation import canonical_cases, read_canonical_labels, score_canonical
+
+        taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
+        linked = [r for r in records if r.get("relations")]
+        scores["canonical"] = score_canonical(canonical_cases(nlp, linked, read_canonical_labels(canonical)),
+                                              lambda _: taxonomy)
     typer.echo(f"{len(records)} paragraphs from {len(files)} files" + (f" (split {split})" if split else ""))
     typer.echo(format_table(scores))
     if json_out:

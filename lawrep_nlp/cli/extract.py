@@ -124,14 +124,12 @@ def sent_reports(reports: Iterable[Report], sent: list[str]) -> Iterator[Report]
         yield report
 
 
-def extract(nlp: Language, files: list[Path], out: Path, *, output_format: str = "jsonl", n_process: int = 1,
-            on_file: Callable[[Path], None] | None = None, max_length: int | None = None) -> ExtractResult:
-    """Run the pipeline over `files` and write `out` atomically. Files that cannot be read, are
-    longer than `max_length` (default nlp.max_length) or make a component fail are skipped and
-    listed in the result's failures; the others are written."""
-    if output_format not in ("jsonl", "csv"):
-        raise ValueError(f"format must be jsonl or csv, not {output_format!r}")
-    result = ExtractResult()
+def document_records(nlp: Language, files: list[Path], result: ExtractResult, *, n_process: int = 1,
+                     on_file: Callable[[Path], None] | None = None,
+                     max_length: int | None = None) -> Iterator[dict[str, Any]]:
+    """One plain record per report that went through the pipeline. Files that cannot be read,
+    are longer than `max_length` (default nlp.max_length) or make a component fail are skipped
+    and added to ``result.failures``; files with replaced bytes to ``result.warnings``."""
     errors = PipelineErrors()
     nlp.set_error_handler(errors)
     max_length = nlp.max_length if max_length is None else max_length
@@ -139,23 +137,35 @@ def extract(nlp: Language, files: list[Path], out: Path, *, output_format: str =
     sent: list[str] = []
     done: set[str] = set()
     reports = sent_reports(read_reports(files, result.failures, on_file, max_length=max_length), sent)
+    for doc in process_reports(nlp, reports, n_process=n_process):
+        record = doc_record(doc)
+        done.add(str(record.get("file")))
+        if record.get("undecodable_bytes"):
+            result.warnings.append(Failure(str(record.get("file")), f"{record['undecodable_bytes']} undecodable "
+                                                                    "bytes replaced by U+FFFD"))
+        result.documents += 1
+        yield record
+    for file in sent:  # left out of nlp.pipe by the error handler (in this or a worker process)
+        if file not in done:
+            reason = errors.reasons.get(file, "the pipeline failed on this document (in a worker process)")
+            result.failures.append(Failure(file, reason))
+
+
+def extract(nlp: Language, files: list[Path], out: Path, *, output_format: str = "jsonl", n_process: int = 1,
+            on_file: Callable[[Path], None] | None = None, max_length: int | None = None) -> ExtractResult:
+    """Run the pipeline over `files` and write `out` atomically (see document_records for what
+    is skipped and reported)."""
+    if output_format not in ("jsonl", "csv"):
+        raise ValueError(f"format must be jsonl or csv, not {output_format!r}")
+    result = ExtractResult()
+    records = document_records(nlp, files, result, n_process=n_process, on_file=on_file, max_length=max_length)
     with atomic_output(out) as handle:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS) if output_format == "csv" else None
         if writer:
             writer.writeheader()
-        for doc in process_reports(nlp, reports, n_process=n_process):
-            record = doc_record(doc)
-            done.add(str(record.get("file")))
-            if record.get("undecodable_bytes"):
-                result.warnings.append(Failure(str(record.get("file")), f"{record['undecodable_bytes']} undecodable "
-                                                                        "bytes replaced by U+FFFD"))
+        for record in records:
             if writer:
                 writer.writerows(csv_rows(record))
             else:
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            result.documents += 1
-        for file in sent:  # left out of nlp.pipe by the error handler (in this or a worker process)
-            if file not in done:
-                reason = errors.reasons.get(file, "the pipeline failed on this document (in a worker process)")
-                result.failures.append(Failure(file, reason))
     return result

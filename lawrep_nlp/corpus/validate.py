@@ -169,4 +169,51 @@ def validate_corpus(corpus_dir) -> list[str]:
         stored = list(read_jsonl(path)) if path.exists() else None
         if stored != json.loads(json.dumps(doc_records, ensure_ascii=False)):
             problems.append(f"{path} is out of date with the markup: run scripts/build_corpus.py")
+    problems.extend(canonical_problems(corpus_dir, records))
+    return problems
+
+
+def canonical_problems(corpus_dir: Path, records: list[Record]) -> list[str]:
+    """The canonical-id annotation (canonical/<split>.tsv) covers exactly the gold links of its
+    split, uses taxonomy ids only, and never maps across unit dimensions."""
+    import csv
+    import json
+
+    from ..pipes.canonical.mapper import TAXONOMY_FILE
+    from ..pipes.quantities.recognizer import QuantityRules
+
+    folder = corpus_dir / "canonical"
+    if not folder.exists():
+        return []
+    entries = {e["id"]: e for e in json.loads(TAXONOMY_FILE.read_text(encoding="utf-8"))["indicators"]}
+    units = QuantityRules.from_files().units
+    problems = []
+    for path in sorted(folder.glob("*.tsv")):
+        split = path.stem
+        links = {}
+        for record in records:
+            if record["meta"]["split"] != split:
+                continue
+            spans = {(s["start"], s["end"]): s for s in record["spans"]}
+            for relation in record["relations"]:
+                q_start, q_end = relation["quantity"]
+                links[record["meta"]["doc"], record["meta"]["para"], q_start, q_end] = spans[q_start, q_end]
+        with path.open(encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle, delimiter="\t"))
+        keys = set()
+        for number, row in enumerate(rows, 2):
+            key = (row["doc"], int(row["para"]), int(row["q_start"]), int(row["q_end"]))
+            keys.add(key)
+            where = f"{path}:{number}"
+            if key not in links:
+                problems.append(f"{where}: no gold link of split {split} at {key}")
+                continue
+            if row["canonical"] and row["canonical"] not in entries:
+                problems.append(f"{where}: unknown canonical id {row['canonical']!r}")
+            elif row["canonical"]:
+                dimension = units.get(links[key].get("unit") or "")
+                if dimension != entries[row["canonical"]]["dimension"]:
+                    problems.append(f"{where}: {row['canonical']} is {entries[row['canonical']]['dimension']}, "
+                                    f"the unit {links[key].get('unit')!r} is {dimension}")
+        problems.extend(f"{path}: gold link {key} has no canonical row" for key in sorted(set(links) - keys))
     return problems

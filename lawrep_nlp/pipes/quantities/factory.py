@@ -2,7 +2,7 @@
 
 Sets QUANTITY spans in ``doc.ents`` (keeping entities already there: a number inside an ORG, LAW
 or PROGRAM name is not a quantity) and, on each, ``value``, ``unit``, ``approx``,
-``placeholder``, ``change`` and ``max``. The unit table and word lists are data
+``placeholder``, ``change``, ``max`` and ``dimension`` (from the unit table). The unit table and word lists are data
 (data/units.tsv, data/rules.json), loaded by ``initialize`` and saved with the pipeline.
 """
 
@@ -47,6 +47,7 @@ class QuantityRecognizer(DataComponent):
                 continue  # the tokenizer cut inside the quantity; never invent offsets
             span._.value = match.value
             span._.unit = match.unit
+            span._.dimension = self.rules.units.get(match.unit) if match.unit else None
             span._.approx = match.approx
             span._.placeholder = match.placeholder
             span._.change = match.change

@@ -1,0 +1,151 @@
+"""Map a measurement's free indicator text to a canonical indicator of the taxonomy
+(data/taxonomy.json), following corpus/canonical/GUIDELINES.md:
+
+1. only entries of the quantity's unit dimension (count, people, rate, money, time, area);
+2. an entry with context words needs one of them in the sentence;
+3. lexicon: the indicator, without scope words (全区, 各级, 累计…) and quotes, *is* one of the
+   entry's terms ("exact"), or ends in one ("head": a Chinese noun phrase ends in its head,
+   上门公证 is a 公证); the longest term wins;
+4. entries that share that term are told apart by their verbs: the one whose verb ends closest
+   before the number wins ("…_by_verb"); a tie abstains;
+5. fallback when no term matches: fuzzy similarity (rapidfuzz ratio) with the terms ("fuzzy").
+
+Each way of mapping has a confidence — its precision measured leave-one-document-out on train
+and dev (data/calibration.json, written by scripts/eval_canonical.py --select) — and the mapper
+abstains below ``min_confidence``: precision first, as the annotation guidelines ask.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from rapidfuzz import fuzz
+
+DATA_DIR = Path(__file__).parent / "data"
+TAXONOMY_FILE = DATA_DIR / "taxonomy.json"
+CALIBRATION_FILE = DATA_DIR / "calibration.json"
+METHODS = ("exact", "exact_by_verb", "head", "head_by_verb", "fuzzy")
+QUOTES = "“”‘’\"'「」"
+
+
+@dataclass(frozen=True)
+class Mapping:
+    canonical: str | None
+    confidence: float
+    method: str  # one of METHODS, or "tie" / "none" when nothing is given
+
+
+NO_MAPPING = Mapping(None, 0.0, "none")
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    dimension: str
+    terms: tuple[str, ...]
+    actions: tuple[str, ...]
+    context: tuple[str, ...]
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Entry:
+        return cls(data["id"], data["dimension"], tuple(data["terms"]), tuple(data["actions"]), tuple(data["context"]))
+
+
+class Taxonomy:
+    """The taxonomy plus the calibration that says how far each way of mapping can be trusted."""
+
+    def __init__(self, data: dict[str, Any], calibration: dict[str, Any], *, min_confidence: float | None = None,
+                 fuzzy_threshold: float | None = None):
+        self.data = data
+        self.calibration = calibration
+        self.min_confidence = calibration["min_confidence"] if min_confidence is None else min_confidence
+        self.fuzzy_threshold = calibration["fuzzy_threshold"] if fuzzy_threshold is None else fuzzy_threshold
+        self.entries = [Entry.from_data(item) for item in data["indicators"]]
+        self.names = {item["id"]: item["name"] for item in data["indicators"]}
+        self.scope_words = sorted(data.get("scope_words", []), key=len, reverse=True)
+
+    @classmethod
+    def from_files(cls, taxonomy_path: Path = TAXONOMY_FILE, calibration_path: Path = CALIBRATION_FILE,
+                   **settings: Any) -> Taxonomy:
+        return cls(json.loads(Path(taxonomy_path).read_text(encoding="utf-8")),
+                   json.loads(Path(calibration_path).read_text(encoding="utf-8")), **settings)
+
+    def confidence(self, method: str) -> float:
+        # rounded: srsly's JSON reader may read 0.938 back as 0.9380000000000001
+        return round(float(self.calibration["method_precision"].get(method, 0.0)), 4)
+
+    def map(self, indicator: str | None, dimension: str | None, *, before: str = "", sentence: str = "") -> Mapping:
+        """The canonical id, or None when the best reading is below ``min_confidence``.
+        `before`: the sentence text up to the quantity (where its verbs are)."""
+        found = self.best_reading(indicator, dimension, before=before, sentence=sentence)
+        return found if found.confidence >= self.min_confidence and found.canonical else NO_MAPPING
+
+    def best_reading(self, indicator: str | None, dimension: str | None, *, before: str = "",
+                     sentence: str = "") -> Mapping:
+        """The mapper's best reading whatever its confidence."""
+        if not indicator or not dimension:
+            return NO_MAPPING
+        core = self.normalise(indicator)
+        candidates = [e for e in self.entries if e.dimension == dimension
+                      and (not e.context or any(word in sentence for word in e.context))]
+        scored = []
+        for entry in candidates:
+            longest = max((len(term) for term in entry.terms if core.endswith(term)), default=0)
+            if longest:
+                scored.append((longest, entry))
+        if not scored:
+            return self._fuzzy(core, candidates, before)
+        best_length = max(length for length, _ in scored)
+        best = [entry for length, entry in scored if length == best_length]
+        kind = "exact" if best_length == len(core) else "head"
+        if len(best) == 1 and best[0].actions:
+            # Its siblings (entries sharing a term: 受理 vs 办结 of the same cases) may own the
+            # verb before the number although their terms miss this phrasing.
+            best = [e for e in candidates if e is best[0] or set(e.terms) & set(best[0].terms)]
+            if len(best) > 1:
+                winner = self._by_verb(best, before)
+                return self._mapping(winner or best[0].id, kind + "_by_verb" if winner else kind)
+            return self._mapping(best[0].id, kind)
+        if len(best) == 1:
+            return self._mapping(best[0].id, kind)
+        winner = self._by_verb(best, before)
+        return self._mapping(winner, kind + "_by_verb") if winner else Mapping(None, 0.0, "tie")
+
+    def normalise(self, indicator: str) -> str:
+        """Without quotes and leading scope words: 全区“法治为民办实事”项目 → 法治为民办实事项目."""
+        core = "".join(ch for ch in indicator if ch not in QUOTES)
+        stripped = True
+        while stripped:
+            stripped = False
+            for word in self.scope_words:
+                if core.startswith(word) and len(core) > len(word):
+                    core, stripped = core[len(word):], True
+                    break
+        return core
+
+    def _mapping(self, identifier: str, method: str) -> Mapping:
+        return Mapping(identifier, self.confidence(method), method)
+
+    @staticmethod
+    def _by_verb(entries: list[Entry], before: str) -> str | None:
+        """The entry whose verb ends closest before the number (a longer verb at the same place
+        beats a shorter one: 成功调解 over 调解); None when no verb decides."""
+        def last_verb(entry: Entry) -> tuple[int, int]:
+            found = [(before.rfind(verb) + len(verb), len(verb)) for verb in entry.actions if verb in before]
+            return max(found, default=(-1, 0))
+
+        ranked = sorted(((last_verb(e), e.id) for e in entries), reverse=True)
+        (best, identifier), runner_up = ranked[0], ranked[1][0]
+        return identifier if best[0] >= 0 and best != runner_up else None
+
+    def _fuzzy(self, core: str, candidates: list[Entry], before: str) -> Mapping:
+        scores = {e.id: max((fuzz.ratio(core, term) for term in e.terms), default=0.0) for e in candidates}
+        best_score = max(scores.values(), default=0.0)
+        if best_score < self.fuzzy_threshold:
+            return NO_MAPPING
+        best = [e for e in candidates if scores[e.id] == best_score]
+        winner = best[0].id if len(best) == 1 else self._by_verb(best, before)
+        return self._mapping(winner, "fuzzy") if winner else Mapping(None, 0.0, "tie")

@@ -1,0 +1,87 @@
+"""Canonical indicators: sentences with the id each measurement must get, the mapper's rules on a
+tiny taxonomy, and the component's serialisation."""
+
+import pytest
+import spacy
+
+from lawrep_nlp.pipes.canonical.mapper import Taxonomy
+
+# sentence → (quantity, canonical id or None) for each measurement, in order
+CASES = [
+    ("区司法局收到行政复议申请32件、办结28件；全年办理法律援助案件157件。",
+     [("32件", "reconsideration_cases_received"), ("28件", "reconsideration_cases_concluded"),
+      ("157件", "legal_aid_cases")]),
+    ("各级调解组织调处各类矛盾纠纷32407起,调解成功32097起,调解成功率达99%。",
+     [("32407起", "mediation_disputes_handled"), ("32097起", "mediation_disputes_resolved"),
+      ("99%", "mediation_success_rate")]),
+    ("累计出动执法人员3306人次，培训执法人员500人次。",
+     [("3306人次", "enforcement_personnel_deployed"), ("500人次", "enforcement_officers_trained")]),
+    ("接待法律咨询500余人次。", [("500余人次", "legal_consultation_people")]),
+    ("行政机关负责人出庭应诉率达100%。", [("100%", "leader_court_appearance_rate")]),
+    ("全区空气质量优良天数达到300天。", [("300天", None)]),  # no entry: the mapper abstains
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_canonical_ids(nlp, text, expected):
+    doc = nlp(text)
+    assert [(m["quantity_text"], m["canonical"]) for m in doc._.measurements] == expected
+    for ent in doc.ents:
+        if ent.label_ == "QUANTITY" and ent._.canonical:
+            assert 0 < ent._.canonical_confidence <= 1
+
+
+CALIBRATION = {"method_precision": {"exact": 0.95, "exact_by_verb": 0.9, "head": 0.6, "head_by_verb": 0.5,
+                                    "fuzzy": 0.4},
+               "min_confidence": 0.9, "fuzzy_threshold": 101.0}
+TINY = {"scope_words": ["全区", "累计"], "indicators": [
+    {"id": "cases_received", "name": "受理", "dimension": "count", "terms": ["复议案件"], "actions": ["受理", "收到"],
+     "context": []},
+    {"id": "cases_concluded", "name": "办结", "dimension": "count", "terms": ["复议案件"], "actions": ["办结"],
+     "context": []},
+    {"id": "consultations", "name": "咨询", "dimension": "people", "terms": ["法律咨询"], "actions": [],
+     "context": ["咨询"]},
+]}
+
+
+@pytest.mark.parametrize(("indicator", "dimension", "before", "expected"), [
+    ("复议案件", "count", "全年受理", ("cases_received", "exact_by_verb")),
+    ("复议案件", "count", "受理复议案件32件、办结", ("cases_concluded", "exact_by_verb")),
+    ("复议案件", "count", "全年", (None, "tie")),                  # no verb tells them apart
+    ("全区复议案件", "count", "办结", ("cases_concluded", "exact_by_verb")),  # scope word stripped
+    ("“法律咨询”", "people", "接待", ("consultations", "exact")),  # quotes stripped
+    ("法律咨询", "count", "接待", (None, "none")),                 # never across unit dimensions
+    ("来访法律咨询", "people", "接待", ("consultations", "head")),  # a head match, below min_confidence
+])
+def test_mapper_rules(indicator, dimension, before, expected):
+    taxonomy = Taxonomy(TINY, CALIBRATION)
+    reading = taxonomy.best_reading(indicator, dimension, before=before, sentence=before + indicator)
+    assert (reading.canonical, reading.method) == expected
+    mapped = taxonomy.map(indicator, dimension, before=before, sentence=before + indicator)
+    assert mapped.canonical == (expected[0] if reading.confidence >= 0.9 else None)
+
+
+def test_fuzzy_fallback_needs_the_threshold_and_a_verb_between_equals():
+    calibration = {**CALIBRATION, "fuzzy_threshold": 60.0, "min_confidence": 0.3}
+    taxonomy = Taxonomy(TINY, calibration)  # ratio(行政复议案件数, 复议案件) = 72.7 for both entries
+    assert taxonomy.map("行政复议案件数", "count", before="办结").canonical == "cases_concluded"
+    assert taxonomy.best_reading("行政复议案件数", "count", before="").method == "tie"
+    assert Taxonomy(TINY, {**calibration, "fuzzy_threshold": 80.0}).map("行政复议案件数", "count",
+                                                                     before="办结").canonical is None
+
+
+def test_context_words_are_required():
+    taxonomy = Taxonomy(TINY, {**CALIBRATION, "min_confidence": 0.0})
+    assert taxonomy.map("法律咨询", "people", sentence="接待法律咨询500人次").canonical == "consultations"
+    tiny = {**TINY, "indicators": [{**TINY["indicators"][2], "context": ["律师"]}]}
+    assert Taxonomy(tiny, CALIBRATION).map("法律咨询", "people", sentence="接待法律咨询500人次").canonical is None
+
+
+def test_component_serialises_taxonomy_and_settings(nlp, tmp_path):
+    blank = spacy.blank("zh")
+    mapper = blank.add_pipe("lawrep_canonical", config={"min_confidence": 0.5})
+    mapper.set_data({"taxonomy": TINY, "calibration": CALIBRATION})
+    blank.to_disk(tmp_path / "pipeline")
+    restored = spacy.load(tmp_path / "pipeline").get_pipe("lawrep_canonical")
+    assert restored.taxonomy.data == TINY and restored.taxonomy.min_confidence == 0.5
+    assert nlp.get_pipe("lawrep_canonical").taxonomy.names["legal_aid_cases"].startswith("法律援助案件")
