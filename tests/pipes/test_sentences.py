@@ -9,6 +9,12 @@ CASES = [
     ("他说“很好。”然后走了", ["他说“很好。”", "然后走了"]),
 ]
 
+# sentences as the pipeline gives them: white space stays with the sentence before it
+PIPELINE_CASES = [
+    ("区司法局受理32件。\n\n办结28件。\n", ["区司法局受理32件。\n\n", "办结28件。\n"]),
+    ("办结28件；  全年办理157件。", ["办结28件；  ", "全年办理157件。"]),  # regression: boundary on a trailing space
+]
+
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_sentence_spans(text, expected):
@@ -17,6 +23,11 @@ def test_sentence_spans(text, expected):
 
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_pipeline_sentences(nlp, text, expected):
+    assert [s.text for s in nlp(text).sents] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), PIPELINE_CASES)
+def test_no_white_space_sentences(nlp, text, expected):
     assert [s.text for s in nlp(text).sents] == expected
 
 

@@ -53,6 +53,15 @@ def test_sentences_mentioning_chrome_words_stay():
     assert is_chrome("来源:区司法局")
 
 
+def test_report_text_glued_to_a_chrome_line_is_kept():
+    """Regression: 发表时间 : … followed by the report's first paragraph on the same line was
+    removed as chrome, losing the paragraph (corpus/raw/texts/003.txt)."""
+    line = "发表时间 : 2025-03-18 16:56:432024年以来,在市委市政府的正确领导下,市司法局坚持依法行政。现将主要情况报告如下:"
+    assert is_chrome("发表时间 : 2025-03-18 16:56:43") and not is_chrome(line)
+    report = report_from_text(f"厦门市司法局2024年法治政府建设工作情况报告\n{line}\n一、主要成效\n")
+    assert line in report.text.splitlines()
+
+
 def test_gb18030_and_bom(tmp_path: Path):
     text = "关于2024年法治政府建设情况的报告\n全年办理法律援助案件157件。"
     (tmp_path / "gb.txt").write_bytes(text.encode("gb18030"))

@@ -55,3 +55,17 @@ def name_index(path: Path = DIVISIONS_FILE) -> dict[str, str]:
         if short and short not in ambiguous:
             index.setdefault(short, division.adcode)
     return index
+
+
+@lru_cache(maxsize=2)
+def division_tree(path: Path = DIVISIONS_FILE) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """(name → every adcode with that full or short name, for names several divisions share;
+    adcode → parent adcode): what tells 四平市铁西区 (220302) from 沈阳市铁西区 (210106)."""
+    ambiguous = set(place_rules()["ambiguous_names"])
+    codes: dict[str, list[str]] = {}
+    parents = {}
+    for division in read_divisions(path):
+        parents[division.adcode] = division.parent
+        for name in {division.name, short_name(division.name)} - {None, *ambiguous}:
+            codes.setdefault(name, []).append(division.adcode)
+    return {name: found for name, found in codes.items() if len(found) > 1}, parents

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..base import DataComponent, add_entities
-from .divisions import DIVISIONS_FILE, name_index, place_rules
+from .divisions import DIVISIONS_FILE, division_tree, name_index, place_rules
 
 CHINA = "中国"
 
@@ -19,10 +19,13 @@ CHINA = "中国"
 class PlaceRecognizer(DataComponent):
     def __init__(self, nlp: Language, name: str = "lawrep_places"):
         self.name = name
-        self.set_index(name_index())
+        self.set_index(name_index(), *division_tree())
 
-    def set_index(self, index: dict[str, str], china_blocked_after: list[str] | None = None) -> None:
+    def set_index(self, index: dict[str, str], shared_names: dict[str, list[str]], parents: dict[str, str],
+                  china_blocked_after: list[str] | None = None) -> None:
         self.index = dict(index)
+        self.shared_names = {name: list(codes) for name, codes in shared_names.items()}
+        self.parents = dict(parents)
         self.china_blocked_after = tuple(china_blocked_after or place_rules()["china_blocked_after"])
         lengths_by_first: dict[str, set[int]] = {}
         for place_name in self.index:
@@ -38,7 +41,8 @@ class PlaceRecognizer(DataComponent):
         divisions_path: str | None = None,
     ) -> None:
         """Load the division table (default: the file that ships with lawrep_nlp)."""
-        self.set_index(name_index(Path(divisions_path) if divisions_path else DIVISIONS_FILE))
+        path = Path(divisions_path) if divisions_path else DIVISIONS_FILE
+        self.set_index(name_index(path), *division_tree(path))
 
     def _name_at(self, text: str, position: int) -> str | None:
         if position >= len(text):
@@ -63,10 +67,21 @@ class PlaceRecognizer(DataComponent):
             start, code = position, self.index[name]
             position += len(name)
             while (following := self._name_at(text, position)) is not None:  # 四平市铁西区
-                code = self.index[following]
+                code = self._code_under(following, code)
                 position += len(following)
             found.append((start, position, code))
         return found
+
+    def _code_under(self, name: str, parent_code: str) -> str:
+        """The adcode of `name` inside the division just named (铁西区 after 四平市), else its
+        usual code."""
+        for code in self.shared_names.get(name, ()):
+            ancestor = self.parents.get(code)
+            while ancestor:
+                if ancestor == parent_code:
+                    return code
+                ancestor = self.parents.get(ancestor)
+        return self.index[name]
 
     def __call__(self, doc: Doc) -> Doc:
         found = self.find(doc.text)
@@ -74,10 +89,12 @@ class PlaceRecognizer(DataComponent):
         return doc
 
     def get_data(self) -> Any:
-        return {"index": self.index, "china_blocked_after": list(self.china_blocked_after)}
+        return {"index": self.index, "shared_names": self.shared_names, "parents": self.parents,
+                "china_blocked_after": list(self.china_blocked_after)}
 
     def set_data(self, data: Any) -> None:
-        self.set_index(data["index"], data["china_blocked_after"])
+        self.set_index(data["index"], data.get("shared_names", {}), data.get("parents", {}),
+                       data["china_blocked_after"])
 
 
 @Language.factory("lawrep_places")

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy
-from spacy.attrs import IDX, LENGTH, SENT_START
+from spacy.attrs import IDX, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.scorer import Scorer
 from spacy.tokens import Doc
@@ -40,12 +40,16 @@ class ReportSentencizer:
         if not len(doc):
             return doc
         starts = {start for start, _ in sentence_spans(doc.text)}
-        offsets = doc.to_array([IDX, LENGTH]).tolist()
+        offsets = doc.to_array([IDX, LENGTH, SPACY]).tolist()
         flags = []
-        pending = False  # a boundary fell inside the previous token: start at the next one
-        for i, (idx, length) in enumerate(offsets):
+        pending = False  # a boundary fell inside the previous token, or on white space: start at the next one
+        for i, (idx, length, trailing_space) in enumerate(offsets):
             is_start = i == 0 or idx in starts or pending
-            pending = not is_start and any(idx + k in starts for k in range(1, length))
+            if is_start and i > 0 and doc[i].is_space:
+                is_start, pending = False, True  # the line break after 。 stays with its sentence
+            else:
+                # a boundary inside the token or on its trailing space (；␣全年) starts the next one
+                pending = not is_start and any(idx + k in starts for k in range(1, length + trailing_space))
             flags.append(1 if is_start else -1)
         # One array write: setting token.is_sent_start one by one re-checks the whole doc each time.
         doc.from_array([SENT_START], numpy.array(flags, dtype="int64").astype("uint64"))
