@@ -42,8 +42,8 @@ def compare_rows(records: Iterable[dict[str, Any]], names: dict[str, str]) -> li
 
 
 def most_reported(rows: list[dict[str, Any]]) -> str | None:
-    """The canonical indicator stated by the most reports."""
-    counts = Counter(row["canonical"] for row in rows)
+    """The canonical indicator for which the most reports state a value (placeholders aside)."""
+    counts = Counter(row["canonical"] for row in rows if row["value"] is not None)
     return max(sorted(counts), key=counts.__getitem__) if counts else None
 
 

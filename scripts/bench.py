@@ -3,7 +3,9 @@ raw spacy-pkuseg (the packaged model without the rule layer), spaCy's char segme
 tokenizer alone and the full `lawrep_zh` pipeline with one and two processes; medians of several
 repeats; `spacy.load` time; peak RSS; and the floors of issue 6 checked against the same run.
 
-The text is every raw report paragraph of the corpus, repeated until it reaches --chars.
+The text is every raw report of the corpus, one document per report (its paragraphs joined by
+line breaks, as `lawrep extract` pipes them), repeated until it reaches --chars; --unit paragraph
+pipes paragraphs instead (more, shorter docs: more per-doc overhead).
 
     python scripts/bench.py [--chars 500000] [--repeats 3] [--json evaluation/bench.json]
 """
@@ -26,13 +28,17 @@ sys.path.insert(0, str(ROOT))
 from lawrep_nlp.corpus.documents import raw_documents  # noqa: E402
 
 
-def bench_text(min_chars: int) -> list[str]:
-    paragraphs = [p for doc in raw_documents(ROOT / "corpus") for p in doc.paragraphs()]
+def bench_text(min_chars: int, unit: str = "report") -> list[str]:
+    documents = raw_documents(ROOT / "corpus")
+    if unit == "report":
+        texts = ["\n".join(doc.paragraphs()) for doc in documents]
+    else:
+        texts = [p for doc in documents for p in doc.paragraphs()]
     out, total = [], 0
     while total < min_chars:
-        for paragraph in paragraphs:
-            out.append(paragraph)
-            total += len(paragraph)
+        for text in texts:
+            out.append(text)
+            total += len(text)
     return out
 
 
@@ -50,6 +56,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--chars", type=int, default=500_000)
     parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--unit", choices=("report", "paragraph"), default="report")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
 
@@ -60,7 +67,7 @@ def main() -> None:
     from lawrep_nlp.tokenizer.tokenizer import DEFAULT_MODEL_DIR
 
     jieba.setLogLevel(60)
-    texts = bench_text(args.chars)
+    texts = bench_text(args.chars, args.unit)
     start = time.perf_counter()
     nlp = spacy.load("lawrep_zh")
     load_seconds = time.perf_counter() - start
@@ -73,7 +80,7 @@ def main() -> None:
         "spaCy char segmenter": lambda ts: [char_tokenizer(t) for t in ts],
         "lawrep tokenizer": lambda ts: [nlp.tokenizer(t) for t in ts],
         "lawrep_zh pipeline (nlp.pipe)": lambda ts: list(nlp.pipe(ts, batch_size=64)),
-        "lawrep_zh pipeline (nlp.pipe, n_process=2)": lambda ts: list(nlp.pipe(ts, batch_size=64, n_process=2)),
+        "lawrep_zh pipeline (nlp.pipe, n_process=2)": lambda ts: list(nlp.pipe(ts, batch_size=4, n_process=2)),
     }
     rates = {name: median_rate(run, texts, args.repeats) for name, run in runs.items()}
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -88,11 +95,13 @@ def main() -> None:
     result = {
         "machine": f"{platform.processor() or platform.machine()}, {platform.system()} {platform.release()}, "
                    f"Python {platform.python_version()}",
-        "chars": sum(map(len, texts)), "repeats": args.repeats, "chars_per_second": rates,
+        "chars": sum(map(len, texts)), "documents": len(texts), "unit": args.unit, "repeats": args.repeats,
+        "chars_per_second": rates,
         "spacy_load_seconds": load_seconds, "peak_rss_mb": peak_rss_mb,
         "pipeline_vs_jieba": one / baseline, "two_process_speedup": two / one, "floors_met": floors,
     }
-    print(f"{result['chars']} chars, median of {args.repeats} repeats ({result['machine']})")
+    print(f"{result['chars']} chars in {len(texts)} {args.unit}s, median of {args.repeats} repeats "
+          f"({result['machine']})")
     for name, rate in rates.items():
         print(f"{name:46} {rate:12,.0f} chars/s  {rate / baseline:5.2f}× jieba")
     print(f"spacy.load('lawrep_zh'): {load_seconds:.2f} s; peak RSS {peak_rss_mb:.0f} MB; "

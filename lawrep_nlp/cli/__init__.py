@@ -153,8 +153,8 @@ def compare(
                                    help="Skip (and report) texts longer than this many characters."),
 ) -> None:
     """Line reports up: one row per report (region, year) and canonical indicator, with value,
-    unit, approx flag and a pointer to the sentence (file, offsets). Only measurements mapped to
-    the taxonomy appear. Exit status as for extract."""
+    unit, approx flag and where it was said (file, the quantity's character offsets, the
+    sentence). Only measurements mapped to the taxonomy appear. Exit status as for extract."""
     import csv
 
     from ..compare import COMPARE_COLUMNS, compare_rows, most_reported, write_chart

@@ -70,6 +70,16 @@ def test_fuzzy_fallback_needs_the_threshold_and_a_verb_between_equals():
                                                                      before="办结").canonical is None
 
 
+def test_quoted_terms_match_like_indicators():
+    """Regression: quotes were stripped from indicators but not from terms, so a quoted term
+    (“绿色通道”上门公证) could never match exactly."""
+    tiny = {"scope_words": ["全区"], "indicators": [
+        {"id": "green_channel_notarizations", "name": "绿色通道公证", "dimension": "count",
+         "terms": ["“绿色通道”上门公证"], "actions": [], "context": []}]}
+    reading = Taxonomy(tiny, CALIBRATION).best_reading("全区“绿色通道”上门公证", "count")
+    assert (reading.canonical, reading.method) == ("green_channel_notarizations", "exact")
+
+
 def test_context_words_are_required():
     taxonomy = Taxonomy(TINY, {**CALIBRATION, "min_confidence": 0.0})
     assert taxonomy.map("法律咨询", "people", sentence="接待法律咨询500人次").canonical == "consultations"

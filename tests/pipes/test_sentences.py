@@ -13,6 +13,7 @@ CASES = [
 PIPELINE_CASES = [
     ("区司法局受理32件。\n\n办结28件。\n", ["区司法局受理32件。\n\n", "办结28件。\n"]),
     ("办结28件；  全年办理157件。", ["办结28件；  ", "全年办理157件。"]),  # regression: boundary on a trailing space
+    ("\n\n区司法局受理32件。办结28件。", ["\n\n区司法局受理32件。", "办结28件。"]),  # leading line breaks
 ]
 
 

@@ -63,9 +63,12 @@ class Taxonomy:
         self.calibration = calibration
         self.min_confidence = calibration["min_confidence"] if min_confidence is None else min_confidence
         self.fuzzy_threshold = calibration["fuzzy_threshold"] if fuzzy_threshold is None else fuzzy_threshold
-        self.entries = [Entry.from_data(item) for item in data["indicators"]]
-        self.names = {item["id"]: item["name"] for item in data["indicators"]}
         self.scope_words = sorted(data.get("scope_words", []), key=len, reverse=True)
+        # Terms are read the way indicators are (quotes and scope words off), or a quoted term
+        # (“绿色通道”上门公证) could never match.
+        self.entries = [Entry.from_data({**item, "terms": [self.normalise(t) for t in item["terms"]]})
+                        for item in data["indicators"]]
+        self.names = {item["id"]: item["name"] for item in data["indicators"]}
 
     @classmethod
     def from_files(cls, taxonomy_path: Path = TAXONOMY_FILE, calibration_path: Path = CALIBRATION_FILE,

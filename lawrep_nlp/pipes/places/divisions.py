@@ -43,7 +43,8 @@ def short_name(name: str) -> str | None:
 @lru_cache(maxsize=2)
 def name_index(path: Path = DIVISIONS_FILE) -> dict[str, str]:
     """Every full and usual short name → adcode (a full name wins over a short one; for names
-    that several divisions share, the first in the table, i.e. the higher level, wins)."""
+    that several divisions share, the first in the table — the lowest adcode — wins; after a
+    parent name, lawrep_places picks the right one with division_tree)."""
     index: dict[str, str] = {}
     ambiguous = set(place_rules()["ambiguous_names"])
     divisions = read_divisions(path)

@@ -43,8 +43,14 @@ class ReportSentencizer:
         offsets = doc.to_array([IDX, LENGTH, SPACY]).tolist()
         flags = []
         pending = False  # a boundary fell inside the previous token, or on white space: start at the next one
+        leading_space = doc[0].is_space  # white space opening the text belongs to the first sentence
         for i, (idx, length, trailing_space) in enumerate(offsets):
             is_start = i == 0 or idx in starts or pending
+            if leading_space and i > 0:
+                leading_space = doc[i].is_space
+                flags.append(-1)
+                pending = False
+                continue
             if is_start and i > 0 and doc[i].is_space:
                 is_start, pending = False, True  # the line break after 。 stays with its sentence
             else:
