@@ -241,7 +241,7 @@ def canonical_cases(nlp, records: list[dict[str, Any]], labels: dict[tuple[str, 
             cases.append(CanonicalCase(
                 doc=record["meta"]["doc"], gold=labels[key], indicator=record["text"][i_start:i_end],
                 dimension=units.get(unit) if unit else None,
-                before=doc.text[sentence.start_char:q_start], sentence=sentence.text,
+                before=record["text"][sentence.start_char:q_start], sentence=sentence.text,
                 pipeline=ent._.canonical if ent is not None else None))
     return cases
 

@@ -78,6 +78,10 @@ def test_quoted_terms_match_like_indicators():
          "terms": ["“绿色通道”上门公证"], "actions": [], "context": []}]}
     reading = Taxonomy(tiny, CALIBRATION).best_reading("全区“绿色通道”上门公证", "count")
     assert (reading.canonical, reading.method) == ("green_channel_notarizations", "exact")
+    # regression: two phrasings of one entry that read alike must not make it tie with itself
+    tiny["indicators"][0]["terms"].append("绿色通道上门公证")
+    reading = Taxonomy(tiny, CALIBRATION).best_reading("绿色通道上门公证", "count")
+    assert (reading.canonical, reading.method) == ("green_channel_notarizations", "exact")
 
 
 def test_context_words_are_required():

@@ -40,16 +40,20 @@ class CanonicalMapper(DataComponent):
                                             **self.settings)
 
     def __call__(self, doc: Doc) -> Doc:
+        text = doc.text  # once: Doc.text joins every token
+        records = doc._.measurements if doc._.measurements is not None else measurement_records(doc)
+        by_offsets = {(record["start"], record["end"]): record for record in records}
         for ent in doc.ents:
-            if ent.label_ != "QUANTITY":
+            record = by_offsets.get((ent.start_char, ent.end_char))
+            if ent.label_ != "QUANTITY" or record is None:
                 continue
-            indicator = ent._.indicator
             sentence = ent.sent
-            mapping = self.taxonomy.map(indicator.text if indicator is not None else None, ent._.dimension,
-                                        before=doc.text[sentence.start_char:ent.start_char], sentence=sentence.text)
+            mapping = self.taxonomy.map(record["indicator"], ent._.dimension,
+                                        before=text[sentence.start_char:ent.start_char], sentence=sentence.text)
             ent._.canonical = mapping.canonical
             ent._.canonical_confidence = mapping.confidence if mapping.canonical else None
-        doc._.measurements = measurement_records(doc)
+            record["canonical"], record["canonical_confidence"] = ent._.canonical, ent._.canonical_confidence
+        doc._.measurements = records
         return doc
 
     def get_data(self) -> Any:

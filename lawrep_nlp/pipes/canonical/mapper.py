@@ -18,11 +18,12 @@ abstains below ``min_confidence``: precision first, as the annotation guidelines
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 DATA_DIR = Path(__file__).parent / "data"
 TAXONOMY_FILE = DATA_DIR / "taxonomy.json"
@@ -69,6 +70,16 @@ class Taxonomy:
         self.entries = [Entry.from_data({**item, "terms": [self.normalise(t) for t in item["terms"]]})
                         for item in data["indicators"]]
         self.names = {item["id"]: item["name"] for item in data["indicators"]}
+        # Indexes, so that a quantity costs a few lookups, not a pass over every entry and term.
+        self._by_term: dict[tuple[str, str], list[Entry]] = {}
+        self._terms_of: dict[str, list[str]] = {}
+        for entry in self.entries:
+            for term in dict.fromkeys(entry.terms):  # two phrasings may read alike (“法治为民办实事”项目)
+                self._by_term.setdefault((entry.dimension, term), []).append(entry)
+            self._terms_of.setdefault(entry.dimension, []).extend(entry.terms)
+        self._siblings = {e.id: [o for o in self.entries if o is e or (o.dimension == e.dimension
+                                                                       and set(o.terms) & set(e.terms))]
+                          for e in self.entries}
 
     @classmethod
     def from_files(cls, taxonomy_path: Path = TAXONOMY_FILE, calibration_path: Path = CALIBRATION_FILE,
@@ -92,22 +103,22 @@ class Taxonomy:
         if not indicator or not dimension:
             return NO_MAPPING
         core = self.normalise(indicator)
-        candidates = [e for e in self.entries if e.dimension == dimension
-                      and (not e.context or any(word in sentence for word in e.context))]
-        scored = []
-        for entry in candidates:
-            longest = max((len(term) for term in entry.terms if core.endswith(term)), default=0)
-            if longest:
-                scored.append((longest, entry))
-        if not scored:
-            return self._fuzzy(core, candidates, before)
-        best_length = max(length for length, _ in scored)
-        best = [entry for length, entry in scored if length == best_length]
-        kind = "exact" if best_length == len(core) else "head"
+
+        def in_context(entry: Entry) -> bool:
+            return not entry.context or any(word in sentence for word in entry.context)
+
+        best: list[Entry] = []
+        for start in range(len(core)):  # suffixes, longest first: the first that is a term wins
+            best = [e for e in self._by_term.get((dimension, core[start:]), ()) if in_context(e)]
+            if best:
+                break
+        if not best:
+            return self._fuzzy(core, dimension, in_context, before)
+        kind = "exact" if start == 0 else "head"
         if len(best) == 1 and best[0].actions:
             # Its siblings (entries sharing a term: 受理 vs 办结 of the same cases) may own the
             # verb before the number although their terms miss this phrasing.
-            best = [e for e in candidates if e is best[0] or set(e.terms) & set(best[0].terms)]
+            best = [e for e in self._siblings[best[0].id] if in_context(e)]
             if len(best) > 1:
                 winner = self._by_verb(best, before)
                 return self._mapping(winner or best[0].id, kind + "_by_verb" if winner else kind)
@@ -144,11 +155,20 @@ class Taxonomy:
         (best, identifier), runner_up = ranked[0], ranked[1][0]
         return identifier if best[0] >= 0 and best != runner_up else None
 
-    def _fuzzy(self, core: str, candidates: list[Entry], before: str) -> Mapping:
-        scores = {e.id: max((fuzz.ratio(core, term) for term in e.terms), default=0.0) for e in candidates}
-        best_score = max(scores.values(), default=0.0)
-        if best_score < self.fuzzy_threshold:
+    def _fuzzy(self, core: str, dimension: str, in_context: Callable[[Entry], bool], before: str) -> Mapping:
+        if self.fuzzy_threshold > 100:
             return NO_MAPPING
-        best = [e for e in candidates if scores[e.id] == best_score]
+        terms = self._terms_of.get(dimension, [])
+        scores: dict[str, float] = {}
+        entries: dict[str, Entry] = {}
+        for term, score, _ in process.extract(core, terms, scorer=fuzz.ratio, score_cutoff=self.fuzzy_threshold,
+                                              limit=None):
+            for entry in self._by_term[dimension, term]:
+                if in_context(entry) and score > scores.get(entry.id, -1.0):
+                    scores[entry.id], entries[entry.id] = score, entry
+        if not scores:
+            return NO_MAPPING
+        best_score = max(scores.values())
+        best = [entries[i] for i, score in scores.items() if score == best_score]
         winner = best[0].id if len(best) == 1 else self._by_verb(best, before)
         return self._mapping(winner, "fuzzy") if winner else Mapping(None, 0.0, "tie")
