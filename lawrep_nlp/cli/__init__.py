@@ -8,6 +8,8 @@ import os
 import signal
 import sys
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
 
@@ -24,16 +26,35 @@ class OutputFormat(str, Enum):
     csv = "csv"
 
 
-def _interrupt_handler(main_pid: int):
-    """Ctrl-C reaches spaCy's worker processes too (same process group): they end quietly and
-    the main process alone reports the interruption."""
+@contextmanager
+def _interruptible(n_process: int) -> Iterator[None]:
+    """Ctrl-C ends the command with a message and exit status 130. It reaches spaCy's worker
+    processes too (same process group): they end quietly and the main process alone reports."""
+    main_pid = os.getpid()
 
     def on_interrupt(signum, frame) -> None:
         if os.getpid() != main_pid:
             os._exit(EXIT_INTERRUPTED)
         raise KeyboardInterrupt
 
-    return on_interrupt
+    in_main_thread = threading.current_thread() is threading.main_thread()  # signals need the main thread
+    previous_handler = signal.signal(signal.SIGINT, on_interrupt) if in_main_thread else None
+    try:
+        yield
+    except KeyboardInterrupt:
+        typer.echo("lawrep: interrupted; no output written", err=True)
+        if n_process > 1:
+            # End the workers, then leave at once: spaCy's queues may still hold data for them
+            # and a normal exit would wait on those forever. The output was already removed.
+            for child in multiprocessing.active_children():
+                child.terminate()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(EXIT_INTERRUPTED)
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    finally:
+        if in_main_thread:
+            signal.signal(signal.SIGINT, previous_handler)
 
 
 def _load(model: str):
@@ -81,27 +102,10 @@ def extract(
         raise typer.Exit(EXIT_USAGE)
     nlp = _load(model)
     console = Console(stderr=True)
-    in_main_thread = threading.current_thread() is threading.main_thread()  # signals need the main thread
-    previous_handler = signal.signal(signal.SIGINT, _interrupt_handler(os.getpid())) if in_main_thread else None
-    try:
-        with Progress(console=console, transient=True) as progress:
-            task = progress.add_task("reading reports", total=len(files))
-            result = run_extract(nlp, files, out, output_format=output_format.value, n_process=n_process,
-                                 on_file=lambda _: progress.advance(task), max_length=max_length)
-    except KeyboardInterrupt:
-        typer.echo("lawrep: interrupted; no output written", err=True)
-        if n_process > 1:
-            # End the workers, then leave at once: spaCy's queues may still hold data for them
-            # and a normal exit would wait on those forever. The output was already removed.
-            for child in multiprocessing.active_children():
-                child.terminate()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            os._exit(EXIT_INTERRUPTED)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
-    finally:
-        if in_main_thread:
-            signal.signal(signal.SIGINT, previous_handler)
+    with _interruptible(n_process), Progress(console=console, transient=True) as progress:
+        task = progress.add_task("reading reports", total=len(files))
+        result = run_extract(nlp, files, out, output_format=output_format.value, n_process=n_process,
+                             on_file=lambda _: progress.advance(task), max_length=max_length)
     for warning in result.warnings:
         typer.echo(f"lawrep: warning: {warning.path}: {warning.reason}", err=True)
     for failure in result.failures:
@@ -172,12 +176,9 @@ def compare(
                    "taxonomy.json)", err=True)
         raise typer.Exit(EXIT_USAGE)
     result = ExtractResult()
-    try:
+    with _interruptible(n_process):
         rows = compare_rows(document_records(nlp, files, result, n_process=n_process, max_length=max_length),
                             taxonomy.names)
-    except KeyboardInterrupt:
-        typer.echo("lawrep: interrupted; no output written", err=True)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
     with atomic_output(out) as handle:
         writer = csv.DictWriter(handle, fieldnames=COMPARE_COLUMNS)
         writer.writeheader()
