@@ -52,6 +52,25 @@ def median_rate(run: Callable[[list[str]], object], texts: list[str], repeats: i
     return chars / statistics.median(times)
 
 
+def extract_rates(nlp, texts: list[str], repeats: int) -> dict[str, float]:
+    """`lawrep extract`'s own job on the same texts written as files (reading, decoding, chrome,
+    pipeline, JSONL): one process, and two worker processes (whole files out, plain records
+    back)."""
+    import tempfile
+
+    from lawrep_nlp.cli.extract import extract
+
+    with tempfile.TemporaryDirectory() as folder:
+        files = []
+        for index, text in enumerate(texts):
+            path = Path(folder) / f"report_{index:05}.txt"
+            path.write_text(text, encoding="utf-8")
+            files.append(path)
+        out = Path(folder) / "out.jsonl"
+        return {f"lawrep extract, {n} process{'es' if n > 1 else ''}":
+                median_rate(lambda _, n=n: extract(nlp, files, out, n_process=n), texts, repeats) for n in (1, 2)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--chars", type=int, default=500_000)
@@ -83,9 +102,11 @@ def main() -> None:
         "lawrep_zh pipeline (nlp.pipe, n_process=2)": lambda ts: list(nlp.pipe(ts, batch_size=4, n_process=2)),
     }
     rates = {name: median_rate(run, texts, args.repeats) for name, run in runs.items()}
+    rates.update(extract_rates(nlp, texts, args.repeats))
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     baseline = rates["raw jieba (jieba.lcut)"]
     one, two = rates["lawrep_zh pipeline (nlp.pipe)"], rates["lawrep_zh pipeline (nlp.pipe, n_process=2)"]
+    extract_speedup = rates["lawrep extract, 2 processes"] / rates["lawrep extract, 1 process"]
     floors = {
         "full pipeline >= 0.10 x raw jieba": one / baseline >= 0.10,
         "spacy.load <= 2 s": load_seconds <= 2.0,
@@ -98,14 +119,15 @@ def main() -> None:
         "chars": sum(map(len, texts)), "documents": len(texts), "unit": args.unit, "repeats": args.repeats,
         "chars_per_second": rates,
         "spacy_load_seconds": load_seconds, "peak_rss_mb": peak_rss_mb,
-        "pipeline_vs_jieba": one / baseline, "two_process_speedup": two / one, "floors_met": floors,
+        "pipeline_vs_jieba": one / baseline, "two_process_speedup": two / one,
+        "extract_two_process_speedup": extract_speedup, "floors_met": floors,
     }
     print(f"{result['chars']} chars in {len(texts)} {args.unit}s, median of {args.repeats} repeats "
           f"({result['machine']})")
     for name, rate in rates.items():
         print(f"{name:46} {rate:12,.0f} chars/s  {rate / baseline:5.2f}× jieba")
     print(f"spacy.load('lawrep_zh'): {load_seconds:.2f} s; peak RSS {peak_rss_mb:.0f} MB; "
-          f"n_process=2 speed-up {two / one:.2f}×")
+          f"n_process=2 speed-up {two / one:.2f}×; lawrep extract 2 processes {extract_speedup:.2f}×")
     for floor, met in floors.items():
         print(f"floor {floor}: {'met' if met else 'NOT met'}")
     if args.json:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -50,29 +51,36 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def read_one(path: Path, max_length: int | None = None) -> Report | Failure:
+    """The report, or why it cannot be processed (unreadable, or longer than `max_length`)."""
+    try:
+        report = read_report(path)
+    except UnreadableReport as err:
+        return Failure(str(path), str(err))
+    except FileNotFoundError:
+        return Failure(str(path), "file not found (removed while the batch ran?)")
+    except IsADirectoryError:
+        return Failure(str(path), "is a directory")
+    except OSError as err:
+        return Failure(str(path), f"cannot read: {err.strerror or err}")
+    if max_length is not None and len(report.text) > max_length:
+        return Failure(str(path), f"text too long: {len(report.text):,} characters, limit {max_length:,} "
+                                  "(raise it with --max-length)")
+    return report
+
+
 def read_reports(files: Iterable[Path], failures: list[Failure],
                  on_file: Callable[[Path], None] | None = None, *, max_length: int | None = None) -> Iterator[Report]:
     """Read files lazily; a file that cannot be read, or whose text is longer than
     `max_length` characters, is recorded in `failures` and skipped."""
     for path in files:
-        try:
-            report = read_report(path)
-            if max_length is not None and len(report.text) > max_length:
-                failures.append(Failure(str(path), f"text too long: {len(report.text):,} characters, limit "
-                                                   f"{max_length:,} (raise it with --max-length)"))
-                continue
-            yield report
-        except UnreadableReport as err:
-            failures.append(Failure(str(path), str(err)))
-        except FileNotFoundError:
-            failures.append(Failure(str(path), "file not found (removed while the batch ran?)"))
-        except IsADirectoryError:
-            failures.append(Failure(str(path), "is a directory"))
-        except OSError as err:
-            failures.append(Failure(str(path), f"cannot read: {err.strerror or err}"))
-        finally:
-            if on_file is not None:
-                on_file(path)
+        outcome = read_one(path, max_length)
+        if on_file is not None:
+            on_file(path)
+        if isinstance(outcome, Failure):
+            failures.append(outcome)
+        else:
+            yield outcome
 
 
 @contextmanager
@@ -134,21 +142,63 @@ def document_records(nlp: Language, files: list[Path], result: ExtractResult, *,
     nlp.set_error_handler(errors)
     max_length = nlp.max_length if max_length is None else max_length
     nlp.max_length = max(nlp.max_length, max_length)
+    if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():
+        yield from _records_in_workers(nlp, files, result, n_process, on_file, max_length)
+        return
     sent: list[str] = []
     done: set[str] = set()
     reports = sent_reports(read_reports(files, result.failures, on_file, max_length=max_length), sent)
     for doc in process_reports(nlp, reports, n_process=n_process):
         record = doc_record(doc)
         done.add(str(record.get("file")))
-        if record.get("undecodable_bytes"):
-            result.warnings.append(Failure(str(record.get("file")), f"{record['undecodable_bytes']} undecodable "
-                                                                    "bytes replaced by U+FFFD"))
-        result.documents += 1
+        _count(record, result)
         yield record
     for file in sent:  # left out of nlp.pipe by the error handler (in this or a worker process)
         if file not in done:
             reason = errors.reasons.get(file, "the pipeline failed on this document (in a worker process)")
             result.failures.append(Failure(file, reason))
+
+
+def _count(record: dict[str, Any], result: ExtractResult) -> None:
+    if record.get("undecodable_bytes"):
+        result.warnings.append(Failure(str(record.get("file")), f"{record['undecodable_bytes']} undecodable "
+                                                                "bytes replaced by U+FFFD"))
+    result.documents += 1
+
+
+#: The pipeline of the forked worker processes (inherited from the parent, never pickled).
+_WORKER: dict[str, Any] = {}
+
+
+def _process_file(path: Path) -> dict[str, Any] | Failure:
+    """In a worker: read one report and run the pipeline; a plain record comes back."""
+    outcome = read_one(path, _WORKER["max_length"])
+    if isinstance(outcome, Failure):
+        return outcome
+    nlp = _WORKER["nlp"]
+    errors = PipelineErrors()
+    nlp.set_error_handler(errors)
+    docs = list(process_reports(nlp, [outcome]))
+    if not docs:  # the error handler left it out
+        return Failure(str(path), errors.reasons.get(str(outcome.meta.get("file")), "the pipeline failed"))
+    return doc_record(docs[0])
+
+
+def _records_in_workers(nlp: Language, files: list[Path], result: ExtractResult, n_process: int,
+                        on_file: Callable[[Path], None] | None, max_length: int) -> Iterator[dict[str, Any]]:
+    """Whole files to forked workers, plain records back: nothing but a dict crosses between
+    processes (spaCy's n_process ships every Doc back as bytes, which costs about a quarter of
+    the processing here and kept two processes near 1.3 ×). Records come back in file order."""
+    _WORKER.update(nlp=nlp, max_length=max_length)
+    with multiprocessing.get_context("fork").Pool(n_process) as pool:
+        for path, outcome in zip(files, pool.imap(_process_file, files), strict=True):
+            if on_file is not None:
+                on_file(path)
+            if isinstance(outcome, Failure):
+                result.failures.append(outcome)
+                continue
+            _count(outcome, result)
+            yield outcome
 
 
 def extract(nlp: Language, files: list[Path], out: Path, *, output_format: str = "jsonl", n_process: int = 1,

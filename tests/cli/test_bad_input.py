@@ -128,14 +128,15 @@ def fails_on_marker(doc):
     return doc
 
 
-def test_component_failure_skips_only_that_document(tmp_path: Path):
+@pytest.mark.parametrize("n_process", [1, 2])
+def test_component_failure_skips_only_that_document(tmp_path: Path, n_process: int):
     nlp = spacy.load("lawrep_zh")
     nlp.add_pipe("fails_on_marker")
     for name, text in (("a.txt", CASES_OF_LEGAL_AID), ("b.txt", "故障标记" + CASES_OF_LEGAL_AID),
                        ("c.txt", CASES_OF_LEGAL_AID)):
         (tmp_path / name).write_text(text, encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    result = extract(nlp, sorted(tmp_path.glob("*.txt")), out)
+    result = extract(nlp, sorted(tmp_path.glob("*.txt")), out, n_process=n_process)
     assert set(records(out)) == {"a.txt", "c.txt"}
     assert [(Path(f.path).name, f.reason) for f in result.failures] == [
         ("b.txt", "pipeline component fails_on_marker failed: RuntimeError('marker found')")]
