@@ -52,6 +52,28 @@ def median_rate(run: Callable[[list[str]], object], texts: list[str], repeats: i
     return chars / statistics.median(times)
 
 
+_FORKED: dict = {}
+
+
+def _pipe_part(part: list[str]) -> int:
+    return sum(len(doc) for doc in _FORKED["nlp"].pipe(part, batch_size=64))
+
+
+def independent_processes_rate(nlp, texts: list[str], repeats: int) -> float:
+    """The ceiling for two processes: each runs the pipeline on half the texts in a forked
+    process and sends back only a count (no Doc crosses between processes)."""
+    import multiprocessing
+
+    _FORKED["nlp"] = nlp
+    halves = [texts[0::2], texts[1::2]]
+
+    def run(_: list[str]) -> None:
+        with multiprocessing.get_context("fork").Pool(2) as pool:
+            pool.map(_pipe_part, halves)
+
+    return median_rate(run, texts, repeats)
+
+
 def extract_rates(nlp, texts: list[str], repeats: int) -> dict[str, float]:
     """`lawrep extract`'s own job on the same texts written as files (reading, decoding, chrome,
     pipeline, JSONL): one process, and two worker processes (whole files out, plain records
@@ -102,6 +124,8 @@ def main() -> None:
         "lawrep_zh pipeline (nlp.pipe, n_process=2)": lambda ts: list(nlp.pipe(ts, batch_size=4, n_process=2)),
     }
     rates = {name: median_rate(run, texts, args.repeats) for name, run in runs.items()}
+    rates["lawrep_zh pipeline, 2 independent processes (no Doc sent back)"] = independent_processes_rate(
+        nlp, texts, args.repeats)
     rates.update(extract_rates(nlp, texts, args.repeats))
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     baseline = rates["raw jieba (jieba.lcut)"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 import signal
 import sys
@@ -46,8 +45,9 @@ def _interruptible(n_process: int) -> Iterator[None]:
         if n_process > 1:
             # End the workers, then leave at once: spaCy's queues may still hold data for them
             # and a normal exit would wait on those forever. The output was already removed.
-            for child in multiprocessing.active_children():
-                child.terminate()
+            from .extract import end_workers
+
+            end_workers()
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(EXIT_INTERRUPTED)
@@ -55,6 +55,15 @@ def _interruptible(n_process: int) -> Iterator[None]:
     finally:
         if in_main_thread:
             signal.signal(signal.SIGINT, previous_handler)
+
+
+def _check_output(out: Path) -> None:
+    from .extract import output_problem
+
+    problem = output_problem(out)
+    if problem:
+        typer.echo(f"lawrep: {problem}", err=True)
+        raise typer.Exit(EXIT_USAGE)
 
 
 def _load(model: str):
@@ -100,6 +109,7 @@ def extract(
     if not files:
         typer.echo("lawrep: no .txt or .html reports found", err=True)
         raise typer.Exit(EXIT_USAGE)
+    _check_output(out)
     nlp = _load(model)
     console = Console(stderr=True)
     with _interruptible(n_process), Progress(console=console, transient=True) as progress:
@@ -131,6 +141,7 @@ def render(
     if not report.is_file():
         typer.echo(f"lawrep: no such file: {report}", err=True)
         raise typer.Exit(EXIT_USAGE)
+    _check_output(out)
     try:
         parsed = read_report(report)
     except (UnreadableReport, OSError) as err:
@@ -169,6 +180,9 @@ def compare(
     if missing or not files:
         typer.echo(f"lawrep: no reports at {', '.join(map(str, missing or paths))}", err=True)
         raise typer.Exit(EXIT_USAGE)
+    _check_output(out)
+    if chart:
+        _check_output(chart)
     nlp = _load(model)
     taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
     if indicator and indicator not in taxonomy.names:
@@ -189,7 +203,9 @@ def compare(
     if chart:
         chosen = indicator or most_reported(rows)
         try:
-            bars = write_chart(rows, chosen, chart) if chosen else 0
+            if chosen is None:
+                raise ValueError("no report has a value for any canonical indicator")
+            bars = write_chart(rows, chosen, chart)
         except ValueError as err:
             typer.echo(f"lawrep: no chart: {err}", err=True)
             raise typer.Exit(EXIT_SOME_FAILED) from None

@@ -9,8 +9,11 @@ import csv
 import json
 import multiprocessing
 import os
+import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +23,7 @@ from spacy.language import Language
 
 from ..measurements import MEASUREMENT_FIELDS, REPORT_COLUMNS
 from ..process import doc_record, process_reports
-from ..reader import HTML_SUFFIXES, TEXT_SUFFIXES, Report, UnreadableReport, read_report
+from ..reader import HTML_SUFFIXES, TEXT_SUFFIXES, Report, UnreadableReport, path_text, read_report
 
 REPORT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 CSV_COLUMNS = (*REPORT_COLUMNS, *MEASUREMENT_FIELDS)
@@ -41,14 +44,22 @@ class ExtractResult:
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Report files named directly, plus every .txt/.html file below named directories."""
+    """Report files named directly, plus every .txt/.html file below named directories; a file
+    reached twice (named and inside a named folder, or named twice) is processed once."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
             files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in REPORT_SUFFIXES and p.is_file()))
         else:
             files.append(path)
-    return files
+    seen: set[Path] = set()
+    unique = []
+    for file in files:
+        key = file.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(file)
+    return unique
 
 
 def read_one(path: Path, max_length: int | None = None) -> Report | Failure:
@@ -56,15 +67,15 @@ def read_one(path: Path, max_length: int | None = None) -> Report | Failure:
     try:
         report = read_report(path)
     except UnreadableReport as err:
-        return Failure(str(path), str(err))
+        return Failure(path_text(path), str(err))
     except FileNotFoundError:
-        return Failure(str(path), "file not found (removed while the batch ran?)")
+        return Failure(path_text(path), "file not found (removed while the batch ran?)")
     except IsADirectoryError:
-        return Failure(str(path), "is a directory")
+        return Failure(path_text(path), "is a directory")
     except OSError as err:
-        return Failure(str(path), f"cannot read: {err.strerror or err}")
+        return Failure(path_text(path), f"cannot read: {err.strerror or err}")
     if max_length is not None and len(report.text) > max_length:
-        return Failure(str(path), f"text too long: {len(report.text):,} characters, limit {max_length:,} "
+        return Failure(path_text(path), f"text too long: {len(report.text):,} characters, limit {max_length:,} "
                                   "(raise it with --max-length)")
     return report
 
@@ -81,6 +92,18 @@ def read_reports(files: Iterable[Path], failures: list[Failure],
             failures.append(outcome)
         else:
             yield outcome
+
+
+def output_problem(out: Path) -> str | None:
+    """Why `out` cannot be written, checked before any work is done (None when it can)."""
+    if out.is_dir():
+        return f"{out} is a folder"
+    parent = next((p for p in out.parents if p.exists()), None)
+    if parent is None or not parent.is_dir():
+        return f"cannot create {out}: {parent} is not a folder"
+    if not os.access(parent, os.W_OK):
+        return f"cannot write in {parent}"
+    return None
 
 
 @contextmanager
@@ -180,25 +203,66 @@ def _process_file(path: Path) -> dict[str, Any] | Failure:
     nlp.set_error_handler(errors)
     docs = list(process_reports(nlp, [outcome]))
     if not docs:  # the error handler left it out
-        return Failure(str(path), errors.reasons.get(str(outcome.meta.get("file")), "the pipeline failed"))
+        return Failure(path_text(path), errors.reasons.get(str(outcome.meta.get("file")), "the pipeline failed"))
     return doc_record(docs[0])
+
+
+def end_workers() -> None:
+    """End every worker process now (SIGTERM, then SIGKILL for one that lingers) and wait for it."""
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(timeout=2)
+        if child.is_alive():
+            child.kill()
+            child.join(timeout=2)
+
+
+def _ignore_interrupts() -> None:
+    """Workers leave Ctrl-C to the parent, which ends them: a worker that died of SIGINT while
+    holding a queue lock would hang the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _records_in_workers(nlp: Language, files: list[Path], result: ExtractResult, n_process: int,
                         on_file: Callable[[Path], None] | None, max_length: int) -> Iterator[dict[str, Any]]:
     """Whole files to forked workers, plain records back: nothing but a dict crosses between
     processes (spaCy's n_process ships every Doc back as bytes, which costs about a quarter of
-    the processing here and kept two processes near 1.3 ×). Records come back in file order."""
+    the processing here and kept two processes near 1.3 ×). Records come back in file order.
+    A worker that dies (out of memory, a crash) costs the file it was on, not the batch: the
+    pool is started again for the files after it."""
     _WORKER.update(nlp=nlp, max_length=max_length)
-    with multiprocessing.get_context("fork").Pool(n_process) as pool:
-        for path, outcome in zip(files, pool.imap(_process_file, files), strict=True):
-            if on_file is not None:
-                on_file(path)
-            if isinstance(outcome, Failure):
-                result.failures.append(outcome)
-                continue
-            _count(outcome, result)
-            yield outcome
+    context = multiprocessing.get_context("fork")
+    position = 0
+    while position < len(files):
+        pool = ProcessPoolExecutor(n_process, mp_context=context, initializer=_ignore_interrupts)
+        try:
+            futures = [pool.submit(_process_file, path) for path in files[position:]]
+            for future in futures:
+                path = files[position]
+                broken = False
+                try:
+                    outcome: dict[str, Any] | Failure = future.result()
+                except BrokenProcessPool:
+                    outcome = Failure(path_text(path), "a worker process died while processing it "
+                                                       "(out of memory?); the files after it go on")
+                    broken = True
+                position += 1
+                if on_file is not None:
+                    on_file(path)
+                if isinstance(outcome, Failure):
+                    result.failures.append(outcome)
+                else:
+                    _count(outcome, result)
+                    yield outcome
+                if broken:
+                    break
+        except BaseException:  # Ctrl-C or the consumer gave up: end the workers now, not after their queue
+            end_workers()
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=not broken, cancel_futures=True)
 
 
 def extract(nlp: Language, files: list[Path], out: Path, *, output_format: str = "jsonl", n_process: int = 1,

@@ -6,6 +6,7 @@ removed, nothing else changed) and whose ``meta`` travels on ``doc._.report``.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,12 @@ def report_from_text(raw: str, *, file: str | None = None, encoding: str | None 
     return Report(text=text, meta=meta)
 
 
+def path_text(path: str | Path) -> str:
+    """A path as printable text: bytes of a file name that are not UTF-8 become \\xNN escapes,
+    so that JSON, CSV and the terminal can take it (str(path) would carry lone surrogates)."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
+
+
 def read_report(path: str | Path) -> Report:
     """Read one .txt or .html report. Raises UnreadableReport (a ValueError) with a clear
     message for anything that is not a readable text report, and OSError for I/O failures."""
@@ -72,7 +79,7 @@ def read_report(path: str | Path) -> Report:
     if not text.strip():
         raise UnreadableReport("file holds no text")
     is_html = path.suffix.lower() in HTML_SUFFIXES or looks_like_html(text)
-    report = report_from_text(text, file=str(path), encoding=encoding, is_html=is_html)
+    report = report_from_text(text, file=path_text(path), encoding=encoding, is_html=is_html)
     if not report.text.strip():
         raise UnreadableReport("nothing but page chrome in the file")
     report.meta["undecodable_bytes"] = replaced

@@ -142,6 +142,26 @@ def test_component_failure_skips_only_that_document(tmp_path: Path, n_process: i
         ("b.txt", "pipeline component fails_on_marker failed: RuntimeError('marker found')")]
 
 
+@Language.component("dies_on_marker")
+def dies_on_marker(doc):
+    if "致命标记" in doc.text:
+        os.kill(os.getpid(), signal.SIGKILL)  # what the out-of-memory killer does
+    return doc
+
+
+def test_a_worker_that_dies_costs_only_its_file(tmp_path: Path):
+    nlp = spacy.load("lawrep_zh")
+    nlp.add_pipe("dies_on_marker")
+    for name, text in (("a.txt", CASES_OF_LEGAL_AID), ("b.txt", "致命标记" + CASES_OF_LEGAL_AID),
+                       ("c.txt", CASES_OF_LEGAL_AID), ("d.txt", CASES_OF_LEGAL_AID)):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = extract(nlp, sorted(tmp_path.glob("*.txt")), out, n_process=2)
+    assert list(records(out)) == ["a.txt", "c.txt", "d.txt"]  # in file order
+    assert [(Path(f.path).name, f.reason.split(";")[0]) for f in result.failures] == [
+        ("b.txt", "a worker process died while processing it (out of memory?)")]
+
+
 @pytest.mark.parametrize("n_process", [1, 2])
 def test_ctrl_c_mid_batch_leaves_no_output(tmp_path: Path, n_process: int):
     """Ctrl-C in a terminal interrupts the whole process group (main process and workers)."""
@@ -166,3 +186,34 @@ def test_ctrl_c_mid_batch_leaves_no_output(tmp_path: Path, n_process: int):
     assert list(out.parent.iterdir()) == []
     with pytest.raises(ProcessLookupError):  # no worker left behind
         os.killpg(proc.pid, 0)
+
+
+def test_a_file_named_twice_is_processed_once(tmp_path: Path):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a.txt")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(folder), str(folder / "a.txt"), str(folder / "a.txt"), "--out", str(out)])
+    assert result.exit_code == 0 and len(out.read_text(encoding="utf-8").splitlines()) == 1
+
+
+@pytest.mark.parametrize("where", ["folder", "under_a_file"])
+def test_an_unwritable_output_is_a_usage_error_before_any_work(tmp_path: Path, where: str):
+    report = tmp_path / "a.txt"
+    report.write_text(CASES_OF_LEGAL_AID, encoding="utf-8")
+    out = tmp_path if where == "folder" else report / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(report), "--out", str(out)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert ("is a folder" if where == "folder" else "is not a folder") in result.output
+
+
+def test_a_file_name_that_is_not_utf8(tmp_path: Path):
+    """Regression: a non-UTF-8 file name made the whole JSONL write fail."""
+    name = os.fsencode(tmp_path) + b"/report_\xff.txt"
+    with open(name, "wb") as handle:
+        handle.write(CASES_OF_LEGAL_AID.encode("utf-8"))
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(tmp_path), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (record,) = map(json.loads, out.read_text(encoding="utf-8").splitlines())
+    assert record["file"].endswith("report_\\xff.txt") and len(record["measurements"]) == 3

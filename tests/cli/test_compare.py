@@ -40,3 +40,12 @@ def test_chart_of_an_indicator_no_report_states(tmp_path: Path):
                                  str(tmp_path / "c.png"), "--indicator", "notarizations"])
     assert result.exit_code == 1 and "no report states a value for notarizations" in result.output
     assert (tmp_path / "t.csv").exists() and not (tmp_path / "c.png").exists()
+
+
+def test_chart_when_nothing_maps(tmp_path: Path):
+    report = tmp_path / "one.txt"
+    report.write_text("全区空气质量优良天数达到300天。\n", encoding="utf-8")
+    result = runner.invoke(app, ["compare", str(report), "--out", str(tmp_path / "t.csv"), "--chart",
+                                 str(tmp_path / "c.png")])
+    assert result.exit_code == 1 and "no report has a value for any canonical indicator" in result.output
+    assert not (tmp_path / "c.png").exists()

@@ -84,6 +84,25 @@ def test_quoted_terms_match_like_indicators():
     assert (reading.canonical, reading.method) == ("green_channel_notarizations", "exact")
 
 
+def test_without_a_deciding_verb_the_matched_entry_stays():
+    """Regression: the first sibling came back instead of the entry whose term matched."""
+    tiny = {"indicators": [
+        {"id": "items_reviewed", "name": "审查", "dimension": "count", "terms": ["审查事项", "事项"],
+         "actions": ["审查"], "context": []},
+        {"id": "items_catalogued", "name": "目录", "dimension": "count", "terms": ["目录事项", "事项"],
+         "actions": ["纳入"], "context": []},
+    ]}
+    taxonomy = Taxonomy(tiny, CALIBRATION)
+    assert taxonomy.map("目录事项", "count", before="全年审议").canonical == "items_catalogued"
+    assert taxonomy.map("目录事项", "count", before="全年审查").canonical == "items_reviewed"  # the verb decides
+
+
+def test_min_confidence_read_back_imprecisely_still_matches():
+    """Regression: srsly reads 0.95 back as 0.9500000000000001; the cut-off must not move."""
+    taxonomy = Taxonomy(TINY, {**CALIBRATION, "min_confidence": 0.9500000000000001})
+    assert taxonomy.map("法律咨询", "people", before="接待", sentence="接待法律咨询").canonical == "consultations"
+
+
 def test_context_words_are_required():
     taxonomy = Taxonomy(TINY, {**CALIBRATION, "min_confidence": 0.0})
     assert taxonomy.map("法律咨询", "people", sentence="接待法律咨询500人次").canonical == "consultations"

@@ -53,11 +53,21 @@ def test_sentences_mentioning_chrome_words_stay():
     assert is_chrome("来源:区司法局")
 
 
+@pytest.mark.parametrize("line", [
+    "发布时间：2024-03-29 10:15:21  来源：沈阳市和平区人民政府办公室  浏览次数：1024  字号：[ 大 中 小 ]  打印  关闭",
+    "地址：辽宁省沈阳市和平区南京南街1号 邮编：110001 电话：024-12345678 网站标识码：2101020001",
+    "分享到：微信，微博，QQ空间",
+])
+def test_combined_header_and_footer_lines_are_chrome(line):
+    assert is_chrome(line)
+
+
 def test_report_text_glued_to_a_chrome_line_is_kept():
     """Regression: 发表时间 : … followed by the report's first paragraph on the same line was
     removed as chrome, losing the paragraph (corpus/raw/texts/003.txt)."""
     line = "发表时间 : 2025-03-18 16:56:432024年以来,在市委市政府的正确领导下,市司法局坚持依法行政。现将主要情况报告如下:"
     assert is_chrome("发表时间 : 2025-03-18 16:56:43") and not is_chrome(line)
+    assert not is_chrome("分享经验，推广做法。")
     report = report_from_text(f"厦门市司法局2024年法治政府建设工作情况报告\n{line}\n一、主要成效\n")
     assert line in report.text.splitlines()
 

@@ -62,7 +62,9 @@ class Taxonomy:
                  fuzzy_threshold: float | None = None):
         self.data = data
         self.calibration = calibration
-        self.min_confidence = calibration["min_confidence"] if min_confidence is None else min_confidence
+        # rounded like the confidences: srsly's JSON reader may read 0.938 back as 0.9380000000000001
+        self.min_confidence = round(float(calibration["min_confidence"] if min_confidence is None
+                                          else min_confidence), 4)
         self.fuzzy_threshold = calibration["fuzzy_threshold"] if fuzzy_threshold is None else fuzzy_threshold
         self.scope_words = sorted(data.get("scope_words", []), key=len, reverse=True)
         # Terms are read the way indicators are (quotes and scope words off), or a quoted term
@@ -117,12 +119,12 @@ class Taxonomy:
         kind = "exact" if start == 0 else "head"
         if len(best) == 1 and best[0].actions:
             # Its siblings (entries sharing a term: 受理 vs 办结 of the same cases) may own the
-            # verb before the number although their terms miss this phrasing.
-            best = [e for e in self._siblings[best[0].id] if in_context(e)]
-            if len(best) > 1:
-                winner = self._by_verb(best, before)
-                return self._mapping(winner or best[0].id, kind + "_by_verb" if winner else kind)
-            return self._mapping(best[0].id, kind)
+            # verb before the number although their terms miss this phrasing; without a verb
+            # that decides, the entry whose term matched stays.
+            matched = best[0]
+            siblings = [e for e in self._siblings[matched.id] if in_context(e)]
+            winner = self._by_verb(siblings, before) if len(siblings) > 1 else None
+            return self._mapping(winner, kind + "_by_verb") if winner else self._mapping(matched.id, kind)
         if len(best) == 1:
             return self._mapping(best[0].id, kind)
         winner = self._by_verb(best, before)

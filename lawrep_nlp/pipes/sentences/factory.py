@@ -45,17 +45,18 @@ class ReportSentencizer:
         pending = False  # a boundary fell inside the previous token, or on white space: start at the next one
         leading_space = doc[0].is_space  # white space opening the text belongs to the first sentence
         for i, (idx, length, trailing_space) in enumerate(offsets):
-            is_start = i == 0 or idx in starts or pending
-            if leading_space and i > 0:
-                leading_space = doc[i].is_space
-                flags.append(-1)
-                pending = False
-                continue
-            if is_start and i > 0 and doc[i].is_space:
+            is_space = doc[i].is_space
+            if i == 0:
+                is_start = True
+            elif leading_space:  # still the opening white space, or the first word after it
+                is_start, leading_space = False, is_space
+            else:
+                is_start = idx in starts or pending
+            if is_start and i > 0 and is_space:
                 is_start, pending = False, True  # the line break after 。 stays with its sentence
             else:
                 # a boundary inside the token or on its trailing space (；␣全年) starts the next one
-                pending = not is_start and any(idx + k in starts for k in range(1, length + trailing_space))
+                pending = any(idx + k in starts for k in range(1, length + trailing_space))
             flags.append(1 if is_start else -1)
         # One array write: setting token.is_sent_start one by one re-checks the whole doc each time.
         doc.from_array([SENT_START], numpy.array(flags, dtype="int64").astype("uint64"))
