@@ -40,6 +40,10 @@ GPE_CASES = [
     # regression: a county name shared by two cities takes the code under the city just named
     ("四平市铁西区坚持依法行政", [("四平市铁西区", "220302")]),
     ("沈阳市铁西区坚持依法行政", [("沈阳市铁西区", "210106")]),
+    # autonomous prefectures by their usual short forms; a county's bare place part is a word
+    ("2020年,海西州坚持依法行政,为海西深入实施战略", [("海西州", "632800"), ("海西", "632800")]),
+    ("全面畅通法援通道", []),
+    ("习近平总书记考察上海重要讲话精神", [("上海", "310000")]),
 ]
 
 

@@ -40,6 +40,25 @@ def short_name(name: str) -> str | None:
     return None
 
 
+#: Level words of autonomous divisions and the one-character level their short form keeps.
+AUTONOMOUS_LEVELS = {"自治州": "州", "自治县": "县", "自治旗": "旗"}
+
+
+def short_names(name: str) -> list[str]:
+    """The usual short name, and for an autonomous division its place part with the level (海西州,
+    长阳县) — a prefecture's place part also alone (海西, 恩施), a county's not (通道 is a word)."""
+    names = [short] if (short := short_name(name)) else []
+    for level, kept in AUTONOMOUS_LEVELS.items():
+        if name.endswith(level):
+            base = name[: -len(level)]
+            groups = sorted(place_rules()["ethnic_groups"], key=len, reverse=True)
+            while (group := next((g for g in groups if base.endswith(g)), None)) is not None:
+                base = base[: -len(group)]
+            if len(base) >= 2 and base != name[: -len(level)]:
+                names.extend([base + kept, base] if level == "自治州" else [base + kept])
+    return names
+
+
 @lru_cache(maxsize=2)
 def name_index(path: Path = DIVISIONS_FILE) -> dict[str, str]:
     """Every full and usual short name → adcode (a full name wins over a short one; for names
@@ -52,9 +71,9 @@ def name_index(path: Path = DIVISIONS_FILE) -> dict[str, str]:
         if division.name not in ambiguous:  # 城区 is also the full name of a district
             index.setdefault(division.name, division.adcode)
     for division in divisions:
-        short = short_name(division.name)
-        if short and short not in ambiguous:
-            index.setdefault(short, division.adcode)
+        for short in short_names(division.name):
+            if short not in ambiguous:
+                index.setdefault(short, division.adcode)
     return index
 
 
@@ -67,6 +86,6 @@ def division_tree(path: Path = DIVISIONS_FILE) -> tuple[dict[str, list[str]], di
     parents = {}
     for division in read_divisions(path):
         parents[division.adcode] = division.parent
-        for name in {division.name, short_name(division.name)} - {None, *ambiguous}:
+        for name in {division.name, *short_names(division.name)} - ambiguous:
             codes.setdefault(name, []).append(division.adcode)
     return {name: found for name, found in codes.items() if len(found) > 1}, parents
