@@ -207,9 +207,11 @@ def _process_file(path: Path) -> dict[str, Any] | Failure:
     return doc_record(docs[0])
 
 
-def end_workers() -> None:
-    """End every worker process now (SIGTERM, then SIGKILL for one that lingers) and wait for it."""
-    children = multiprocessing.active_children()
+def end_workers(spare: Iterable[Any] = ()) -> None:
+    """End the worker processes now (SIGTERM, then SIGKILL for one that lingers) and wait for
+    them; child processes in `spare` (started before the workers) are left alone."""
+    spared = set(spare)
+    children = [child for child in multiprocessing.active_children() if child not in spared]
     for child in children:
         child.terminate()
     for child in children:
@@ -234,20 +236,20 @@ def _records_in_workers(nlp: Language, files: list[Path], result: ExtractResult,
     pool is started again for the files after it."""
     _WORKER.update(nlp=nlp, max_length=max_length)
     context = multiprocessing.get_context("fork")
+    others = multiprocessing.active_children()  # not ours to end
     position = 0
     while position < len(files):
         pool = ProcessPoolExecutor(n_process, mp_context=context, initializer=_ignore_interrupts)
+        broken = False
         try:
             futures = [pool.submit(_process_file, path) for path in files[position:]]
             for future in futures:
                 path = files[position]
-                broken = False
                 try:
                     outcome: dict[str, Any] | Failure = future.result()
                 except BrokenProcessPool:
-                    outcome = Failure(path_text(path), "a worker process died while processing it "
-                                                       "(out of memory?); the files after it go on")
-                    broken = True
+                    # A worker died, maybe on another file: try this one alone to know.
+                    outcome, broken = _alone(path, context), True
                 position += 1
                 if on_file is not None:
                     on_file(path)
@@ -259,10 +261,20 @@ def _records_in_workers(nlp: Language, files: list[Path], result: ExtractResult,
                 if broken:
                     break
         except BaseException:  # Ctrl-C or the consumer gave up: end the workers now, not after their queue
-            end_workers()
+            end_workers(spare=others)
             pool.shutdown(wait=False, cancel_futures=True)
             raise
         pool.shutdown(wait=not broken, cancel_futures=True)
+
+
+def _alone(path: Path, context: Any) -> dict[str, Any] | Failure:
+    """Process one file in a pool of its own: if that worker dies too, the file is the cause."""
+    with ProcessPoolExecutor(1, mp_context=context, initializer=_ignore_interrupts) as pool:
+        try:
+            return pool.submit(_process_file, path).result()
+        except BrokenProcessPool:
+            return Failure(path_text(path), "a worker process died while processing it (out of memory?); "
+                                            "the files after it go on")
 
 
 def extract(nlp: Language, files: list[Path], out: Path, *, output_format: str = "jsonl", n_process: int = 1,
