@@ -65,7 +65,8 @@ BAD = {
     "empty.txt": "file holds no text",
     "whitespace.txt": "file holds no text",
     "binary.txt": "binary data",
-    "noise.txt": "no text encoding fits these bytes",
+    # which of the two depends on what charset-normalizer guesses for noise; either is a clear refusal
+    "noise.txt": ("no text encoding fits these bytes", "binary data (control characters)"),
     "huge.txt": "text too long",
 }
 
@@ -75,8 +76,9 @@ def test_mixed_folder(mixed_folder: Path, tmp_path: Path, n_process: int):
     out = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["extract", str(mixed_folder), "--out", str(out), "--n-process", str(n_process)])
     assert result.exit_code == 1
-    for name, reason in BAD.items():
-        assert f"skipped {mixed_folder / name}: {reason}" in result.output
+    for name, reasons in BAD.items():
+        reasons = reasons if isinstance(reasons, tuple) else (reasons,)
+        assert any(f"skipped {mixed_folder / name}: {reason}" in result.output for reason in reasons), name
     assert "one_bad_byte.txt: 1 undecodable bytes replaced by U+FFFD" in result.output
     found = records(out)
     assert set(found) == GOOD
