@@ -144,10 +144,16 @@ def make_report_scorer():
     return report_scorer
 
 
-def evaluate_records(nlp, records: list[dict[str, Any]], batch_size: int = 32) -> dict[str, Any]:
-    """Run `nlp` over gold records' texts and score the result."""
+def pipe_records(nlp, records: list[dict[str, Any]], batch_size: int = 32) -> list[Doc]:
+    """The pipeline's Docs for gold records' texts, in order."""
+    return list(nlp.pipe((r["text"] for r in records), batch_size=batch_size))
+
+
+def evaluate_records(nlp, records: list[dict[str, Any]], batch_size: int = 32,
+                     docs: list[Doc] | None = None) -> dict[str, Any]:
+    """Score `nlp` on gold records (`docs`: its Docs for them, when already made)."""
     golds = [from_record(r) for r in records]
-    preds = [from_doc(doc) for doc in nlp.pipe((r["text"] for r in records), batch_size=batch_size)]
+    preds = [from_doc(doc) for doc in (docs if docs is not None else pipe_records(nlp, records, batch_size))]
     return score(zip(golds, preds, strict=True))
 
 
@@ -222,11 +228,13 @@ class CanonicalCase:
 
 
 def canonical_cases(nlp, records: list[dict[str, Any]], labels: dict[tuple[str, int, int, int], str | None],
-                    batch_size: int = 32) -> list[CanonicalCase]:
-    """Run the pipeline over the records and collect every gold link with its canonical label."""
+                    batch_size: int = 32, docs: list[Doc] | None = None) -> list[CanonicalCase]:
+    """Every gold link of the records with its canonical label and the pipeline's reading
+    (`docs`: the pipeline's Docs for the records, when already made)."""
     units = nlp.get_pipe("lawrep_quantities").rules.units
     cases = []
-    for record, doc in zip(records, nlp.pipe((r["text"] for r in records), batch_size=batch_size), strict=True):
+    docs = docs if docs is not None else pipe_records(nlp, records, batch_size)
+    for record, doc in zip(records, docs, strict=True):
         spans = {(s["start"], s["end"]): s for s in record["spans"]}
         predicted = {(e.start_char, e.end_char): e for e in doc.ents if e.label_ == "QUANTITY"}
         for relation in record["relations"]:

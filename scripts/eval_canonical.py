@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 import spacy  # noqa: E402
 
-from lawrep_nlp.corpus.annotations import read_jsonl  # noqa: E402
+from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
 from lawrep_nlp.evaluation import CanonicalCase, canonical_cases, read_canonical_labels, score_canonical  # noqa: E402
 from lawrep_nlp.pipes.canonical.mapper import CALIBRATION_FILE, METHODS, Taxonomy  # noqa: E402
 
@@ -39,8 +39,8 @@ PRECISION_TARGET = 0.95
 
 
 def split_records(*splits: str) -> list[dict]:
-    return [r for f in sorted((ROOT / "corpus" / "annotations").glob("*.jsonl")) for r in read_jsonl(f)
-            if r["meta"]["split"] in splits and r["relations"]]
+    """The gold records of these splits that have links, in document order."""
+    return [r for r in load_annotations(ROOT / "corpus") if r["meta"]["split"] in splits and r["relations"]]
 
 
 def without_document(taxonomy: Taxonomy, records: list[dict], held_out: str) -> dict:

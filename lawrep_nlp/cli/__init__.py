@@ -242,7 +242,7 @@ def evaluate(
     With --baseline it is a regression gate: exit 1 when a recorded figure drops by more than
     --tolerance."""
     from ..corpus.annotations import read_jsonl
-    from ..evaluation import evaluate_records, format_table, regressions
+    from ..evaluation import evaluate_records, format_table, pipe_records, regressions
 
     files = [f for path in gold for f in (sorted(path.glob("*.jsonl")) if path.is_dir() else [path])]
     missing = [f for f in files if not f.exists()]
@@ -254,14 +254,14 @@ def evaluate(
         typer.echo("lawrep: no gold records selected", err=True)
         raise typer.Exit(EXIT_USAGE)
     nlp = _load(pipeline)
-    scores = evaluate_records(nlp, records)
+    docs = pipe_records(nlp, records)  # once, for every score below
+    scores = evaluate_records(nlp, records, docs=docs)
     if canonical:
         from ..evaluation import canonical_cases, read_canonical_labels, score_canonical
 
         taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
-        linked = [r for r in records if r.get("relations")]
-        scores["canonical"] = score_canonical(canonical_cases(nlp, linked, read_canonical_labels(canonical)),
-                                              lambda _: taxonomy)
+        cases = canonical_cases(nlp, records, read_canonical_labels(canonical), docs=docs)
+        scores["canonical"] = score_canonical(cases, lambda _: taxonomy)
     typer.echo(f"{len(records)} paragraphs from {len(files)} files" + (f" (split {split})" if split else ""))
     typer.echo(format_table(scores))
     if json_out:

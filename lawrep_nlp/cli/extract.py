@@ -166,7 +166,7 @@ def document_records(nlp: Language, files: list[Path], result: ExtractResult, *,
     max_length = nlp.max_length if max_length is None else max_length
     nlp.max_length = max(nlp.max_length, max_length)
     if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():
-        yield from _records_in_workers(nlp, files, result, n_process, on_file, max_length)
+        yield from _records_in_workers(nlp, errors, files, result, n_process, on_file, max_length)
         return
     sent: list[str] = []
     done: set[str] = set()
@@ -189,7 +189,8 @@ def _count(record: dict[str, Any], result: ExtractResult) -> None:
     result.documents += 1
 
 
-#: The pipeline of the forked worker processes (inherited from the parent, never pickled).
+#: The pipeline of the forked worker processes with its error handler, as the parent set them
+#: (inherited through fork, never pickled).
 _WORKER: dict[str, Any] = {}
 
 
@@ -198,12 +199,10 @@ def _process_file(path: Path) -> dict[str, Any] | Failure:
     outcome = read_one(path, _WORKER["max_length"])
     if isinstance(outcome, Failure):
         return outcome
-    nlp = _WORKER["nlp"]
-    errors = PipelineErrors()
-    nlp.set_error_handler(errors)
-    docs = list(process_reports(nlp, [outcome]))
+    docs = list(process_reports(_WORKER["nlp"], [outcome]))
     if not docs:  # the error handler left it out
-        return Failure(path_text(path), errors.reasons.get(str(outcome.meta.get("file")), "the pipeline failed"))
+        reason = _WORKER["errors"].reasons.get(str(outcome.meta.get("file")), "the pipeline failed")
+        return Failure(path_text(path), reason)
     return doc_record(docs[0])
 
 
@@ -227,14 +226,15 @@ def _ignore_interrupts() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def _records_in_workers(nlp: Language, files: list[Path], result: ExtractResult, n_process: int,
-                        on_file: Callable[[Path], None] | None, max_length: int) -> Iterator[dict[str, Any]]:
+def _records_in_workers(nlp: Language, errors: PipelineErrors, files: list[Path], result: ExtractResult,
+                        n_process: int, on_file: Callable[[Path], None] | None,
+                        max_length: int) -> Iterator[dict[str, Any]]:
     """Whole files to forked workers, plain records back: nothing but a dict crosses between
     processes (spaCy's n_process ships every Doc back as bytes, which costs about a quarter of
     the processing here and kept two processes near 1.3 ×). Records come back in file order.
     A worker that dies (out of memory, a crash) costs the file it was on, not the batch: the
     pool is started again for the files after it."""
-    _WORKER.update(nlp=nlp, max_length=max_length)
+    _WORKER.update(nlp=nlp, errors=errors, max_length=max_length)
     context = multiprocessing.get_context("fork")
     others = multiprocessing.active_children()  # not ours to end
     position = 0
