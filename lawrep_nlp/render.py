@@ -52,11 +52,11 @@ document.querySelectorAll('[data-link]').forEach(function (el) {
 """
 
 
-def _pieces(doc: Doc) -> list[tuple[int, int]]:
+def _pieces(text: str, spans: list[tuple[int, int, dict[str, str]]]) -> list[tuple[int, int]]:
     """The text cut at every span edge, so that overlapping spans need no nesting."""
-    edges = {0, len(doc.text)}
-    for span in [*doc.ents, *doc.spans.get(INDICATORS_KEY, [])]:
-        edges.update((span.start_char, span.end_char))
+    edges = {0, len(text)}
+    for start, end, _ in spans:
+        edges.update((start, end))
     return list(pairwise(sorted(edges)))
 
 
@@ -76,16 +76,24 @@ def _text_html(doc: Doc) -> str:
     for span in doc.spans.get(INDICATORS_KEY, []):
         covering.append((span.start_char, span.end_char, {"class": "indicator", "title": "INDICATOR"}))
     out = []
-    for start, end in _pieces(doc):
+    # One sweep: pieces are cut at every edge, so a span that has started and not ended by a
+    # piece's start covers the whole piece.
+    by_start = sorted(range(len(covering)), key=lambda i: covering[i][0])
+    active: set[int] = set()
+    next_span = 0
+    for start, end in _pieces(text, covering):
+        while next_span < len(by_start) and covering[by_start[next_span]][0] <= start:
+            active.add(by_start[next_span])
+            next_span += 1
+        active = {i for i in active if covering[i][1] > start}
         classes, titles, links, badge = [], [], [], []
-        for span_start, span_end, attrs in covering:
-            if span_start <= start and end <= span_end:
-                classes.append(attrs["class"])
-                titles.append(attrs["title"])
-                numbers = link_numbers.get((span_start, span_end), [])
-                links.extend(numbers)
-                if end == span_end:  # the number badge goes after the span's last piece
-                    badge.extend(numbers)
+        for span_start, span_end, attrs in (covering[i] for i in sorted(active)):
+            classes.append(attrs["class"])
+            titles.append(attrs["title"])
+            numbers = link_numbers.get((span_start, span_end), [])
+            links.extend(numbers)
+            if end == span_end:  # the number badge goes after the span's last piece
+                badge.extend(numbers)
         piece = escape(text[start:end])
         if not classes:
             out.append(piece)
