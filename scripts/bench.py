@@ -1,6 +1,7 @@
 """Throughput benchmark, in one run on the same text: chars/s of raw jieba (the fixed baseline),
 raw spacy-pkuseg (the packaged model without the rule layer), spaCy's char segmenter, the lawrep
-tokenizer alone and the full `lawrep_zh` pipeline with one and two processes; medians of several
+tokenizer alone and the full `lawrep_zh` pipeline with one and two processes (two: with the
+pipeline's own transport and with spaCy's); medians of several
 repeats; `spacy.load` time; peak RSS; and the floors of issue 6 checked against the same run.
 
 The text is every raw report of the corpus, one document per report (its paragraphs joined by
@@ -127,7 +128,11 @@ def main() -> None:
     rates["lawrep_zh pipeline, 2 independent processes (no Doc sent back)"] = independent_processes_rate(
         nlp, texts, args.repeats)
     rates.update(extract_rates(nlp, texts, args.repeats))
-    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before a second pipeline loads
+    # the same pipeline with spaCy's own n_process transport (Doc.to_bytes per Doc), for comparison
+    spacy_transport = spacy.load("lawrep_zh", config={"nlp": {"after_creation": None}})
+    rates["lawrep_zh pipeline (nlp.pipe, n_process=2, spaCy's transport)"] = median_rate(
+        lambda ts: list(spacy_transport.pipe(ts, batch_size=4, n_process=2)), texts, args.repeats)
     baseline = rates["raw jieba (jieba.lcut)"]
     one, two = rates["lawrep_zh pipeline (nlp.pipe)"], rates["lawrep_zh pipeline (nlp.pipe, n_process=2)"]
     extract_speedup = rates["lawrep extract, 2 processes"] / rates["lawrep extract, 1 process"]
@@ -144,6 +149,8 @@ def main() -> None:
         "chars_per_second": rates,
         "spacy_load_seconds": load_seconds, "peak_rss_mb": peak_rss_mb,
         "pipeline_vs_jieba": one / baseline, "two_process_speedup": two / one,
+        "spacy_transport_two_process_speedup": rates[
+            "lawrep_zh pipeline (nlp.pipe, n_process=2, spaCy's transport)"] / one,
         "extract_two_process_speedup": extract_speedup, "floors_met": floors,
     }
     print(f"{result['chars']} chars in {len(texts)} {args.unit}s, median of {args.repeats} repeats "

@@ -3,10 +3,11 @@ independent processes: what sending each Doc back from a worker costs. Measured 
 reports (one document per report).
 
 Prints: the time of the tokenizer and of each component over all reports; the pipeline's time
-per report; Doc.to_bytes + Doc.from_bytes per report and its share
-of the processing; the share of that serialisation spent in catalogue's registry lookups (which
-srsly's msgpack makes on every pack and unpack); and the CPU time (parent + workers) of the same
-text with n_process 1 and 2.
+per report; Doc.to_bytes + Doc.from_bytes per report (spaCy's transport) and its share of the
+processing; the share of that serialisation spent in catalogue's registry lookups (which
+srsly's msgpack makes on every pack and unpack); the same for lawrep_nlp.parallel's transport
+(encode_doc + pickle + decode_doc); and the wall and CPU time (parent + workers) of the same
+text with n_process 1 and 2, with spaCy's transport and with the pipeline's own.
 
     python scripts/bench_transfer.py [--copies 3]
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import pickle
 import pstats
 import resource
 import sys
@@ -28,6 +30,7 @@ import spacy  # noqa: E402
 from spacy.tokens import Doc  # noqa: E402
 
 from lawrep_nlp.corpus.documents import raw_documents  # noqa: E402
+from lawrep_nlp.parallel import decode_doc, encode_doc  # noqa: E402
 
 
 def cpu_seconds() -> float:
@@ -74,10 +77,20 @@ def main() -> None:
     print(f"Doc.to_bytes + Doc.from_bytes: {transfer * 1000:.1f} ms per report "
           f"({transfer / per_report:.0%} of the processing)")
     print(f"share of that spent in catalogue registry lookups (cProfile): {registry / total:.0%}")
-    for n_process in (1, 2):
+
+    start = time.perf_counter()
+    for doc in docs:
+        decode_doc(nlp.vocab, pickle.loads(pickle.dumps(encode_doc(doc), protocol=pickle.HIGHEST_PROTOCOL)))
+    lean = (time.perf_counter() - start) / len(texts)
+    print(f"encode_doc + pickle + decode_doc (lawrep_nlp.parallel): {lean * 1000:.1f} ms per report "
+          f"({lean / per_report:.0%} of the processing)")
+
+    spacy_transport = spacy.load("lawrep_zh", config={"nlp": {"after_creation": None}})
+    for label, pipeline, n_process in (("one process", nlp, 1), ("spaCy's transport", spacy_transport, 2),
+                                       ("lawrep_nlp.parallel", nlp, 2)):
         before, start = cpu_seconds(), time.perf_counter()
-        list(nlp.pipe(texts, batch_size=4, n_process=n_process))
-        print(f"n_process={n_process}: wall {time.perf_counter() - start:.2f} s, "
+        list(pipeline.pipe(texts, batch_size=4, n_process=n_process))
+        print(f"n_process={n_process} ({label}): wall {time.perf_counter() - start:.2f} s, "
               f"CPU (parent + workers) {cpu_seconds() - before:.2f} s")
 
 

@@ -32,6 +32,7 @@ PACKAGE = ROOT / "lawrep_zh"
 #: components that ship but do not run unless enabled (decided on dev, docs/entities.md)
 DISABLED = ("tok2vec", "ner")
 NAME = "lawrep_zh"
+CONFIG = spacy.util.load_config(ROOT / "configs" / "lawrep_zh.cfg")
 
 
 def corpus_version() -> str:
@@ -46,14 +47,13 @@ def refresh_data(nlp: spacy.Language) -> None:
     """model-best froze the tokenizer and rule data of the day it was trained: add components
     the config has gained since, and reload every data component and the tokenizer from the
     package's current data files (their initialize() defaults), keeping the trained weights."""
-    config = spacy.util.load_config(ROOT / "configs" / "lawrep_zh.cfg")
-    order = config["nlp"]["pipeline"]
+    order = CONFIG["nlp"]["pipeline"]
     for index, name in enumerate(order):
         if name not in nlp.pipe_names:
-            settings = {k: v for k, v in config["components"][name].items() if k != "factory"}
+            settings = {k: v for k, v in CONFIG["components"][name].items() if k != "factory"}
             previous = [n for n in order[:index] if n in nlp.pipe_names]
             place = {"after": previous[-1]} if previous else {"first": True}
-            nlp.add_pipe(config["components"][name]["factory"], name=name, config=settings, **place)
+            nlp.add_pipe(CONFIG["components"][name]["factory"], name=name, config=settings, **place)
     for _, pipe in nlp.pipeline:
         if isinstance(pipe, DataComponent):
             pipe.initialize()
@@ -64,7 +64,9 @@ def main() -> None:
     trained = ROOT / "training" / "ner" / "model-best"
     if not trained.exists():
         raise SystemExit(f"no trained NER at {trained}: run scripts/build_corpus.py and scripts/train_ner.py first")
-    nlp = spacy.load(trained)
+    # the [nlp] callbacks come from today's config, like the rule data below
+    callbacks = {key: value for key, value in CONFIG["nlp"].items() if key.endswith("_creation")}
+    nlp = spacy.load(trained, config={"nlp": callbacks})
     refresh_data(nlp)
     for name in DISABLED:
         nlp.disable_pipe(name)

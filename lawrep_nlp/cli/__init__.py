@@ -45,7 +45,7 @@ def _interruptible(n_process: int) -> Iterator[None]:
         if n_process > 1:
             # End the workers, then leave at once: spaCy's queues may still hold data for them
             # and a normal exit would wait on those forever. The output was already removed.
-            from .extract import end_workers
+            from ..parallel import end_workers
 
             end_workers()
             sys.stdout.flush()

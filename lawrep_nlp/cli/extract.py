@@ -9,7 +9,6 @@ import csv
 import json
 import multiprocessing
 import os
-import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -22,6 +21,7 @@ from typing import IO, Any
 from spacy.language import Language
 
 from ..measurements import MEASUREMENT_FIELDS, REPORT_COLUMNS
+from ..parallel import end_workers, ignore_interrupts
 from ..process import doc_record, process_reports
 from ..reader import HTML_SUFFIXES, TEXT_SUFFIXES, Report, UnreadableReport, path_text, read_report
 
@@ -206,26 +206,6 @@ def _process_file(path: Path) -> dict[str, Any] | Failure:
     return doc_record(docs[0])
 
 
-def end_workers(spare: Iterable[Any] = ()) -> None:
-    """End the worker processes now (SIGTERM, then SIGKILL for one that lingers) and wait for
-    them; child processes in `spare` (started before the workers) are left alone."""
-    spared = set(spare)
-    children = [child for child in multiprocessing.active_children() if child not in spared]
-    for child in children:
-        child.terminate()
-    for child in children:
-        child.join(timeout=2)
-        if child.is_alive():
-            child.kill()
-            child.join(timeout=2)
-
-
-def _ignore_interrupts() -> None:
-    """Workers leave Ctrl-C to the parent, which ends them: a worker that died of SIGINT while
-    holding a queue lock would hang the pool."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _records_in_workers(nlp: Language, errors: PipelineErrors, files: list[Path], result: ExtractResult,
                         n_process: int, on_file: Callable[[Path], None] | None,
                         max_length: int) -> Iterator[dict[str, Any]]:
@@ -239,7 +219,7 @@ def _records_in_workers(nlp: Language, errors: PipelineErrors, files: list[Path]
     others = multiprocessing.active_children()  # not ours to end
     position = 0
     while position < len(files):
-        pool = ProcessPoolExecutor(n_process, mp_context=context, initializer=_ignore_interrupts)
+        pool = ProcessPoolExecutor(n_process, mp_context=context, initializer=ignore_interrupts)
         broken = False
         try:
             futures = [pool.submit(_process_file, path) for path in files[position:]]
@@ -269,7 +249,7 @@ def _records_in_workers(nlp: Language, errors: PipelineErrors, files: list[Path]
 
 def _alone(path: Path, context: Any) -> dict[str, Any] | Failure:
     """Process one file in a pool of its own: if that worker dies too, the file is the cause."""
-    with ProcessPoolExecutor(1, mp_context=context, initializer=_ignore_interrupts) as pool:
+    with ProcessPoolExecutor(1, mp_context=context, initializer=ignore_interrupts) as pool:
         try:
             return pool.submit(_process_file, path).result()
         except BrokenProcessPool:

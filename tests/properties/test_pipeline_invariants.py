@@ -8,6 +8,7 @@ from hypothesis import given
 from spacy.tokens import Doc, DocBin
 
 from lawrep_nlp.extensions import INDICATORS_KEY, QUANTITY_ATTRS
+from lawrep_nlp.parallel import decode_doc, encode_doc
 
 from .strategies import any_text, report_like_text
 
@@ -58,6 +59,9 @@ def check_invariants(nlp, text: str) -> None:
     doc_bin.add(doc)
     (restored,) = DocBin().from_bytes(doc_bin.to_bytes()).get_docs(nlp.vocab)
     assert snapshot(restored) == snapshot(doc)
+    # what nlp.pipe(n_process=N) sends back from a worker (lawrep_nlp/parallel.py)
+    sent_back = decode_doc(nlp.vocab, encode_doc(doc))
+    assert snapshot(sent_back) == snapshot(doc) and sent_back.user_data == doc.user_data
 
 
 @given(text=any_text)

@@ -1,0 +1,135 @@
+"""nlp.pipe(n_process=2) through lawrep_nlp.parallel: the same Docs as one process, in order,
+with spaCy's error semantics, and no worker left behind."""
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+
+import pytest
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from lawrep_nlp import parallel
+from lawrep_nlp.extensions import INDICATORS_KEY
+from lawrep_nlp.parallel import ParallelPipe, decode_doc, encode_doc
+
+from ..conftest import SEEDS
+
+PARALLEL = {"nlp": {"after_creation": {"@callbacks": "lawrep.parallel_pipe.v1"}}}
+
+
+@Language.component("lawrep_test_fails_on_bad")
+def fails_on_bad(doc: Doc) -> Doc:
+    if "坏" in doc.text:
+        raise RuntimeError("a component failed")
+    return doc
+
+
+def everything(doc: Doc) -> tuple:
+    """All a Doc carries, for comparing two Docs."""
+    return (doc.to_json(), [(t.text, t.whitespace_, t.is_sent_start, t.ent_iob_, t.ent_type_, t.ent_id_) for t in doc],
+            {name: [(s.start, s.end, s.label_, s.id_) for s in group] for name, group in doc.spans.items()},
+            dict(doc.user_data))
+
+
+def seed_texts() -> list[str]:
+    return [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+
+
+def test_the_packaged_pipeline_uses_the_parallel_pipe(nlp):
+    assert isinstance(nlp, ParallelPipe)
+    assert isinstance(nlp, spacy.lang.zh.Chinese) and nlp.lang == "zh"
+
+
+def test_encoded_doc_comes_back_whole(nlp):
+    doc = nlp("2025年，区司法局共受理行政复议案件97件，办结1.7万余人次。")
+    restored = decode_doc(nlp.vocab, encode_doc(doc))
+    assert everything(restored) == everything(doc)
+    assert [s.text for s in restored.spans[INDICATORS_KEY]] == ["行政复议案件"]
+    assert restored.ents[2]._.indicator.text == "行政复议案件"
+    assert [(e.text, e._.value, e._.approx) for e in restored.ents if e.label_ == "QUANTITY"] == \
+        [("97件", 97.0, None), ("1.7万余人次", 17000.0, "余")]
+
+
+def test_two_processes_give_the_docs_of_one(nlp):
+    texts = seed_texts() * 2
+    one = [everything(doc) for doc in nlp.pipe(texts, batch_size=1)]
+    two = [everything(doc) for doc in nlp.pipe(texts, batch_size=1, n_process=2)]
+    assert two == one
+    assert not multiprocessing.active_children()
+
+
+def test_docs_and_contexts_go_through_in_order(nlp):
+    texts = ["受理行政复议案件97件。", "办理法律援助案件157件。", "开展普法活动30余场。"]
+    inputs = [(nlp.make_doc(text), {"file": f"{i}.txt"}) for i, text in enumerate(texts)]
+    out = list(nlp.pipe(inputs, as_tuples=True, n_process=2, batch_size=1))
+    assert [(doc.text, context) for doc, context in out] == [(t, {"file": f"{i}.txt"}) for i, t in enumerate(texts)]
+    assert [[e.text for e in doc.ents] for doc, _ in out] == [["97件"], ["157件"], ["30余场"]]
+
+
+@pytest.fixture()
+def failing_nlp():
+    nlp = spacy.blank("zh", config=PARALLEL)
+    nlp.add_pipe("lawrep_test_fails_on_bad")
+    return nlp
+
+
+def test_a_failing_component_raises_in_the_parent(failing_nlp):
+    """As with spaCy's transport: the worker's traceback in a ValueError (E871)."""
+    with pytest.raises(ValueError, match="RuntimeError: a component failed"):
+        list(failing_nlp.pipe(["好", "坏", "好"], n_process=2, batch_size=1))
+    assert not multiprocessing.active_children()
+
+
+def test_an_error_handler_skips_only_the_failing_doc(failing_nlp):
+    failing_nlp.set_error_handler(lambda name, proc, docs, error: None)  # runs in the worker: skip the doc
+    texts = ["一好", "二坏", "三好", "四好"]
+    assert [doc.text for doc in failing_nlp.pipe(texts, n_process=2, batch_size=1)] == ["一好", "三好", "四好"]
+
+
+def test_stopping_early_ends_the_workers(nlp):
+    docs = nlp.pipe(seed_texts() * 4, n_process=2, batch_size=1)
+    assert next(docs).text
+    docs.close()
+    assert not multiprocessing.active_children()
+
+
+def test_without_fork_spacy_transport_runs(nlp, monkeypatch):
+    monkeypatch.setattr(parallel, "forking_is_default", lambda: False)
+    texts = seed_texts()[:2]
+    assert [everything(d) for d in nlp.pipe(texts, n_process=2)] == [everything(d) for d in nlp.pipe(texts)]
+
+
+def test_a_blank_pipeline_takes_the_callback():
+    nlp = spacy.blank("en", config=PARALLEL)
+    assert type(nlp).__name__ == "ParallelEnglish" and isinstance(nlp, ParallelPipe)
+    assert [d.text for d in nlp.pipe(["a b", "c"], n_process=2)] == ["a b", "c"]
+
+
+def test_ctrl_c_ends_the_workers_and_reaches_the_caller(tmp_path):
+    """Ctrl-C in a terminal interrupts the whole process group: the caller gets its
+    KeyboardInterrupt and no worker is left."""
+    script = textwrap.dedent(f"""
+        import sys, spacy
+        nlp = spacy.load("lawrep_zh")
+        texts = [open(p, encoding="utf-8").read() for p in {[str(p) for p in sorted(SEEDS.glob("*.txt"))]!r}]
+        try:
+            for index, doc in enumerate(nlp.pipe(texts * 1000, n_process=2, batch_size=1)):
+                if index == 3:
+                    print("running", flush=True)
+        except KeyboardInterrupt:
+            print("interrupted", flush=True)
+            sys.exit(130)
+    """)
+    proc = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True)
+    assert proc.stdout.readline().strip() == "running"
+    os.killpg(proc.pid, signal.SIGINT)
+    stdout, stderr = proc.communicate(timeout=60)
+    assert (proc.returncode, stdout.strip()) == (130, "interrupted"), stderr
+    with pytest.raises(ProcessLookupError):  # no worker left behind
+        os.killpg(proc.pid, 0)
