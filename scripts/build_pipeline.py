@@ -49,12 +49,12 @@ def refresh_data(nlp: spacy.Language) -> None:
     package's current data files (their initialize() defaults), keeping the trained weights."""
     order = CONFIG["nlp"]["pipeline"]
     for index, name in enumerate(order):
-        if name not in nlp.pipe_names:
+        if name not in nlp.component_names:  # disabled ones too
             settings = {k: v for k, v in CONFIG["components"][name].items() if k != "factory"}
-            previous = [n for n in order[:index] if n in nlp.pipe_names]
+            previous = [n for n in order[:index] if n in nlp.component_names]
             place = {"after": previous[-1]} if previous else {"first": True}
             nlp.add_pipe(CONFIG["components"][name]["factory"], name=name, config=settings, **place)
-    for _, pipe in nlp.pipeline:
+    for _, pipe in nlp.components:  # disabled ones too
         if isinstance(pipe, DataComponent):
             pipe.initialize()
     nlp.tokenizer.initialize()

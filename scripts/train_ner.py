@@ -9,6 +9,10 @@ used here.
     python scripts/train_ner.py [--max-steps 1200]
     python scripts/train_ner.py --test-ablation   # after the decision: the README's test table,
                                                    # evaluation/ablation_test.json (no training)
+    python scripts/train_ner.py --skip-training   # the dev table again, after a rule change
+
+The rule components run with the package's current data files (as scripts/build_pipeline.py
+packages them), not the data model-best was trained with.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import spacy  # noqa: E402
+from build_pipeline import refresh_data  # noqa: E402
 
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
 from lawrep_nlp.evaluation import evaluate_records  # noqa: E402
@@ -36,7 +41,9 @@ def ablation(model: Path, split: str) -> dict[str, dict[str, float]]:
     records = load_annotations(ROOT / "corpus", split=split)
     table = {}
     for name, disabled in SETTINGS.items():
-        scores = evaluate_records(spacy.load(model, disable=disabled), records)
+        nlp = spacy.load(model, disable=disabled)
+        refresh_data(nlp)
+        scores = evaluate_records(nlp, records)
         row = {label: {k: round(v, 4) for k, v in s.items()} for label, s in scores["ents_per_type"].items()}
         row["micro"] = {k: round(v, 4) for k, v in scores["ents"].items()}
         table[name] = row
@@ -48,6 +55,8 @@ def main() -> None:
     parser.add_argument("--max-steps", type=int, default=1200)
     parser.add_argument("--test-ablation", action="store_true",
                         help="only measure the trained model on the test split (the decision was made on dev)")
+    parser.add_argument("--skip-training", action="store_true",
+                        help="measure the dev table with the existing model-best (after a rule change)")
     args = parser.parse_args()
     if args.test_ablation:
         table = ablation(OUTPUT / "model-best", "test")
@@ -56,10 +65,11 @@ def main() -> None:
         print_table(table)
         return
     corpus = ROOT / "corpus" / "spacy"
-    subprocess.run([sys.executable, "-m", "spacy", "train", str(ROOT / "configs" / "lawrep_zh.cfg"),
-                    "--paths.train", str(corpus / "train.spacy"), "--paths.dev", str(corpus / "dev.spacy"),
-                    "--training.max_steps", str(args.max_steps), "--system.seed", "0",
-                    "--output", str(OUTPUT)], check=True)
+    if not args.skip_training:
+        subprocess.run([sys.executable, "-m", "spacy", "train", str(ROOT / "configs" / "lawrep_zh.cfg"),
+                        "--paths.train", str(corpus / "train.spacy"), "--paths.dev", str(corpus / "dev.spacy"),
+                        "--training.max_steps", str(args.max_steps), "--system.seed", "0",
+                        "--output", str(OUTPUT)], check=True)
     table = ablation(OUTPUT / "model-best", "dev")
     (OUTPUT / "ablation_dev.json").write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n")
     print_table(table)

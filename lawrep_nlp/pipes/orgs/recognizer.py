@@ -20,6 +20,11 @@ class OrgRules:
         heads = sorted(set(data["heads"]) | set(data["standalone"]), key=len, reverse=True)
         self.head_re = re.compile("|".join(map(re.escape, heads)))
         self.standalone = set(data["standalone"])
+        generic = data.get("generic")
+        self.generic = generic
+        if generic:
+            self.generic_end_re = re.compile("|".join(map(re.escape, sorted(generic["endings"], key=len, reverse=True))))
+            self.generic_stop = set(generic["body_stop_chars"])
 
     @classmethod
     def from_file(cls, path: Path = RULES_FILE, place_names: set[str] | None = None) -> OrgRules:
@@ -63,6 +68,10 @@ class OrgRules:
             start -= 2
         return start, has_level or has_place
 
+    def after_scope_word(self, text: str, start: int) -> bool:
+        """全省政府系统, 各区司法局: the level word is a scope, not the start of a name."""
+        return text.endswith(tuple(self.data["scope_before"]), 0, start)
+
     def extend_right(self, text: str, end: int) -> int:
         extended = True
         while extended:
@@ -79,6 +88,37 @@ class OrgRules:
 
 
 def find_orgs(text: str, rules: OrgRules) -> list[tuple[int, int]]:
+    named = _find_named_heads(text, rules)
+    if not rules.generic:
+        return named
+    generic = [span for span in _find_generic(text, rules)
+               if not any(span[0] < end and start < span[1] for start, end in named)]
+    return sorted(named + generic)
+
+
+def _find_generic(text: str, rules: OrgRules) -> list[tuple[int, int]]:
+    """Departments the head list does not name (缙云县人力社保局, 省农业农村厅, 石岐公证处 after a
+    place): place or level prefix, a short body of name characters, a generic agency ending."""
+    generic = rules.generic
+    found: list[tuple[int, int]] = []
+    for match in rules.generic_end_re.finditer(text):
+        body_end = match.start()
+        body_start = body_end
+        while (body_start > 0 and body_end - body_start < generic["body_max_chars"]
+               and "\u4e00" <= text[body_start - 1] <= "\u9fff" and text[body_start - 1] not in rules.generic_stop):
+            body_start -= 1
+        for start_of_body in range(body_start, body_end):  # longest body first
+            if text.startswith(tuple(generic["blocked_body_starts"]), start_of_body):
+                continue
+            start, prefixed = rules.extend_left(text, start_of_body)
+            if prefixed and start < start_of_body and not rules.after_scope_word(text, start):
+                if not found or start >= found[-1][1]:
+                    found.append((start, rules.extend_right(text, match.end())))
+                break
+    return found
+
+
+def _find_named_heads(text: str, rules: OrgRules) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     position = 0
     while True:
@@ -87,7 +127,7 @@ def find_orgs(text: str, rules: OrgRules) -> list[tuple[int, int]]:
             return found
         head = match.group()
         start, prefixed = rules.extend_left(text, match.start())
-        ok = prefixed or (head in rules.standalone and not text.startswith(
+        ok = (prefixed and not rules.after_scope_word(text, start)) or (head in rules.standalone and not text.startswith(
             tuple(rules.data["standalone_blocked_after"]), match.end()))
         # 自治区党委、政府: a bare 政府 coordinated with a named 党委 is that region's government
         ok = ok or text.endswith(tuple(rules.data["standalone_after"].get(head, ())), 0, match.start())

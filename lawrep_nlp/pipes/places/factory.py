@@ -24,7 +24,7 @@ class PlaceRecognizer(DataComponent):
     def set_index(self, index: dict[str, str], shared_names: dict[str, list[str]], parents: dict[str, str],
                   china_blocked_after: list[str] | None = None) -> None:
         self.index = dict(index)
-        self.shared_names = {name: list(codes) for name, codes in shared_names.items()}
+        self.shared_names = {name: list(codes) for name, codes in sorted(shared_names.items())}  # stable on disk
         self.parents = dict(parents)
         self.china_blocked_after = tuple(china_blocked_after or place_rules()["china_blocked_after"])
         lengths_by_first: dict[str, set[int]] = {}
