@@ -20,11 +20,11 @@ class OrgRules:
         heads = sorted(set(data["heads"]) | set(data["standalone"]), key=len, reverse=True)
         self.head_re = re.compile("|".join(map(re.escape, heads)))
         self.standalone = set(data["standalone"])
-        generic = data.get("generic")
-        self.generic = generic
-        if generic:
-            self.generic_end_re = re.compile("|".join(map(re.escape, sorted(generic["endings"], key=len, reverse=True))))
-            self.generic_stop = set(generic["body_stop_chars"])
+        self.generic = data.get("generic")
+        if self.generic:
+            endings = sorted(self.generic["endings"], key=len, reverse=True)
+            self.generic_end_re = re.compile("|".join(map(re.escape, endings)))
+            self.generic_stop = set(self.generic["body_stop_chars"])
 
     @classmethod
     def from_file(cls, path: Path = RULES_FILE, place_names: set[str] | None = None) -> OrgRules:
@@ -127,8 +127,8 @@ def _find_named_heads(text: str, rules: OrgRules) -> list[tuple[int, int]]:
             return found
         head = match.group()
         start, prefixed = rules.extend_left(text, match.start())
-        ok = (prefixed and not rules.after_scope_word(text, start)) or (head in rules.standalone and not text.startswith(
-            tuple(rules.data["standalone_blocked_after"]), match.end()))
+        blocked = text.startswith(tuple(rules.data["standalone_blocked_after"]), match.end())
+        ok = (prefixed and not rules.after_scope_word(text, start)) or (head in rules.standalone and not blocked)
         # 自治区党委、政府: a bare 政府 coordinated with a named 党委 is that region's government
         ok = ok or text.endswith(tuple(rules.data["standalone_after"].get(head, ())), 0, match.start())
         if ok and (not found or start >= found[-1][1]):
