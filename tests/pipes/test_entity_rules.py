@@ -111,3 +111,15 @@ def test_trained_ner_ships_disabled_and_can_be_enabled():
     doc = enabled("沈阳市司法局坚持依法行政，全年办理法律援助案件157件。")
     assert ("沈阳市司法局", "ORG") in [(e.text, e.label_) for e in doc.ents]
     assert "performance" in nlp.meta and nlp.meta["performance"]["test_split"]["LAW_f"] > 0.9
+
+
+def test_org_rules_saved_before_scope_words_and_generic_departments_still_load():
+    """Regression: rules data without `scope_before` (saved by an earlier version) failed to load."""
+    from lawrep_nlp.pipes.orgs.recognizer import OrgRules, find_orgs
+
+    rules = OrgRules.from_file()
+    old = {key: value for key, value in rules.data.items() if key not in ("scope_before", "generic")}
+    old_rules = OrgRules(old, rules.place_names)
+    text = "全省政府系统中,缙云县人力社保局"
+    assert [text[s:e] for s, e in find_orgs(text, old_rules)] == ["省政府"]
+    assert [text[s:e] for s, e in find_orgs(text, rules)] == ["缙云县人力社保局"]

@@ -20,11 +20,16 @@ class OrgRules:
         heads = sorted(set(data["heads"]) | set(data["standalone"]), key=len, reverse=True)
         self.head_re = re.compile("|".join(map(re.escape, heads)))
         self.standalone = set(data["standalone"])
+        # the word lists the matching loops test with str.startswith/endswith, as tuples once;
+        # rules saved before scope_before and generic existed keep their old behaviour
+        self.scope_before = tuple(data.get("scope_before", ()))
+        self.standalone_blocked_after = tuple(data["standalone_blocked_after"])
         self.generic = data.get("generic")
         if self.generic:
             endings = sorted(self.generic["endings"], key=len, reverse=True)
             self.generic_end_re = re.compile("|".join(map(re.escape, endings)))
             self.generic_stop = set(self.generic["body_stop_chars"])
+            self.blocked_body_starts = tuple(self.generic["blocked_body_starts"])
 
     @classmethod
     def from_file(cls, path: Path = RULES_FILE, place_names: set[str] | None = None) -> OrgRules:
@@ -70,7 +75,7 @@ class OrgRules:
 
     def after_scope_word(self, text: str, start: int) -> bool:
         """全省政府系统, 各区司法局: the level word is a scope, not the start of a name."""
-        return text.endswith(tuple(self.data["scope_before"]), 0, start)
+        return text.endswith(self.scope_before, 0, start)
 
     def extend_right(self, text: str, end: int) -> int:
         extended = True
@@ -97,8 +102,8 @@ def find_orgs(text: str, rules: OrgRules) -> list[tuple[int, int]]:
 
 
 def _find_generic(text: str, rules: OrgRules) -> list[tuple[int, int]]:
-    """Departments the head list does not name (缙云县人力社保局, 省农业农村厅, 石岐公证处 after a
-    place): place or level prefix, a short body of name characters, a generic agency ending."""
+    """Departments the head list does not name (缙云县人力社保局, 省农业农村厅, 柳州市城市管理行政执法局):
+    place or level prefix, a short body of name characters, a generic agency ending."""
     generic = rules.generic
     found: list[tuple[int, int]] = []
     for match in rules.generic_end_re.finditer(text):
@@ -108,7 +113,7 @@ def _find_generic(text: str, rules: OrgRules) -> list[tuple[int, int]]:
                and "\u4e00" <= text[body_start - 1] <= "\u9fff" and text[body_start - 1] not in rules.generic_stop):
             body_start -= 1
         for start_of_body in range(body_start, body_end):  # longest body first
-            if text.startswith(tuple(generic["blocked_body_starts"]), start_of_body):
+            if text.startswith(rules.blocked_body_starts, start_of_body):
                 continue
             start, prefixed = rules.extend_left(text, start_of_body)
             if prefixed and start < start_of_body and not rules.after_scope_word(text, start):
@@ -127,7 +132,7 @@ def _find_named_heads(text: str, rules: OrgRules) -> list[tuple[int, int]]:
             return found
         head = match.group()
         start, prefixed = rules.extend_left(text, match.start())
-        blocked = text.startswith(tuple(rules.data["standalone_blocked_after"]), match.end())
+        blocked = text.startswith(rules.standalone_blocked_after, match.end())
         ok = (prefixed and not rules.after_scope_word(text, start)) or (head in rules.standalone and not blocked)
         # 自治区党委、政府: a bare 政府 coordinated with a named 党委 is that region's government
         ok = ok or text.endswith(tuple(rules.data["standalone_after"].get(head, ())), 0, match.start())
