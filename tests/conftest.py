@@ -15,6 +15,12 @@ def nlp():
 
 
 @pytest.fixture(scope="session")
+def seed_texts() -> list[str]:
+    """The five seed reports as published (page chrome included)."""
+    return [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
+
+
+@pytest.fixture(scope="session")
 def tokenizer(nlp):
     return nlp.tokenizer
 

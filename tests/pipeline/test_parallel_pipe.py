@@ -36,10 +36,6 @@ def everything(doc: Doc) -> tuple:
             dict(doc.user_data))
 
 
-def seed_texts() -> list[str]:
-    return [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
-
-
 def test_the_packaged_pipeline_uses_the_parallel_pipe(nlp):
     assert isinstance(nlp, ParallelPipe)
     assert isinstance(nlp, spacy.lang.zh.Chinese) and nlp.lang == "zh"
@@ -55,8 +51,8 @@ def test_encoded_doc_comes_back_whole(nlp):
         [("97件", 97.0, None), ("1.7万余人次", 17000.0, "余")]
 
 
-def test_two_processes_give_the_docs_of_one(nlp):
-    texts = seed_texts() * 2
+def test_two_processes_give_the_docs_of_one(nlp, seed_texts):
+    texts = seed_texts * 2
     one = [everything(doc) for doc in nlp.pipe(texts, batch_size=1)]
     two = [everything(doc) for doc in nlp.pipe(texts, batch_size=1, n_process=2)]
     assert two == one
@@ -91,16 +87,16 @@ def test_an_error_handler_skips_only_the_failing_doc(failing_nlp):
     assert [doc.text for doc in failing_nlp.pipe(texts, n_process=2, batch_size=1)] == ["一好", "三好", "四好"]
 
 
-def test_stopping_early_ends_the_workers(nlp):
-    docs = nlp.pipe(seed_texts() * 4, n_process=2, batch_size=1)
+def test_stopping_early_ends_the_workers(nlp, seed_texts):
+    docs = nlp.pipe(seed_texts * 4, n_process=2, batch_size=1)
     assert next(docs).text
     docs.close()
     assert not multiprocessing.active_children()
 
 
-def test_without_fork_spacy_transport_runs(nlp, monkeypatch):
+def test_without_fork_spacy_transport_runs(nlp, monkeypatch, seed_texts):
     monkeypatch.setattr(parallel, "forking_is_default", lambda: False)
-    texts = seed_texts()[:2]
+    texts = seed_texts[:2]
     assert [everything(d) for d in nlp.pipe(texts, n_process=2)] == [everything(d) for d in nlp.pipe(texts)]
 
 

@@ -11,13 +11,20 @@ from spacy.tokens import Doc
 from ...extensions import INDICATORS_KEY
 from ...measurements import measurement_records
 from ..base import DataComponent
+from .boundaries import BOUNDARY_MODEL_FILE, BoundaryModel
 from .linker import LEXICON_FILE, Lexicon, link_quantities
 
 
 class IndicatorLinker(DataComponent):
-    def __init__(self, nlp: Language, name: str = "lawrep_indicators"):
+    """Rule linker (word lists in data/lexicon.json) whose indicator boundaries a trained model
+    (data/boundary_model.json, scripts/train_linker.py) refines; `learned_boundaries=False`
+    runs the rules alone."""
+
+    def __init__(self, nlp: Language, name: str = "lawrep_indicators", *, learned_boundaries: bool = True):
         self.name = name
+        self.learned_boundaries = learned_boundaries
         self.lexicon = Lexicon.from_file()
+        self.boundary_model = BoundaryModel.from_file()
 
     def initialize(
         self,
@@ -25,24 +32,31 @@ class IndicatorLinker(DataComponent):
         *,
         nlp: Language | None = None,
         lexicon_path: str | None = None,
+        boundary_model_path: str | None = None,
     ) -> None:
-        """Load the word lists (default: the file that ships with lawrep_nlp)."""
+        """Load the word lists and the boundary model (default: the files that ship with lawrep_nlp)."""
         self.lexicon = Lexicon.from_file(Path(lexicon_path) if lexicon_path else LEXICON_FILE)
+        self.boundary_model = BoundaryModel.from_file(
+            Path(boundary_model_path) if boundary_model_path else BOUNDARY_MODEL_FILE)
 
     def __call__(self, doc: Doc) -> Doc:
-        indicators, links = link_quantities(doc, self.lexicon)
+        model = self.boundary_model if self.learned_boundaries else None
+        indicators, links = link_quantities(doc, self.lexicon, model)
         doc.spans[INDICATORS_KEY] = indicators
         doc._.links = links
         doc._.measurements = measurement_records(doc)
         return doc
 
     def get_data(self) -> Any:
-        return self.lexicon.data
+        return {"lexicon": self.lexicon.data, "boundary_model": self.boundary_model.to_data()}
 
     def set_data(self, data: Any) -> None:
-        self.lexicon = Lexicon(data)
+        if "lexicon" not in data:  # saved before the boundary model existed: the word lists alone
+            data = {"lexicon": data, "boundary_model": BoundaryModel.empty().to_data()}
+        self.lexicon = Lexicon(data["lexicon"])
+        self.boundary_model = BoundaryModel.from_data(data["boundary_model"])
 
 
-@Language.factory("lawrep_indicators")
-def make_indicator_linker(nlp: Language, name: str) -> IndicatorLinker:
-    return IndicatorLinker(nlp, name)
+@Language.factory("lawrep_indicators", default_config={"learned_boundaries": True})
+def make_indicator_linker(nlp: Language, name: str, learned_boundaries: bool) -> IndicatorLinker:
+    return IndicatorLinker(nlp, name, learned_boundaries=learned_boundaries)

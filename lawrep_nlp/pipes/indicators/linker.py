@@ -7,18 +7,23 @@ Patterns of the annotation standard, tried in order:
    it, after skipping connectors (达到, 为, 共…);
 3. elided object (受理【行政复议申请】32件、办结28件): the indicator of the previous quantity in
    the same sentence.
-The word lists are data (data/lexicon.json).
+The word lists are data (data/lexicon.json). A trained boundary model (boundaries.py) may then
+move the free edge of the phrase patterns 1 and 2 find.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span, Token
+
+if TYPE_CHECKING:
+    from .boundaries import BoundaryModel
 
 LEXICON_FILE = Path(__file__).parent / "data" / "lexicon.json"
 WORD_RE = re.compile(r"[\u4e00-\u9fff“”‘’《》〈〉()（）A-Za-z0-9]")
@@ -53,7 +58,7 @@ INSIDE_MARKS = set("“”‘’()（）")
 OPENING, CLOSING = set("“‘(（"), set("”’)）")
 
 
-def _is_word(token: Token) -> bool:
+def is_word(token: Token) -> bool:
     """A token that may stand inside an indicator: words, and quotes or brackets (“首违不罚”决定,
     乡镇(街道)综治服务中心); never a quantity or other punctuation."""
     if token.is_space or token.ent_type_ == "QUANTITY":
@@ -61,7 +66,7 @@ def _is_word(token: Token) -> bool:
     return token.text in INSIDE_MARKS or (not token.is_punct and bool(WORD_RE.match(token.text)))
 
 
-def _balanced(tokens: list[Token]) -> bool:
+def is_balanced(tokens: Iterable[Token]) -> bool:
     depth = 0
     for token in tokens:
         depth += token.text in OPENING
@@ -83,16 +88,16 @@ def noun_phrase_after(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int, 
     start, chars = i, 0
     while i < end_of_sentence:
         token = doc[i]
-        if token.text == "、" and i + 1 < end_of_sentence and _is_word(doc[i + 1]) and i > start:
+        if token.text == "、" and i + 1 < end_of_sentence and is_word(doc[i + 1]) and i > start:
             i += 1  # a list counted together: 专题推进会、培训会
             continue
-        if not _is_word(token) or token.text in lexicon.after_stops or token.like_num:
+        if not is_word(token) or token.text in lexicon.after_stops or token.like_num:
             break
         chars += len(token.text)
         if chars > lexicon.max_chars:
             return None
         i += 1
-    while i > start and not _balanced(list(doc[start:i])):
+    while i > start and not is_balanced(doc[start:i]):
         i -= 1
     return (start, i) if i > start and doc[i - 1].text not in OPENING else None
 
@@ -112,11 +117,11 @@ def noun_phrase_before(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int,
     i, chars = end, 0
     while i > sent_start:
         token = doc[i - 1]
-        if token.text == "、" and i - 1 > sent_start and _is_word(doc[i - 2]) and i < end \
+        if token.text == "、" and i - 1 > sent_start and is_word(doc[i - 2]) and i < end \
                 and doc[i - 2].text not in lexicon.left_stops:
             i -= 1  # 回复率、办理率均为100%
             continue
-        if not _is_word(token) or token.like_num:
+        if not is_word(token) or token.like_num:
             break
         collected = doc[i:end].text
         if token.text in lexicon.left_stops and collected not in lexicon.bound_suffixes:
@@ -127,11 +132,11 @@ def noun_phrase_before(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int,
         i -= 1
     if i < end and doc[i].text == "的":  # a relative clause stays inside: 当年及往年指派的结案归档案件
         j, chars = i, 0
-        while j > sent_start and _is_word(doc[j - 1]) and chars < lexicon.relative_clause_max_chars:
+        while j > sent_start and is_word(doc[j - 1]) and chars < lexicon.relative_clause_max_chars:
             chars += len(doc[j - 1].text)
             j -= 1
         i = j
-    while i < end and not _balanced(list(doc[i:end])):
+    while i < end and not is_balanced(doc[i:end]):
         i += 1
     while i < end and doc[i].text in lexicon.scope_words:
         i += 1
@@ -154,14 +159,29 @@ def find_action(doc: Doc, quantity: Span, indicator: Span | None, lexicon: Lexic
         for i in range(anchor - 1, max(quantity.sent.start, anchor - 3) - 1, -1):
             if doc[i].text in verbs:
                 return doc[i].text
-            if not _is_word(doc[i]):
+            if not is_word(doc[i]):
                 break
     return None
 
 
-def link_quantities(doc: Doc, lexicon: Lexicon) -> tuple[list[Span], list[list[int]]]:
+def rule_target(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[tuple[int, int], str] | None:
+    """The rules' indicator token range for `quantity` and the side it is on ("after" for
+    number–object, "before" for object–number), or None (no object: elided or none)."""
+    target = noun_phrase_after(doc, quantity, lexicon)
+    if target is not None:
+        return target, "after"
+    target = noun_phrase_before(doc, quantity, lexicon)
+    return (target, "before") if target is not None else None
+
+
+def link_quantities(doc: Doc, lexicon: Lexicon, model: BoundaryModel | None = None
+                    ) -> tuple[list[Span], list[list[int]]]:
     """Indicator spans and [q_start, q_end, i_start, i_end] links for every QUANTITY in doc;
-    sets ``action`` on each quantity."""
+    sets ``action`` on each quantity. With a boundary `model`, the free edge of each rule
+    range (the start of an object before the number, the end of one after it) is the model's
+    choice."""
+    from .boundaries import refine
+
     indicators: dict[tuple[int, int], Span] = {}
     links: list[list[int]] = []
     previous: dict[int, Span] = {}  # sentence start → last indicator linked in it
@@ -169,11 +189,12 @@ def link_quantities(doc: Doc, lexicon: Lexicon) -> tuple[list[Span], list[list[i
         sent_start = quantity.sent.start
         if quantity.end < len(doc) and doc[quantity.end].text in lexicon.no_link_when_followed_by:
             continue  # 细化明确9个方面…: the classifier is what is counted (3项12个方面)
-        target = noun_phrase_after(doc, quantity, lexicon)
-        if target is None:
-            target = noun_phrase_before(doc, quantity, lexicon)
+        found = rule_target(doc, quantity, lexicon)
         span = None
-        if target is not None:
+        if found is not None:
+            target, side = found
+            if model is not None:
+                target = refine(doc, quantity, target, side, lexicon, model)
             span = indicators.setdefault(target, Span(doc, *target, label="INDICATOR"))
         elif sent_start in previous:
             span = previous[sent_start]

@@ -1,0 +1,139 @@
+"""Train the linker's boundary model (lawrep_nlp/pipes/indicators/boundaries.py) from annotated
+links, choosing its number of epochs without the test split.
+
+Selection (--select): five-fold cross-validation by document over the train and dev splits;
+for each number of epochs, exact link P/R/F of the rules alone and of the rules with the model
+trained on the other folds (the same held-out documents for both). The epochs with the best
+cross-validated F are kept only if that F is above the rules'; otherwise the model is written
+empty (exactly the rules). Writes evaluation/linker_boundaries_cv.json.
+
+Training: the model is trained on the chosen splits (default train and dev) with the chosen
+epochs and a fixed seed and written, with what it was built from, to
+lawrep_nlp/pipes/indicators/data/boundary_model.json (then: python scripts/build_pipeline.py).
+`--annotations DIR` trains on other JSONL records of the corpus format (your own annotations).
+
+    python scripts/train_linker.py --select
+    python scripts/train_linker.py --splits train --dev        # held-out dev figures
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import spacy  # noqa: E402
+
+from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
+from lawrep_nlp.evaluation import from_record, pipe_records  # noqa: E402
+from lawrep_nlp.pipes.indicators.boundaries import BoundaryModel, training_examples  # noqa: E402
+from lawrep_nlp.pipes.indicators.linker import LEXICON_FILE, Lexicon, link_quantities  # noqa: E402
+
+MODEL_FILE = ROOT / "lawrep_nlp" / "pipes" / "indicators" / "data" / "boundary_model.json"
+CV_FILE = ROOT / "evaluation" / "linker_boundaries_cv.json"
+EPOCH_CHOICES = (1, 3, 5, 10, 20)
+FOLDS = 5
+SEED = 20261122
+
+
+def parsed(nlp, records: list[dict]) -> list[tuple[dict, object, set]]:
+    """(record, Doc, gold links) — the Doc from the pipeline, whose entities and sentences the
+    linker reads."""
+    docs = pipe_records(nlp, records)
+    return [(record, doc, from_record(record).links) for record, doc in zip(records, docs, strict=True)]
+
+
+def exact_link_counts(items, lexicon: Lexicon, model: BoundaryModel | None) -> tuple[int, int, int]:
+    tp = n_pred = n_gold = 0
+    for _, doc, gold in items:
+        _, links = link_quantities(doc, lexicon, model)
+        predicted = {tuple(link) for link in links}
+        tp, n_pred, n_gold = tp + len(predicted & gold), n_pred + len(predicted), n_gold + len(gold)
+    return tp, n_pred, n_gold
+
+
+def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+    p, r = tp / n_pred if n_pred else 0.0, tp / n_gold if n_gold else 0.0
+    return {"p": round(p, 4), "r": round(r, 4), "f": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+            "tp": tp, "pred": n_pred, "gold": n_gold}
+
+
+def fit(items, lexicon: Lexicon, epochs: int, info: dict | None = None) -> BoundaryModel:
+    examples = [example for _, doc, gold in items for example in training_examples(doc, gold, lexicon)]
+    return BoundaryModel.train(examples, epochs=epochs, seed=SEED, info=info)
+
+
+def cross_validate(items, lexicon: Lexicon) -> dict:
+    documents = sorted({record["meta"]["doc"] for record, _, _ in items})
+    random.Random(SEED).shuffle(documents)
+    folds = [set(documents[k::FOLDS]) for k in range(FOLDS)]
+    rules = [0, 0, 0]
+    for held in folds:
+        counts = exact_link_counts([it for it in items if it[0]["meta"]["doc"] in held], lexicon, None)
+        rules = [a + b for a, b in zip(rules, counts, strict=True)]
+    table = {"rules": prf(*rules)}
+    for epochs in EPOCH_CHOICES:
+        total = [0, 0, 0]
+        for held in folds:
+            model = fit([it for it in items if it[0]["meta"]["doc"] not in held], lexicon, epochs)
+            counts = exact_link_counts([it for it in items if it[0]["meta"]["doc"] in held], lexicon, model)
+            total = [a + b for a, b in zip(total, counts, strict=True)]
+        table[f"model, {epochs} epochs"] = prf(*total)
+    return table
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--select", action="store_true", help="choose the epochs by cross-validation first")
+    parser.add_argument("--epochs", type=int, default=None, help="epochs (default: the last selection's choice)")
+    parser.add_argument("--splits", default="train,dev", help="splits to train on (never test)")
+    parser.add_argument("--annotations", type=Path, default=ROOT / "corpus",
+                        help="corpus folder with annotations/*.jsonl and splits.json")
+    parser.add_argument("--dev", action="store_true", help="also score rules and model on the dev split")
+    parser.add_argument("--out", type=Path, default=MODEL_FILE)
+    args = parser.parse_args()
+    splits = args.splits.split(",")
+    if "test" in splits:
+        parser.error("the boundary model never trains on the test split")
+
+    nlp = spacy.load("lawrep_zh", exclude=["lawrep_indicators", "lawrep_canonical"])
+    lexicon = Lexicon.from_file(LEXICON_FILE)
+    if args.select:
+        cv_items = parsed(nlp, [r for s in ("train", "dev") for r in load_annotations(ROOT / "corpus", s)])
+        table = cross_validate(cv_items, lexicon)
+        best = max((k for k in table if k != "rules"), key=lambda k: table[k]["f"])
+        epochs = int(best.split(", ")[1].split()[0]) if table[best]["f"] > table["rules"]["f"] else 0
+        CV_FILE.write_text(json.dumps({"folds": FOLDS, "seed": SEED, "documents": "train + dev",
+                                       "exact_links": table, "chosen_epochs": epochs},
+                                      ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        for name, row in table.items():
+            print(f"{name:22} P {row['p']:.3f} R {row['r']:.3f} F {row['f']:.3f}")
+        print(f"chosen: {epochs} epochs" if epochs else "chosen: rules only (empty model)")
+    elif args.epochs is not None:
+        epochs = args.epochs
+    else:
+        epochs = json.loads(CV_FILE.read_text(encoding="utf-8"))["chosen_epochs"]
+
+    records = [r for s in splits for r in load_annotations(args.annotations, s)]
+    items = parsed(nlp, records)
+    info = {"built_by": "scripts/train_linker.py", "splits": splits,
+            "documents": sorted({r["meta"]["doc"] for r in records}),
+            "lexicon_sha256": hashlib.sha256(LEXICON_FILE.read_bytes()).hexdigest()}
+    model = fit(items, lexicon, epochs, info) if epochs else BoundaryModel({}, dict(info, epochs=0))
+    args.out.write_text(json.dumps(model.to_data(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"{len(model.weights)} weights from {model.info.get('examples', 0)} examples → {args.out}")
+    if args.dev:
+        dev = parsed(nlp, load_annotations(ROOT / "corpus", "dev"))
+        for name, chosen in (("rules", None), ("rules + model", model)):
+            row = prf(*exact_link_counts(dev, lexicon, chosen))
+            print(f"dev exact links, {name:14} P {row['p']:.3f} R {row['r']:.3f} F {row['f']:.3f}")
+
+
+if __name__ == "__main__":
+    main()

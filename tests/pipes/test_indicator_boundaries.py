@@ -1,0 +1,88 @@
+import pytest
+import spacy
+
+from lawrep_nlp.pipes.indicators.boundaries import BoundaryModel, refine, training_examples
+from lawrep_nlp.pipes.indicators.linker import link_quantities, rule_target
+
+
+@pytest.fixture(scope="module")
+def rules_only():
+    return spacy.load("lawrep_zh", config={"components": {"lawrep_indicators": {"learned_boundaries": False}}})
+
+
+def indicator_of(nlp, text: str, quantity: str) -> str | None:
+    (ent,) = [e for e in nlp(text).ents if e.text == quantity]
+    return ent._.indicator.text if ent._.indicator is not None else None
+
+
+# report sentences where the trained boundary model and the rules part: (text, quantity,
+# the rules' indicator, the shipped pipeline's indicator = the annotators')
+LEARNED = [
+    ("局党组会学法12次。", "12次", "局党组会学法", "学法"),  # the meeting is who, not what
+    ("人民调解室分别化解纠纷36件。", "36件", "人民调解室分别化解纠纷", "纠纷"),  # counted objects: verb out
+    ("为市场主体减免处罚金额1023.8万元。", "1023.8万元", "市场主体减免处罚金额", "减免处罚金额"),
+    ("上法制课11143场次。", "11143场次", "上法制课", "法制课"),  # the verb 上 stays out
+    ("检查企业共46家。", "46家", "企业", "检查企业"),  # counted with its activity
+    ("深入开展“办领导处长接待日”活动4次。", "4次", "活动", "“办领导处长接待日”活动"),  # quoted name inside
+]
+
+
+@pytest.mark.parametrize(("text", "quantity", "by_rules", "expected"), LEARNED)
+def test_learned_boundaries(nlp, rules_only, text, quantity, by_rules, expected):
+    assert indicator_of(rules_only, text, quantity) == by_rules
+    assert indicator_of(nlp, text, quantity) == expected
+
+
+@pytest.mark.parametrize("text", ["全年办理法律援助案件157件", "组织30余名党政机关主要负责人", "调解成功率达到98%"])
+def test_model_keeps_what_the_rules_get_right(nlp, rules_only, text):
+    assert nlp(text)._.links == rules_only(text)._.links
+
+
+def test_empty_model_is_the_rules(nlp, seed_texts):
+    linker = nlp.get_pipe("lawrep_indicators")
+    for doc in nlp.pipe(seed_texts):
+        assert link_quantities(doc, linker.lexicon, BoundaryModel.empty()) == link_quantities(doc, linker.lexicon)
+
+
+def test_training_moves_the_boundary(nlp):
+    """One annotated example (调解室分别化解纠纷36件 → 纠纷, where the rules take more) is enough for
+    the perceptron to prefer the annotated start there."""
+    linker = nlp.get_pipe("lawrep_indicators")
+    doc = nlp("人民调解室分别化解纠纷36件")
+    quantity = doc.ents[-1]
+    target, side = rule_target(doc, quantity, linker.lexicon)
+    assert (doc[target[0]:target[1]].text, side) != ("纠纷", "before")
+    gold_start = doc.text.index("纠纷")
+    examples = training_examples(doc, [(quantity.start_char, quantity.end_char, gold_start, gold_start + 2)],
+                                 linker.lexicon)
+    assert len(examples) == 1
+    model = BoundaryModel.train(examples, epochs=3, seed=0)
+    start, end = refine(doc, quantity, target, side, linker.lexicon, model)
+    assert doc[start:end].text == "纠纷"
+    assert model.info == {"epochs": 3, "seed": 0, "examples": 1}
+
+
+def test_training_is_reproducible(nlp):
+    linker = nlp.get_pipe("lawrep_indicators")
+    doc = nlp("人民调解室分别化解纠纷36件，市场主体减免处罚金额1023.8万元")
+    gold = [(doc.ents[0].start_char, doc.ents[0].end_char, 9, 11), (doc.ents[1].start_char, doc.ents[1].end_char,
+                                                                    doc.text.index("减免"), doc.text.index("1023"))]
+    examples = training_examples(doc, gold, linker.lexicon)
+    first, second = (BoundaryModel.train(examples, epochs=5, seed=7) for _ in range(2))
+    assert first.to_data() == second.to_data() and first.weights
+
+
+def test_boundary_model_is_saved_with_the_pipeline(nlp, tmp_path):
+    nlp.get_pipe("lawrep_indicators").to_disk(tmp_path / "linker")
+    restored = spacy.blank("zh").add_pipe("lawrep_indicators").from_disk(tmp_path / "linker")
+    assert restored.boundary_model == nlp.get_pipe("lawrep_indicators").boundary_model
+    assert restored.boundary_model.weights
+
+
+def test_linker_data_saved_before_the_boundary_model_loads(nlp):
+    """Regression: a pipeline saved with the word lists alone as data (before the boundary model
+    existed) must load, and then links by the rules."""
+    linker = spacy.blank("zh").add_pipe("lawrep_indicators")
+    linker.set_data(nlp.get_pipe("lawrep_indicators").lexicon.data)
+    assert linker.boundary_model.weights == {}
+    assert linker.lexicon.data == nlp.get_pipe("lawrep_indicators").lexicon.data
