@@ -71,6 +71,7 @@ def main() -> None:
     for name in DISABLED:
         nlp.disable_pipe(name)
     segmenter_build = json.loads((DEFAULT_MODEL_DIR / "BUILD.json").read_text(encoding="utf-8"))
+    boundary_info = nlp.get_pipe("lawrep_indicators").boundary_model.info
     test_scores = json.loads((ROOT / "evaluation" / "test_scores.json").read_text(encoding="utf-8"))["metrics"]
     nlp.meta.update({
         "performance": {"test_split": test_scores},
@@ -89,6 +90,9 @@ def main() -> None:
             {"name": "segmentation model", "built_by": segmenter_build["built_by"],
              "documents": len(segmenter_build["documents"]),
              "training_text_sha256": segmenter_build["training_text_sha256"]},
+            {"name": "linker boundary model", **{key: value for key, value in boundary_info.items()
+                                                 if key != "documents"},
+             "documents": len(boundary_info.get("documents", ()))},
         ],
     })
     data_dir = PACKAGE / f"zh_{NAME}-{lawrep_nlp.__version__}"
