@@ -29,9 +29,45 @@ WINDOW_CHARS = 40
 Candidates = dict[int, list[str]]
 
 
-def _unit_class(quantity: Span, lexicon: Lexicon) -> str:
-    unit = quantity._.unit or ""
-    return "event" if unit in lexicon.event_units else "rate" if unit in lexicon.rate_units else "count"
+@dataclass
+class _Sentence:
+    """The quantity's sentence as plain values: spaCy builds a Token object on every
+    ``doc[i]``, and the features look at each token many times."""
+
+    start: int
+    texts: list[str]
+    offsets: list[int]  # character offset of each token
+    words: list[bool]  # may stand inside an indicator (linker.is_word)
+    extends: list[bool]  # a word and not a number: a phrase may run over it
+    unit: str
+
+    @classmethod
+    def of(cls, doc: Doc, quantity: Span, lexicon: Lexicon) -> _Sentence:
+        sentence = quantity.sent
+        unit = quantity._.unit or ""
+        unit_class = "event" if unit in lexicon.event_units else "rate" if unit in lexicon.rate_units else "count"
+        tokens = list(sentence)
+        words = [is_word(t) for t in tokens]
+        return cls(sentence.start, [t.text for t in tokens], [t.idx for t in tokens], words,
+                   [word and not t.like_num for word, t in zip(words, tokens, strict=True)], unit_class)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.texts)
+
+    def text(self, i: int) -> str:
+        return self.texts[i - self.start]
+
+    def is_word(self, i: int) -> bool:
+        return self.words[i - self.start]
+
+    def tokens(self, start: int, end: int) -> list[str]:
+        return self.texts[start - self.start:end - self.start]
+
+    def chars(self, start: int, end: int) -> int:
+        """Length of the text of tokens start…end (white space between them included)."""
+        last = end - 1 - self.start
+        return self.offsets[last] + len(self.texts[last]) - self.offsets[start - self.start]
 
 
 def _word_classes(text: str, lexicon: Lexicon) -> list[str]:
@@ -42,48 +78,48 @@ def _word_classes(text: str, lexicon: Lexicon) -> list[str]:
     return classes
 
 
-def _shared_features(doc: Doc, quantity: Span, start: int, end: int, rule: int, index: int,
+def _shared_features(sentence: _Sentence, start: int, end: int, rule: int, index: int,
                      lexicon: Lexicon) -> list[str]:
-    inside = doc[start:end]
-    features = [f"offset={max(-3, min(3, index - rule))}", f"tokens={min(end - start, 6)}",
-                f"chars={min(len(inside.text) // 3, 8)}"]
+    """Features of the phrase of tokens start…end, with its free edge at `index`."""
+    texts = sentence.tokens(start, end)
+    features = [f"offset={max(-3, min(3, index - rule))}", f"tokens={min(len(texts), 6)}",
+                f"chars={min(sentence.chars(start, end) // 3, 8)}"]
     if index == rule:
         features.append("rule")
-    if any(token.text == "的" for token in inside):
+    if "的" in texts:
         features.append("has_de")
-    if any(token.text in "“”" for token in inside):
+    if "“" in texts or "”" in texts:
         features.append("has_quote")
-    if any(token.text == "、" for token in inside):
+    if "、" in texts:
         features.append("has_list")
-    verbs = sum(token.text in lexicon.leading_verbs for token in inside)
+    verbs = sum(text in lexicon.leading_verbs for text in texts)
     features.append(f"verbs_inside={min(verbs, 2)}")
     return features
 
 
-def features_before(doc: Doc, quantity: Span, start: int, end: int, rule_start: int,
-                    lexicon: Lexicon) -> list[str]:
-    """Features of `doc[start:end]` as the indicator before `quantity` (its start is chosen)."""
-    first = doc[start].text
-    previous = doc[start - 1].text if start > quantity.sent.start else "<s>"
-    unit = _unit_class(quantity, lexicon)
-    features = _shared_features(doc, quantity, start, end, rule_start, start, lexicon)
+def _features_before(sentence: _Sentence, start: int, end: int, rule_start: int, lexicon: Lexicon) -> list[str]:
+    """Features of tokens start…end as the indicator before the quantity (its start is chosen)."""
+    first = sentence.text(start)
+    previous = sentence.text(start - 1) if start > sentence.start else "<s>"
+    unit = sentence.unit
+    features = _shared_features(sentence, start, end, rule_start, start, lexicon)
     features += ["side=before", f"unit={unit}", f"first_char={first[0]}", f"previous_char={previous[-1]}",
-                 f"first_len={min(len(first), 3)}", f"last_char={doc[end - 1].text[-1]}|first_char={first[0]}"]
+                 f"first_len={min(len(first), 3)}", f"last_char={sentence.text(end - 1)[-1]}|first_char={first[0]}"]
     for name in _word_classes(first, lexicon):
         features += [f"first_{name}", f"first_{name}|unit={unit}"]
     for name in _word_classes(previous, lexicon):
         features += [f"previous_{name}", f"previous_{name}|unit={unit}"]
-    if start == quantity.sent.start or not is_word(doc[start - 1]):
+    if start == sentence.start or not sentence.is_word(start - 1):
         features += ["clause_start", f"clause_start|unit={unit}"]
     return features
 
 
-def features_after(doc: Doc, quantity: Span, start: int, end: int, rule_end: int, lexicon: Lexicon) -> list[str]:
-    """Features of `doc[start:end]` as the indicator after `quantity` (its end is chosen)."""
-    last = doc[end - 1].text
-    following = doc[end].text if end < quantity.sent.end else "</s>"
-    unit = _unit_class(quantity, lexicon)
-    features = _shared_features(doc, quantity, start, end, rule_end, end, lexicon)
+def _features_after(sentence: _Sentence, start: int, end: int, rule_end: int, lexicon: Lexicon) -> list[str]:
+    """Features of tokens start…end as the indicator after the quantity (its end is chosen)."""
+    last = sentence.text(end - 1)
+    following = sentence.text(end) if end < sentence.end else "</s>"
+    unit = sentence.unit
+    features = _shared_features(sentence, start, end, rule_end, end, lexicon)
     features += ["side=after", f"unit={unit}", f"last_char={last[-1]}", f"following_char={following[0]}",
                  f"last_len={min(len(last), 3)}"]
     for name in _word_classes(last, lexicon):
@@ -93,45 +129,45 @@ def features_after(doc: Doc, quantity: Span, start: int, end: int, rule_end: int
     return features
 
 
-def _extends(token) -> bool:
-    return is_word(token) and not token.like_num
-
-
-def candidate_starts(doc: Doc, quantity: Span, rule: tuple[int, int], lexicon: Lexicon) -> Candidates:
+def candidate_starts(doc: Doc, quantity: Span, rule: tuple[int, int], lexicon: Lexicon,
+                     sentence: _Sentence | None = None) -> Candidates:
     """Possible starts of the indicator ending at rule[1]: token starts within the run of words
     (and 、-joined words) before it, up to WINDOW_CHARS, that leave balanced quotes."""
+    sentence = sentence or _Sentence.of(doc, quantity, lexicon)
     rule_start, end = rule
     low, chars = end, 0
-    while low > quantity.sent.start:
-        token = doc[low - 1]
-        if token.text == "、" and low < end and low - 1 > quantity.sent.start and is_word(doc[low - 2]):
+    while low > sentence.start:
+        text = sentence.text(low - 1)
+        if text == "、" and low < end and low - 1 > sentence.start and sentence.is_word(low - 2):
             low -= 1
             continue
-        chars += len(token.text)
-        if not _extends(token) or chars > WINDOW_CHARS:
+        chars += len(text)
+        if not sentence.extends[low - 1 - sentence.start] or chars > WINDOW_CHARS:
             break
         low -= 1
     starts = [i for i in range(min(low, rule_start), end)
-              if is_word(doc[i]) and is_balanced(doc[i:end])] + [rule_start]
-    return {i: features_before(doc, quantity, i, end, rule_start, lexicon) for i in starts}
+              if sentence.is_word(i) and is_balanced(sentence.tokens(i, end))] + [rule_start]
+    return {i: _features_before(sentence, i, end, rule_start, lexicon) for i in starts}
 
 
-def candidate_ends(doc: Doc, quantity: Span, rule: tuple[int, int], lexicon: Lexicon) -> Candidates:
+def candidate_ends(doc: Doc, quantity: Span, rule: tuple[int, int], lexicon: Lexicon,
+                   sentence: _Sentence | None = None) -> Candidates:
     """Possible ends of the indicator starting at rule[0], symmetric to candidate_starts."""
+    sentence = sentence or _Sentence.of(doc, quantity, lexicon)
     start, rule_end = rule
     high, chars = start, 0
-    while high < quantity.sent.end:
-        token = doc[high]
-        if token.text == "、" and high > start and high + 1 < quantity.sent.end and is_word(doc[high + 1]):
+    while high < sentence.end:
+        text = sentence.text(high)
+        if text == "、" and high > start and high + 1 < sentence.end and sentence.is_word(high + 1):
             high += 1
             continue
-        chars += len(token.text)
-        if not _extends(token) or chars > WINDOW_CHARS:
+        chars += len(text)
+        if not sentence.extends[high - sentence.start] or chars > WINDOW_CHARS:
             break
         high += 1
     ends = [i for i in range(start + 1, max(high, rule_end) + 1)
-            if is_word(doc[i - 1]) and is_balanced(doc[start:i])] + [rule_end]
-    return {i: features_after(doc, quantity, start, i, rule_end, lexicon) for i in ends}
+            if sentence.is_word(i - 1) and is_balanced(sentence.tokens(start, i))] + [rule_end]
+    return {i: _features_after(sentence, start, i, rule_end, lexicon) for i in ends}
 
 
 @dataclass

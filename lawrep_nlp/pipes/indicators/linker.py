@@ -66,11 +66,12 @@ def is_word(token: Token) -> bool:
     return token.text in INSIDE_MARKS or (not token.is_punct and bool(WORD_RE.match(token.text)))
 
 
-def is_balanced(tokens: Iterable[Token]) -> bool:
+def is_balanced(texts: Iterable[str]) -> bool:
+    """Whether the token texts open and close quotes and brackets in pairs."""
     depth = 0
-    for token in tokens:
-        depth += token.text in OPENING
-        depth -= token.text in CLOSING
+    for text in texts:
+        depth += text in OPENING
+        depth -= text in CLOSING
         if depth < 0:
             return False
     return depth == 0
@@ -97,7 +98,7 @@ def noun_phrase_after(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int, 
         if chars > lexicon.max_chars:
             return None
         i += 1
-    while i > start and not is_balanced(doc[start:i]):
+    while i > start and not is_balanced(t.text for t in doc[start:i]):
         i -= 1
     return (start, i) if i > start and doc[i - 1].text not in OPENING else None
 
@@ -136,7 +137,7 @@ def noun_phrase_before(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int,
             chars += len(doc[j - 1].text)
             j -= 1
         i = j
-    while i < end and not is_balanced(doc[i:end]):
+    while i < end and not is_balanced(t.text for t in doc[i:end]):
         i += 1
     while i < end and doc[i].text in lexicon.scope_words:
         i += 1
