@@ -67,7 +67,8 @@ def from_doc(doc: Doc) -> Annotation:
     return ann
 
 
-def _prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+    """Precision, recall and F1 from counts (0.0 where a denominator is 0)."""
     p = tp / n_pred if n_pred else 0.0
     r = tp / n_gold if n_gold else 0.0
     return {"p": p, "r": r, "f": 2 * p * r / (p + r) if p + r else 0.0}
@@ -106,13 +107,13 @@ def score(pairs: Iterable[tuple[Annotation, Annotation]]) -> dict[str, Any]:
                 unit_ok += gold_unit == pred_unit
     scores: dict[str, Any] = {"ents_per_type": {}}
     for name, (tp, n_pred, n_gold) in counts.items():
-        result = _prf(tp, n_pred, n_gold)
+        result = prf(tp, n_pred, n_gold)
         if name in ENTITY_LABELS:
             scores["ents_per_type"][name] = result
         else:
             scores[name.lower()] = result
     link_counts = counts.get("LINK_EXACT", [0, 0, 0])
-    scores["link_relaxed"] = _prf(relaxed_tp, link_counts[1], link_counts[2])
+    scores["link_relaxed"] = prf(relaxed_tp, link_counts[1], link_counts[2])
     scores["quantity_value_acc"] = value_ok / matched if matched else 0.0
     scores["quantity_unit_acc"] = unit_ok / matched if matched else 0.0
     scores["quantities_matched"] = matched

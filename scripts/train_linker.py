@@ -31,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 import spacy  # noqa: E402
 
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
-from lawrep_nlp.evaluation import from_record, pipe_records  # noqa: E402
+from lawrep_nlp.evaluation import from_record, pipe_records, prf  # noqa: E402
 from lawrep_nlp.pipes.indicators.boundaries import BoundaryModel, training_examples  # noqa: E402
 from lawrep_nlp.pipes.indicators.linker import LEXICON_FILE, Lexicon, link_quantities  # noqa: E402
 
@@ -58,9 +58,8 @@ def exact_link_counts(items, lexicon: Lexicon, model: BoundaryModel | None) -> t
     return tp, n_pred, n_gold
 
 
-def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
-    p, r = tp / n_pred if n_pred else 0.0, tp / n_gold if n_gold else 0.0
-    return {"p": round(p, 4), "r": round(r, 4), "f": round(2 * p * r / (p + r), 4) if p + r else 0.0,
+def prf_row(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+    return {**{key: round(value, 4) for key, value in prf(tp, n_pred, n_gold).items()},
             "tp": tp, "pred": n_pred, "gold": n_gold}
 
 
@@ -77,14 +76,14 @@ def cross_validate(items, lexicon: Lexicon) -> dict:
     for held in folds:
         counts = exact_link_counts([it for it in items if it[0]["meta"]["doc"] in held], lexicon, None)
         rules = [a + b for a, b in zip(rules, counts, strict=True)]
-    table = {"rules": prf(*rules)}
+    table = {"rules": prf_row(*rules)}
     for epochs in EPOCH_CHOICES:
         total = [0, 0, 0]
         for held in folds:
             model = fit([it for it in items if it[0]["meta"]["doc"] not in held], lexicon, epochs)
             counts = exact_link_counts([it for it in items if it[0]["meta"]["doc"] in held], lexicon, model)
             total = [a + b for a, b in zip(total, counts, strict=True)]
-        table[f"model, {epochs} epochs"] = prf(*total)
+        table[f"model, {epochs} epochs"] = prf_row(*total)
     return table
 
 
@@ -131,7 +130,7 @@ def main() -> None:
     if args.dev:
         dev = parsed(nlp, load_annotations(ROOT / "corpus", "dev"))
         for name, chosen in (("rules", None), ("rules + model", model)):
-            row = prf(*exact_link_counts(dev, lexicon, chosen))
+            row = prf_row(*exact_link_counts(dev, lexicon, chosen))
             print(f"dev exact links, {name:14} P {row['p']:.3f} R {row['r']:.3f} F {row['f']:.3f}")
 
 

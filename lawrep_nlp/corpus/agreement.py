@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ..evaluation import prf as evaluation_prf
 from .markup import Record
 
 
 def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
-    p = tp / n_pred if n_pred else 0.0
-    r = tp / n_gold if n_gold else 0.0
-    return {"p": p, "r": r, "f": 2 * p * r / (p + r) if p + r else 0.0, "tp": tp, "n_a": n_pred, "n_b": n_gold}
+    return {**evaluation_prf(tp, n_pred, n_gold), "tp": tp, "n_a": n_pred, "n_b": n_gold}
 
 
 def agreement(first: list[Record], second: list[Record]) -> dict[str, dict[str, float]]:
