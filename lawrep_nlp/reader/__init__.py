@@ -15,7 +15,7 @@ from ..corpus.documents import HEADER_RE
 from .chrome import remove_chrome
 from .decode import UnreadableReport, decode_bytes
 from .html import html_to_text, looks_like_html
-from .metadata import extract_metadata
+from .metadata import extract_metadata, region_and_issuer
 
 #: Files larger than this are refused (a report is tens of kilobytes; this guards memory).
 MAX_BYTES = 50 * 1024 * 1024
@@ -57,8 +57,14 @@ def report_from_text(raw: str, *, file: str | None = None, encoding: str | None 
     text, chrome = remove_chrome(raw)
     meta = {"file": file, "format": source_format, "encoding": encoding, **extract_metadata(text, chrome, html_meta),
             "chrome_lines": chrome}
-    # The corpus's own excerpt files say where they come from; that beats any guess.
-    meta.update({key: value for key, value in provenance.items() if value and value != "unknown"})
+    # The corpus's own excerpt files say where they come from; that beats any guess. Their region
+    # may name the issuing body (天津市静海区司法局): the place is the region, the body the publisher.
+    provenance = {key: value for key, value in provenance.items() if value and value != "unknown"}
+    if "region" in provenance:
+        provenance["region"], issuer = region_and_issuer(provenance["region"])
+        if issuer and not meta.get("publisher"):
+            provenance["publisher"] = issuer
+    meta.update(provenance)
     return Report(text=text, meta=meta)
 
 

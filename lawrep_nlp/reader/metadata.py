@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
+from ..pipes.places.divisions import read_divisions
 from ..sentences import is_heading
 
 TITLE_HINT_RE = re.compile(r"(报告|情况|总结|工作要点|年度报告)")
@@ -21,7 +23,47 @@ REGION_RE = re.compile(
     r"(?=人民政府|政府|司法局|司法厅|法治|依法治|委员会|[0-9０-９]{4}|关于|$)"
 )
 ISSUER_RE = re.compile(r"[^\s，。,]{2,20}(?:人民政府|政府|司法局|司法厅|委员会|办公室|管理局|局)")
+MAX_DIVISION_NAME = 12  # 新疆维吾尔自治区, 巴音郭楞蒙古自治州
 GENERIC_REGIONS = {"全区", "全市", "全县", "全省", "我区", "我市", "我县", "本区", "本市", "各区", "各县"}
+
+
+@lru_cache(maxsize=1)
+def division_names() -> frozenset[str]:
+    """Full names of China's administrative divisions (the table lawrep_places uses)."""
+    return frozenset(division.name for division in read_divisions())
+
+
+def division_chain(text: str) -> str | None:
+    """The first run of consecutive full division names in `text`: 浙江省绍兴市市场监督管理局 →
+    浙江省绍兴市, 湖北省武汉市武汉经济技术开发区统计局 → 湖北省武汉市. Full names only (short
+    forms such as 武汉 are ordinary words inside body names)."""
+    names = division_names()
+
+    def name_at(position: int) -> str | None:
+        for size in range(min(MAX_DIVISION_NAME, len(text) - position), 1, -1):
+            if text[position:position + size] in names:
+                return text[position:position + size]
+        return None
+
+    for start in range(len(text)):
+        if (name := name_at(start)) is None:
+            continue
+        end = start + len(name)
+        while (following := name_at(end)) is not None:
+            end += len(following)
+        return text[start:end]
+    return None
+
+
+def region_and_issuer(value: str) -> tuple[str, str | None]:
+    """Split a provenance region that names a body (天津市静海区司法局) into the region
+    (天津市静海区) and the issuing body (the whole value). A value that starts with no division
+    name, or whose rest is a bracketed note (福建省厦门市(统计年鉴·司法工作)), has no body."""
+    place = division_chain(value)
+    if place is None or not value.startswith(place):
+        return value, None
+    rest = value[len(place):]
+    return place, value if rest and not rest.startswith(("(", "（")) else None
 
 
 def normalise_date(text: str) -> str:
@@ -70,5 +112,8 @@ def extract_metadata(
                 break
         if region:
             break
+    else:  # a body the pattern does not know: 浙江省绍兴市市场监督管理局2023年…
+        region = next((chain for source in (title or "", publisher or "") if (chain := division_chain(source))),
+                      None)
     return {"title": title, "region": region, "year": year, "publisher": publisher or html_meta.get("sitename"),
             "publish_date": publish_date}

@@ -127,3 +127,24 @@ def test_corpus_excerpt_header_is_provenance():
     assert report.text == "正文。"
     assert report.meta["source"] == "http://example.org/a.html"
     assert report.meta["region"] == "天津市静海区" and report.meta["year"] == "2020"
+
+
+@pytest.mark.parametrize(
+    ("header_region", "region", "publisher"),
+    [
+        # regression: the region column of `lawrep compare` read 天津市静海区司法局
+        ("天津市静海区司法局", "天津市静海区", "天津市静海区司法局"),
+        ("湖北省武汉市武汉经济技术开发区统计局", "湖北省武汉市", "湖北省武汉市武汉经济技术开发区统计局"),
+        ("广东省中山市(中山年鉴2022·司法行政)", "广东省中山市", None),
+        ("新疆维吾尔自治区巴音郭楞蒙古自治州", "新疆维吾尔自治区巴音郭楞蒙古自治州", None),
+        ("天津经济技术开发区管理委员会", "天津经济技术开发区管理委员会", None),  # no division name: kept
+    ],
+)
+def test_provenance_region_naming_a_body_is_split(header_region, region, publisher):
+    meta = report_from_text(f"# region: {header_region}\n\n正文。").meta
+    assert (meta["region"], meta["publisher"]) == (region, publisher)
+
+
+def test_region_of_a_department_title():
+    meta = report_from_text("浙江省绍兴市市场监督管理局2023年法治政府建设年度报告\n正文。").meta
+    assert (meta["region"], meta["year"]) == ("浙江省绍兴市", "2023")
