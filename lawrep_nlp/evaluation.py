@@ -123,8 +123,15 @@ def score(pairs: Iterable[tuple[Annotation, Annotation]]) -> dict[str, Any]:
 
 
 def flat_scores(scores: dict[str, Any]) -> dict[str, float]:
-    """The scores as flat keys, the way spaCy's training log and `spacy evaluate` show them."""
+    """The scores as flat keys, the way spaCy's training log and `spacy evaluate` show them.
+    The entity and indicator scores also go under spaCy's own names (``ents_*``,
+    ``spans_indicators_*``), which `spacy evaluate` prints as NER P/R/F with a per-label table
+    and, with ``--spans-key indicators``, as SPAN P/R/F; when the trained ``ner`` is enabled, its
+    own scorer runs later and its ``ents_*`` take their place."""
     flat: dict[str, Any] = {
+        "ents_p": scores["ents"]["p"], "ents_r": scores["ents"]["r"], "ents_f": scores["ents"]["f"],
+        "ents_per_type": scores["ents_per_type"],
+        **{f"spans_indicators_{k}": scores["indicator"][k] for k in ("p", "r", "f")},
         "lawrep_ents_f": scores["ents"]["f"],
         "lawrep_ents_p": scores["ents"]["p"],
         "lawrep_ents_r": scores["ents"]["r"],

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
+from typing import Any
 
 import typer
 
@@ -221,8 +222,32 @@ def info(model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline 
     typer.echo(f"{meta.get('name')} {meta.get('version')} (spaCy {meta.get('spacy_version')}, lang {nlp.lang})")
     typer.echo(f"tokenizer: {nlp.config['nlp']['tokenizer'].get('@tokenizers')}")
     typer.echo(f"components: {', '.join(nlp.pipe_names) or '(none)'}")
+    if nlp.disabled:
+        typer.echo(f"disabled: {', '.join(nlp.disabled)} (nlp.enable_pipe(name) turns one on)")
     for source in meta.get("sources", []):
-        typer.echo(f"built from: {json.dumps(source, ensure_ascii=False)}")
+        typer.echo(f"built from: {source.get('name', '?')}")
+        for key, value in source.items():
+            if key != "name":
+                typer.echo("\n".join(_meta_lines(key, value, "  ")))
+    if test_scores := meta.get("performance", {}).get("test_split"):
+        typer.echo("\n".join(_meta_lines("test split", test_scores, "")))
+
+
+def _meta_lines(key: str, value: Any, indent: str) -> list[str]:
+    """A meta entry for the terminal: a table of scores on one line, nested tables indented,
+    floats at four decimals (spaCy's JSON reader turns 0.9508 into 0.9508000000000001)."""
+    if isinstance(value, dict) and any(isinstance(inner, dict) for inner in value.values()):
+        return [f"{indent}{key}:"] + [line for inner_key, inner in value.items()
+                                      for line in _meta_lines(inner_key, inner, indent + "  ")]
+    if isinstance(value, dict):
+        return [f"{indent}{key}: " + ", ".join(f"{k} {_scalar(v)}" for k, v in value.items())]
+    if isinstance(value, list):
+        return [f"{indent}{key}: " + ", ".join(map(_scalar, value))]
+    return [f"{indent}{key}: {_scalar(value)}"]
+
+
+def _scalar(value: Any) -> str:
+    return str(round(value, 4)) if isinstance(value, float) else str(value)
 
 
 @app.command()

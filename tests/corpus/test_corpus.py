@@ -114,6 +114,20 @@ def test_evaluate_and_registered_scorer_agree(nlp):
     assert by_spacy["lawrep_ents_f"] == by_cli["ents"]["f"]
     assert by_spacy["lawrep_link_exact_f"] == by_cli["link_exact"]["f"]
     assert by_cli["text_round_trip"] == 1.0
+    # under spaCy's own names too, which `spacy evaluate` prints
+    assert (by_spacy["ents_f"], by_spacy["ents_per_type"]) == (by_cli["ents"]["f"], by_cli["ents_per_type"])
+    assert by_spacy["spans_indicators_f"] == by_cli["indicator"]["f"]
+
+
+def test_spacy_evaluate_shows_entity_and_indicator_scores(nlp, tmp_path):
+    from spacy.cli.evaluate import evaluate
+    from spacy.tokens import DocBin
+
+    records = [record("全年办理{法律援助案件|I:a}{157件|Q:157:件>a},{沈阳市司法局|ORG}受理{行政复议申请|I:b}{32件|Q:32:件>b}")]
+    DocBin(docs=[record_to_doc(nlp, r) for r in records], store_user_data=True).to_disk(tmp_path / "gold.spacy")
+    printed = evaluate("lawrep_zh", tmp_path / "gold.spacy", spans_key="indicators")
+    assert printed["ents_per_type"]["ORG"]["f"] == 1.0 and printed["ents_f"] == 1.0
+    assert printed["spans_indicators_f"] == evaluate_records(nlp, records)["indicator"]["f"]
 
 
 def test_regression_gate_flags_drops_only_beyond_tolerance():
