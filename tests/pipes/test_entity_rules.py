@@ -80,8 +80,15 @@ PROGRAM_CASES = [
     ("落实“双随机、一公开”监管", [("双随机、一公开", "double_random")]),
     ("建立“1+7+9+15”一体化运行机制", [("1+7+9+15", "1+7+9+15")]),
     ("认真落实“一次性告知”“限时办结”“首问负责”等制度",
-     [("一次性告知", "一次性告知"), ("限时办结", "限时办结"), ("首问负责", "首问负责")]),
+     [("一次性告知", "one_time_notice"), ("限时办结", "time_limited"), ("首问负责", "first_inquiry")]),
     ("采取“四不两直”形式深入调研", [("四不两直", "四不两直")]),
+    # national names in quotes with no head word after them (corpus/raw/texts/003.txt, 067.txt, 215.txt)
+    ("频审批服务事项“数据最多采一次”“无证明城市”建设、闽政通APP优化提升", [("无证明城市", "no_proof_city")]),
+    ("纵深推进“援法议事”工作", [("援法议事", "law_aided_deliberation")]),
+    ("全面实行婚姻登记“全国通办”,全年累计办理", [("全国通办", "nationwide")]),
+    ("深化“证照分离”改革", [("证照分离", "permit_separation")]),
+    # quoted-only: the same words unquoted in running text stay plain
+    ("推进高频事项跨省通办和全程网办", []),
 ]
 
 
