@@ -23,24 +23,25 @@ REGION_RE = re.compile(
     r"(?=人民政府|政府|司法局|司法厅|法治|依法治|委员会|[0-9０-９]{4}|关于|$)"
 )
 ISSUER_RE = re.compile(r"[^\s，。,]{2,20}(?:人民政府|政府|司法局|司法厅|委员会|办公室|管理局|局)")
-MAX_DIVISION_NAME = 12  # 新疆维吾尔自治区, 巴音郭楞蒙古自治州
 GENERIC_REGIONS = {"全区", "全市", "全县", "全省", "我区", "我市", "我县", "本区", "本市", "各区", "各县"}
 
 
 @lru_cache(maxsize=1)
-def division_names() -> frozenset[str]:
-    """Full names of China's administrative divisions (the table lawrep_places uses)."""
-    return frozenset(division.name for division in read_divisions())
+def division_names() -> tuple[frozenset[str], int]:
+    """Full names of China's administrative divisions (the table lawrep_places uses) and the
+    length of the longest (积石山保安族东乡族撒拉族自治县, 15)."""
+    names = frozenset(division.name for division in read_divisions())
+    return names, max(map(len, names))
 
 
 def division_chain(text: str) -> str | None:
     """The first run of consecutive full division names in `text`: 浙江省绍兴市市场监督管理局 →
     浙江省绍兴市, 湖北省武汉市武汉经济技术开发区统计局 → 湖北省武汉市. Full names only (short
     forms such as 武汉 are ordinary words inside body names)."""
-    names = division_names()
+    names, longest = division_names()
 
     def name_at(position: int) -> str | None:
-        for size in range(min(MAX_DIVISION_NAME, len(text) - position), 1, -1):
+        for size in range(min(longest, len(text) - position), 1, -1):
             if text[position:position + size] in names:
                 return text[position:position + size]
         return None
