@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from ..pipes.places.divisions import read_divisions
+from ..pipes.places.divisions import full_name_finder
 from ..sentences import is_heading
 
 TITLE_HINT_RE = re.compile(r"(报告|情况|总结|工作要点|年度报告)")
@@ -26,31 +25,16 @@ ISSUER_RE = re.compile(r"[^\s，。,]{2,20}(?:人民政府|政府|司法局|司�
 GENERIC_REGIONS = {"全区", "全市", "全县", "全省", "我区", "我市", "我县", "本区", "本市", "各区", "各县"}
 
 
-@lru_cache(maxsize=1)
-def division_names() -> tuple[frozenset[str], int]:
-    """Full names of China's administrative divisions (the table lawrep_places uses) and the
-    length of the longest (积石山保安族东乡族撒拉族自治县, 15)."""
-    names = frozenset(division.name for division in read_divisions())
-    return names, max(map(len, names))
-
-
 def division_chain(text: str) -> str | None:
     """The first run of consecutive full division names in `text`: 浙江省绍兴市市场监督管理局 →
     浙江省绍兴市, 湖北省武汉市武汉经济技术开发区统计局 → 湖北省武汉市. Full names only (short
     forms such as 武汉 are ordinary words inside body names)."""
-    names, longest = division_names()
-
-    def name_at(position: int) -> str | None:
-        for size in range(min(longest, len(text) - position), 1, -1):
-            if text[position:position + size] in names:
-                return text[position:position + size]
-        return None
-
+    names = full_name_finder()
     for start in range(len(text)):
-        if (name := name_at(start)) is None:
+        if (name := names.at(text, start)) is None:
             continue
         end = start + len(name)
-        while (following := name_at(end)) is not None:
+        while (following := names.at(text, end)) is not None:
             end += len(following)
         return text[start:end]
     return None
@@ -113,7 +97,7 @@ def extract_metadata(
                 break
         if region:
             break
-    else:  # a body the pattern does not know: 浙江省绍兴市市场监督管理局2023年…
+    if region is None:  # a body the pattern does not know: 浙江省绍兴市市场监督管理局2023年…
         region = next((chain for source in (title or "", publisher or "") if (chain := division_chain(source))),
                       None)
     return {"title": title, "region": region, "year": year, "publisher": publisher or html_meta.get("sitename"),

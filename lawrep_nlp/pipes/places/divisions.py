@@ -4,6 +4,7 @@ scripts/build_places.py): full names, usual short names, adcodes."""
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -15,6 +16,33 @@ RULES_FILE = Path(__file__).parent / "data" / "rules.json"
 @lru_cache(maxsize=2)
 def place_rules(path: Path = RULES_FILE) -> dict:
     return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+class NameFinder:
+    """The longest of a set of names that starts at a position of a text; only the lengths of
+    names beginning with the character there are tried."""
+
+    def __init__(self, names: Collection[str]):
+        self.names = names
+        lengths_by_first: dict[str, set[int]] = {}
+        for name in names:
+            lengths_by_first.setdefault(name[0], set()).add(len(name))
+        self._lengths_by_first = {char: sorted(sizes, reverse=True) for char, sizes in lengths_by_first.items()}
+
+    def at(self, text: str, position: int) -> str | None:
+        if position >= len(text):
+            return None
+        for size in self._lengths_by_first.get(text[position], ()):
+            candidate = text[position:position + size]
+            if len(candidate) == size and candidate in self.names:
+                return candidate
+        return None
+
+
+@lru_cache(maxsize=2)
+def full_name_finder(path: Path = DIVISIONS_FILE) -> NameFinder:
+    """Finder of the divisions' full names (no short forms)."""
+    return NameFinder({division.name for division in read_divisions(path)})
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ..base import DataComponent, add_entities
-from .divisions import DIVISIONS_FILE, division_tree, name_index, place_rules
+from .divisions import DIVISIONS_FILE, NameFinder, division_tree, name_index, place_rules
 
 CHINA = "中国"
 
@@ -27,11 +27,7 @@ class PlaceRecognizer(DataComponent):
         self.shared_names = {name: list(codes) for name, codes in sorted(shared_names.items())}  # stable on disk
         self.parents = dict(parents)
         self.china_blocked_after = tuple(china_blocked_after or place_rules()["china_blocked_after"])
-        lengths_by_first: dict[str, set[int]] = {}
-        for place_name in self.index:
-            lengths_by_first.setdefault(place_name[0], set()).add(len(place_name))
-        # Only names starting with the character at hand are tried, longest first.
-        self._lengths_by_first = {char: sorted(sizes, reverse=True) for char, sizes in lengths_by_first.items()}
+        self._names = NameFinder(self.index)
 
     def initialize(
         self,
@@ -44,19 +40,10 @@ class PlaceRecognizer(DataComponent):
         path = Path(divisions_path) if divisions_path else DIVISIONS_FILE
         self.set_index(name_index(path), *division_tree(path))
 
-    def _name_at(self, text: str, position: int) -> str | None:
-        if position >= len(text):
-            return None
-        for size in self._lengths_by_first.get(text[position], ()):
-            candidate = text[position:position + size]
-            if len(candidate) == size and candidate in self.index:
-                return candidate
-        return None
-
     def find(self, text: str) -> list[tuple[int, int, str]]:
         found, position = [], 0
         while position < len(text):
-            name = self._name_at(text, position)
+            name = self._names.at(text, position)
             if name is None:
                 if text.startswith(CHINA, position) and not text.startswith(self.china_blocked_after, position + 2):
                     found.append((position, position + 2, "CN"))
@@ -66,7 +53,7 @@ class PlaceRecognizer(DataComponent):
                 continue
             start, code = position, self.index[name]
             position += len(name)
-            while (following := self._name_at(text, position)) is not None:  # 四平市铁西区
+            while (following := self._names.at(text, position)) is not None:  # 四平市铁西区
                 code = self._code_under(following, code)
                 position += len(following)
             found.append((start, position, code))
