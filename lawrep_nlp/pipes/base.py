@@ -1,11 +1,12 @@
 """What the rule components share: their knowledge is data saved with the pipeline, and the
 entities they find are added without disturbing those already there."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import srsly
+from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, from_disk, to_disk
 
@@ -30,6 +31,35 @@ class DataComponent:
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "DataComponent":
         from_disk(ensure_path(path), {DATA_FILE: lambda p: self.set_data(srsly.read_json(p))}, exclude)
         return self
+
+
+class RulesFileComponent(DataComponent):
+    """A rule component whose rules are one JSON file: the shipped ``rules_file`` unless
+    ``initialize(rules_path=…)`` names another. ``rules_type`` reads a file (``from_file``) and
+    converts to and from the saved data (``to_data``, ``from_data``)."""
+
+    rules_type: ClassVar[Any]
+    rules_file: ClassVar[Path]
+
+    def __init__(self, nlp: Language, name: str):
+        self.name = name
+        self.rules = self.rules_type.from_file()
+
+    def initialize(
+        self,
+        get_examples: Callable[[], Iterable[Any]] | None = None,
+        *,
+        nlp: Language | None = None,
+        rules_path: str | None = None,
+    ) -> None:
+        """Load the rules (default: the file that ships with lawrep_nlp)."""
+        self.rules = self.rules_type.from_file(Path(rules_path) if rules_path else self.rules_file)
+
+    def get_data(self) -> Any:
+        return self.rules.to_data()
+
+    def set_data(self, data: Any) -> None:
+        self.rules = self.rules_type.from_data(data)
 
 
 def add_entities(doc: Doc, offsets: Sequence[tuple[int, int]], label: str,

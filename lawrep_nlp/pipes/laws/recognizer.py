@@ -54,6 +54,13 @@ class LawRules:
     def from_file(cls, path: Path = RULES_FILE) -> LawRules:
         return cls(json.loads(Path(path).read_text(encoding="utf-8")))
 
+    def to_data(self) -> dict[str, Any]:
+        return self.data
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> LawRules:
+        return cls(data)
+
     def level(self, title: str) -> str | None:
         return next((level for pattern, level in self.levels if pattern.search(title)), None)
 
