@@ -2,7 +2,7 @@
 
 Writes lawrep_zh/zh_lawrep_zh-<version>/ and lawrep_zh/meta.json, which `pip install .` ships.
 The segmentation model comes from scripts/train_segmenter.py, the trained tok2vec + ner from
-scripts/train_ner.py (training/ner/model-best); the meta records what the pipeline was built
+scripts/train_ner.py (training/ner/model-last); the meta records what the pipeline was built
 from and the recorded test scores (evaluation/test_scores.json).
 
 The trained NER ships disabled: on dev, rules alone beat rules + NER (docs/entities.md);
@@ -44,7 +44,7 @@ def corpus_version() -> str:
 
 
 def refresh_data(nlp: spacy.Language) -> None:
-    """model-best froze the tokenizer and rule data of the day it was trained: add components
+    """The trained pipeline froze the tokenizer and rule data of the day it was trained: add components
     the config has gained since, and reload every data component and the tokenizer from the
     package's current data files (their initialize() defaults), keeping the trained weights."""
     order = CONFIG["nlp"]["pipeline"]
@@ -61,7 +61,7 @@ def refresh_data(nlp: spacy.Language) -> None:
 
 
 def main() -> None:
-    trained = ROOT / "training" / "ner" / "model-best"
+    trained = ROOT / "training" / "ner" / "model-last"
     if not trained.exists():
         raise SystemExit(f"no trained NER at {trained}: run scripts/build_corpus.py and scripts/train_ner.py first")
     # the [nlp] callbacks come from today's config, like the rule data below
