@@ -53,12 +53,12 @@ class Division:
     parent: str
 
 
-def read_divisions(path: Path = DIVISIONS_FILE) -> list[Division]:
-    rows = []
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            rows.append(Division(*line.split("\t")))
-    return rows
+@lru_cache(maxsize=2)
+def read_divisions(path: Path = DIVISIONS_FILE) -> tuple[Division, ...]:
+    """The table's rows, read once per file: name_index, division_tree and full_name_finder
+    all build on them."""
+    lines = Path(path).read_text(encoding="utf-8").splitlines()
+    return tuple(Division(*line.split("\t")) for line in lines if line.strip() and not line.startswith("#"))
 
 
 def short_name(name: str) -> str | None:
