@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -210,16 +210,19 @@ def regressions(scores: dict[str, Any], baseline: dict[str, float], tolerance: f
             for name, recorded in baseline.items() if current.get(name, 0.0) < recorded - tolerance]
 
 
+def canonical_rows(path: Path) -> Iterator[tuple[int, tuple[str, int, int, int], str | None]]:
+    """The rows of one canonical annotation file (corpus/canonical/<split>.tsv): line number,
+    link key (doc, para, q_start, q_end) and gold id (None where the annotator found no entry)."""
+    with Path(path).open(encoding="utf-8") as handle:
+        for number, row in enumerate(csv.DictReader(handle, delimiter="\t"), 2):
+            key = (row["doc"], int(row["para"]), int(row["q_start"]), int(row["q_end"]))
+            yield number, key, row["canonical"] or None
+
+
 def read_canonical_labels(folder: Path) -> dict[tuple[str, int, int, int], str | None]:
     """Gold canonical ids of links (corpus/canonical/*.tsv), keyed by (doc, para, q_start, q_end);
     None where the annotator found no taxonomy entry."""
-    labels: dict[tuple[str, int, int, int], str | None] = {}
-    for path in sorted(Path(folder).glob("*.tsv")):
-        with path.open(encoding="utf-8") as handle:
-            for row in csv.DictReader(handle, delimiter="\t"):
-                key = (row["doc"], int(row["para"]), int(row["q_start"]), int(row["q_end"]))
-                labels[key] = row["canonical"] or None
-    return labels
+    return {key: canonical for path in sorted(Path(folder).glob("*.tsv")) for _, key, canonical in canonical_rows(path)}
 
 
 @dataclass

@@ -176,9 +176,9 @@ def validate_corpus(corpus_dir) -> list[str]:
 def canonical_problems(corpus_dir: Path, records: list[Record]) -> list[str]:
     """The canonical-id annotation (canonical/<split>.tsv) covers exactly the gold links of its
     split, uses taxonomy ids only, and never maps across unit dimensions."""
-    import csv
     import json
 
+    from ..evaluation import canonical_rows
     from ..pipes.canonical.mapper import TAXONOMY_FILE
     from ..pipes.quantities.recognizer import QuantityRules
 
@@ -198,22 +198,19 @@ def canonical_problems(corpus_dir: Path, records: list[Record]) -> list[str]:
             for relation in record["relations"]:
                 q_start, q_end = relation["quantity"]
                 links[record["meta"]["doc"], record["meta"]["para"], q_start, q_end] = spans[q_start, q_end]
-        with path.open(encoding="utf-8") as handle:
-            rows = list(csv.DictReader(handle, delimiter="\t"))
         keys = set()
-        for number, row in enumerate(rows, 2):
-            key = (row["doc"], int(row["para"]), int(row["q_start"]), int(row["q_end"]))
+        for number, key, canonical in canonical_rows(path):
             keys.add(key)
             where = f"{path}:{number}"
             if key not in links:
                 problems.append(f"{where}: no gold link of split {split} at {key}")
                 continue
-            if row["canonical"] and row["canonical"] not in entries:
-                problems.append(f"{where}: unknown canonical id {row['canonical']!r}")
-            elif row["canonical"]:
+            if canonical and canonical not in entries:
+                problems.append(f"{where}: unknown canonical id {canonical!r}")
+            elif canonical:
                 dimension = units.get(links[key].get("unit") or "")
-                if dimension != entries[row["canonical"]]["dimension"]:
-                    problems.append(f"{where}: {row['canonical']} is {entries[row['canonical']]['dimension']}, "
+                if dimension != entries[canonical]["dimension"]:
+                    problems.append(f"{where}: {canonical} is {entries[canonical]['dimension']}, "
                                     f"the unit {links[key].get('unit')!r} is {dimension}")
         problems.extend(f"{path}: gold link {key} has no canonical row" for key in sorted(set(links) - keys))
     return problems

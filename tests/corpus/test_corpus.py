@@ -7,7 +7,7 @@ from spacy.training import Example
 from lawrep_nlp.corpus.agreement import agreement
 from lawrep_nlp.corpus.docbin import ConversionStats, record_to_doc, span_texts
 from lawrep_nlp.corpus.markup import MarkupError, parse, to_markup
-from lawrep_nlp.corpus.validate import record_problems, validate_corpus
+from lawrep_nlp.corpus.validate import canonical_problems, record_problems, validate_corpus
 from lawrep_nlp.evaluation import evaluate_records, from_doc, from_record, score
 
 from ..conftest import ROOT
@@ -137,3 +137,17 @@ def test_regression_gate_flags_drops_only_beyond_tolerance():
     assert scores["ents_per_type"]["QUANTITY"]["f"] == pytest.approx(2 / 3)
     assert regressions(scores, {"QUANTITY_f": 0.68}) == []
     assert regressions(scores, {"QUANTITY_f": 0.70}) == ["QUANTITY_f: 0.667 < recorded 0.700 - 0.02"]
+
+
+def test_canonical_annotation_problems_are_reported(tmp_path):
+    # 区司法局收到行政复议申请32件、办结28件。 has two gold links (split "train")
+    gold = {**record(), "meta": {"doc": "t", "para": 1, "split": "train"}}
+    (tmp_path / "canonical").mkdir()
+    (tmp_path / "canonical" / "train.tsv").write_text(
+        "doc\tpara\tq_start\tq_end\tindicator\tquantity\tcanonical\n"
+        "t\t1\t12\t15\t行政复议申请\t32件\treconsideration_cases_received\n"
+        "t\t1\t18\t21\t行政复议申请\t28件\tno_such_id\n"
+        "t\t1\t0\t4\t区司法局\t-\t\n", encoding="utf-8")
+    problems = canonical_problems(tmp_path, [gold])
+    assert problems == [f"{tmp_path / 'canonical' / 'train.tsv'}:3: unknown canonical id 'no_such_id'",
+                        f"{tmp_path / 'canonical' / 'train.tsv'}:4: no gold link of split train at ('t', 1, 0, 4)"]
