@@ -44,11 +44,18 @@ from build_pipeline import refresh_data  # noqa: E402
 from spacy.tokens import DocBin  # noqa: E402
 
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
-from lawrep_nlp.evaluation import evaluate_records  # noqa: E402
+from lawrep_nlp.evaluation import (  # noqa: E402
+    ENTITY_LABELS,
+    Annotation,
+    evaluate_records,
+    from_doc,
+    from_record,
+    pipe_records,
+    score,
+)
 
 OUTPUT = ROOT / "training" / "ner"
 RULE_COMPONENTS = ["lawrep_laws", "lawrep_programs", "lawrep_orgs", "lawrep_places", "lawrep_dates"]
-ENTITY_LABELS = ["ORG", "GPE", "LAW", "PROGRAM", "DATE", "QUANTITY"]
 SETTINGS = {"rules only": ["tok2vec", "ner"], "NER only": RULE_COMPONENTS, "combined": []}
 
 
@@ -73,15 +80,16 @@ def train(train_path: Path, dev_path: Path, output: Path, max_steps: int) -> Non
 
 
 def cross_validate(folds: int, max_steps: int) -> dict:
-    """Per label, exact-span counts of rules only and of rules then NER on held-out documents,
-    and how many of the entities the NER adds are right."""
+    """Per label, exact-span P/R/F of rules only and of rules then NER on held-out documents
+    (all folds pooled), and how many of the entities the NER adds are right."""
     vocab = spacy.blank("zh").vocab
     docs = [doc for split in ("train", "dev")
             for doc in DocBin().from_disk(ROOT / "corpus" / "spacy" / f"{split}.spacy").get_docs(vocab)]
     doc_ids = sorted({doc.user_data["lawrep_meta"]["doc"] for doc in docs})
     random.Random(0).shuffle(doc_ids)
     records = load_annotations(ROOT / "corpus", split="train") + load_annotations(ROOT / "corpus", split="dev")
-    counts: dict[str, dict[str, Counter]] = {name: {} for name in ("rules only", "combined", "added by NER")}
+    pairs: dict[str, list[tuple[Annotation, Annotation]]] = {"rules only": [], "combined": []}
+    added: dict[str, Counter] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(folds):
             held_out = set(doc_ids[k::folds])
@@ -95,27 +103,21 @@ def cross_validate(folds: int, max_steps: int) -> dict:
             combined = spacy.load(fold / "model-last")
             for nlp in (rules, combined):
                 refresh_data(nlp)
-            for record in (r for r in records if r["meta"]["doc"] in held_out):
-                gold = {(s["start"], s["end"], s["label"]) for s in record["spans"] if s["label"] in ENTITY_LABELS}
-                by_rules = {(e.start_char, e.end_char, e.label_) for e in rules(record["text"]).ents}
-                by_both = {(e.start_char, e.end_char, e.label_) for e in combined(record["text"]).ents}
-                for name, found in (("rules only", by_rules), ("combined", by_both)):
-                    for label in ENTITY_LABELS:
-                        mine = {s for s in found if s[2] == label}
-                        theirs = {s for s in gold if s[2] == label}
-                        counts[name].setdefault(label, Counter()).update(
-                            tp=len(mine & theirs), fp=len(mine - theirs), fn=len(theirs - mine))
-                for span in by_both - by_rules:
-                    counts["added by NER"].setdefault(span[2], Counter())["right" if span in gold else "wrong"] += 1
+            held_records = [r for r in records if r["meta"]["doc"] in held_out]
+            golds = [from_record(r) for r in held_records]
+            by_rules = [from_doc(doc) for doc in pipe_records(rules, held_records)]
+            by_both = [from_doc(doc) for doc in pipe_records(combined, held_records)]
+            pairs["rules only"] += zip(golds, by_rules, strict=True)
+            pairs["combined"] += zip(golds, by_both, strict=True)
+            for gold, rule_ann, both_ann in zip(golds, by_rules, by_both, strict=True):
+                for span in both_ann.entities - rule_ann.entities:
+                    added.setdefault(span[2], Counter())["right" if span in gold.entities else "wrong"] += 1
     table: dict = {"folds": folds, "documents": len(doc_ids), "max_steps": max_steps}
-    for name in ("rules only", "combined"):
-        table[name] = {label: {**c, "f": f_score(c)} for label, c in counts[name].items()}
-    table["added by NER"] = {label: dict(c) for label, c in counts["added by NER"].items()}
+    for name, scored in pairs.items():
+        table[name] = {label: {k: round(v, 4) for k, v in s.items()}
+                       for label, s in score(scored)["ents_per_type"].items()}
+    table["added by NER"] = {label: dict(c) for label, c in added.items()}
     return table
-
-
-def f_score(c: Counter) -> float:
-    return round(2 * c["tp"] / (2 * c["tp"] + c["fp"] + c["fn"]), 4) if c["tp"] else 0.0
 
 
 def main() -> None:
