@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import math
+import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -105,7 +106,8 @@ def score(pairs: Iterable[tuple[Annotation, Annotation]]) -> dict[str, Any]:
                     gold_value is not None and pred_value is not None and math.isclose(gold_value, pred_value)
                 )
                 unit_ok += gold_unit == pred_unit
-    scores: dict[str, Any] = {"ents_per_type": {}}
+    scores: dict[str, Any] = {"ents_per_type": {}, "counts": {name: {"tp": tp, "predicted": n_pred, "gold": n_gold}
+                                                             for name, (tp, n_pred, n_gold) in counts.items()}}
     for name, (tp, n_pred, n_gold) in counts.items():
         result = prf(tp, n_pred, n_gold)
         if name in ENTITY_LABELS:
@@ -160,9 +162,12 @@ def pipe_records(nlp, records: list[dict[str, Any]], batch_size: int = 32) -> li
 def evaluate_records(nlp, records: list[dict[str, Any]], batch_size: int = 32,
                      docs: list[Doc] | None = None) -> dict[str, Any]:
     """Score `nlp` on gold records (`docs`: its Docs for them, when already made)."""
-    golds = [from_record(r) for r in records]
-    preds = [from_doc(doc) for doc in (docs if docs is not None else pipe_records(nlp, records, batch_size))]
-    return score(zip(golds, preds, strict=True))
+    return score(annotation_pairs(records, docs if docs is not None else pipe_records(nlp, records, batch_size)))
+
+
+def annotation_pairs(records: list[dict[str, Any]], docs: list[Doc]) -> list[tuple[Annotation, Annotation]]:
+    """(gold, predicted) of each record and the pipeline's Doc for it."""
+    return [(from_record(record), from_doc(doc)) for record, doc in zip(records, docs, strict=True)]
 
 
 def format_table(scores: dict[str, Any]) -> str:
@@ -238,6 +243,14 @@ class CanonicalCase:
     pipeline: str | None
 
 
+@dataclass(frozen=True)
+class CanonicalAnswer:
+    """A case and the id the mapper gives its gold link (None: it abstains)."""
+
+    case: CanonicalCase
+    mapping: str | None
+
+
 def canonical_cases(nlp, records: list[dict[str, Any]], labels: dict[tuple[str, int, int, int], str | None],
                     batch_size: int = 32, docs: list[Doc] | None = None) -> list[CanonicalCase]:
     """Every gold link of the records with its canonical label and the pipeline's reading
@@ -275,16 +288,26 @@ def score_canonical(cases: list[CanonicalCase], taxonomy_for: Callable[[str], An
 
     precision = correct ids / ids given; coverage = ids given / gold links; recall = correct ids /
     links the annotator could map; gold_coverage = links the annotator could map / gold links."""
+    return score_canonical_answers(map_canonical(cases, taxonomy_for))
+
+
+def map_canonical(cases: list[CanonicalCase], taxonomy_for: Callable[[str], Any]) -> list[CanonicalAnswer]:
+    """Each case with the mapper's id for its gold link (``taxonomy_for(doc)``)."""
+    return [CanonicalAnswer(case, taxonomy_for(case.doc).map(case.indicator, case.dimension, before=case.before,
+                                                             sentence=case.sentence).canonical)
+            for case in cases]
+
+
+def score_canonical_answers(answers: list[CanonicalAnswer]) -> dict[str, Any]:
+    """The figures of `score_canonical` from cases already mapped."""
     counts = {way: {"given": 0, "correct": 0} for way in ("mapping", "end_to_end")}
-    for case in cases:
-        mapping = taxonomy_for(case.doc).map(case.indicator, case.dimension, before=case.before,
-                                             sentence=case.sentence)
-        for way, answer in (("mapping", mapping.canonical), ("end_to_end", case.pipeline)):
-            if answer is not None:
+    for answer in answers:
+        for way, given in (("mapping", answer.mapping), ("end_to_end", answer.case.pipeline)):
+            if given is not None:
                 counts[way]["given"] += 1
-                counts[way]["correct"] += answer == case.gold
-    links = len(cases)
-    gold_mapped = sum(case.gold is not None for case in cases)
+                counts[way]["correct"] += given == answer.case.gold
+    links = len(answers)
+    gold_mapped = sum(answer.case.gold is not None for answer in answers)
     result: dict[str, Any] = {"links": links, "gold_coverage": gold_mapped / links if links else 0.0}
     for way, count in counts.items():
         result[way] = {"precision": count["correct"] / count["given"] if count["given"] else 0.0,
@@ -292,3 +315,69 @@ def score_canonical(cases: list[CanonicalCase], taxonomy_for: Callable[[str], An
                        "recall": count["correct"] / gold_mapped if gold_mapped else 0.0,
                        **count}
     return result
+
+
+@dataclass(frozen=True)
+class Interval:
+    low: float
+    high: float
+
+
+def document_bootstrap(records: list[dict[str, Any]], pairs: list[tuple[Annotation, Annotation]],
+                       answers: list[CanonicalAnswer] | None = None, resamples: int = 1000, level: float = 0.95,
+                       seed: int = 0) -> dict[str, Interval]:
+    """Percentile intervals of the gated figures under resampling of whole documents.
+
+    Paragraphs of one report share its author, style and topics, so they are not independent
+    draws: resampling documents (``meta.doc``; a record without one is its own document) gives
+    the uncertainty a figure from a test split of a few reports really has. Seeded."""
+    documents: dict[str, list[int]] = {}
+    for index, record in enumerate(records):
+        documents.setdefault(str(record.get("meta", {}).get("doc", f"#{index}")), []).append(index)
+    answers_of: dict[str, list[CanonicalAnswer]] = {}
+    for answer in answers or ():
+        answers_of.setdefault(answer.case.doc, []).append(answer)
+    names = sorted(documents)
+    rng = random.Random(seed)
+    samples: dict[str, list[float]] = {}
+    for _ in range(resamples):
+        drawn = rng.choices(names, k=len(names))
+        scores = score(pairs[i] for name in drawn for i in documents[name])
+        if answers is not None:
+            scores["canonical"] = score_canonical_answers([a for name in drawn for a in answers_of.get(name, ())])
+        for metric, value in gated_metrics(scores).items():
+            if _defined(metric, scores):
+                samples.setdefault(metric, []).append(value)
+    tail = (1 - level) / 2
+    return {metric: Interval(_quantile(values, tail), _quantile(values, 1 - tail))
+            for metric, values in samples.items()}
+
+
+def _defined(metric: str, scores: dict[str, Any]) -> bool:
+    """Whether a gated figure means something on these scores: a resample without any GPE, gold or
+    predicted, has no GPE F (score() says 0.0), and must not pull the interval down."""
+    if metric.startswith("CANONICAL"):
+        way = scores["canonical"]["end_to_end" if "e2e" in metric else "mapping"]
+        return bool(way["given"] if metric.endswith("precision") else scores["canonical"]["links"])
+    if metric in ("value_acc", "unit_acc"):
+        return scores["quantities_matched"] > 0
+    name = {"LINK_exact_f": "LINK_EXACT", "LINK_relaxed_f": "LINK_EXACT"}.get(metric, metric.removesuffix("_f"))
+    count = scores["counts"].get(name)
+    return count is None or count["predicted"] + count["gold"] > 0
+
+
+def _quantile(values: list[float], q: float) -> float:
+    """The q-quantile with linear interpolation (numpy's default)."""
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    below = math.floor(position)
+    above = min(below + 1, len(ordered) - 1)
+    return ordered[below] + (ordered[above] - ordered[below]) * (position - below)
+
+
+def format_intervals(scores: dict[str, Any], intervals: dict[str, Interval], resamples: int) -> str:
+    """The gated figures with their bootstrap intervals, one line each."""
+    figures = gated_metrics(scores)
+    lines = [f"95% intervals, {resamples} resamples of whole documents:"]
+    lines += [f"{name:24} {figures[name]:.3f}  [{i.low:.3f}, {i.high:.3f}]" for name, i in intervals.items()]
+    return "\n".join(lines)

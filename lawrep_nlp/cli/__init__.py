@@ -261,13 +261,24 @@ def evaluate(
     canonical: Path = typer.Option(None, "--canonical",
                                    help="Folder of gold canonical ids of links (corpus/canonical): also score "
                                         "the canonical indicator mapping."),
+    bootstrap: int = typer.Option(0, "--bootstrap", min=0,
+                                  help="Also give 95% intervals of the figures from this many resamples of whole "
+                                       "documents (seeded; e.g. 1000)."),
 ) -> None:
     """Score a pipeline against gold JSONL (exact character offsets): entities per label and
     micro, indicators, links exact and relaxed, value and unit accuracy, text round trip.
     With --baseline it is a regression gate: exit 1 when a recorded figure drops by more than
     --tolerance."""
     from ..corpus.annotations import read_jsonl
-    from ..evaluation import evaluate_records, format_table, pipe_records, regressions
+    from ..evaluation import (
+        annotation_pairs,
+        document_bootstrap,
+        format_intervals,
+        format_table,
+        pipe_records,
+        regressions,
+        score,
+    )
 
     files = [f for path in gold for f in (sorted(path.glob("*.jsonl")) if path.is_dir() else [path])]
     missing = [f for f in files if not f.exists()]
@@ -280,15 +291,23 @@ def evaluate(
         raise typer.Exit(EXIT_USAGE)
     nlp = _load(pipeline)
     docs = pipe_records(nlp, records)  # once, for every score below
-    scores = evaluate_records(nlp, records, docs=docs)
+    pairs = annotation_pairs(records, docs)
+    scores = score(pairs)
+    answers = None
     if canonical:
-        from ..evaluation import canonical_cases, read_canonical_labels, score_canonical
+        from ..evaluation import canonical_cases, map_canonical, read_canonical_labels, score_canonical_answers
 
         taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
-        cases = canonical_cases(nlp, records, read_canonical_labels(canonical), docs=docs)
-        scores["canonical"] = score_canonical(cases, lambda _: taxonomy)
+        answers = map_canonical(canonical_cases(nlp, records, read_canonical_labels(canonical), docs=docs),
+                                lambda _: taxonomy)
+        scores["canonical"] = score_canonical_answers(answers)
     typer.echo(f"{len(records)} paragraphs from {len(files)} files" + (f" (split {split})" if split else ""))
     typer.echo(format_table(scores))
+    if bootstrap:
+        intervals = document_bootstrap(records, pairs, answers, resamples=bootstrap)
+        scores["intervals"] = {"level": 0.95, "resamples": bootstrap, "unit": "document",
+                               "metrics": {name: [i.low, i.high] for name, i in intervals.items()}}
+        typer.echo(format_intervals(scores, intervals, bootstrap))
     if json_out:
         json_out.write_text(json.dumps(scores, indent=1) + "\n", encoding="utf-8")
     if baseline:

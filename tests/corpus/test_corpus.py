@@ -8,7 +8,7 @@ from lawrep_nlp.corpus.agreement import agreement
 from lawrep_nlp.corpus.docbin import ConversionStats, record_to_doc, span_texts
 from lawrep_nlp.corpus.markup import MarkupError, parse, to_markup
 from lawrep_nlp.corpus.validate import canonical_problems, record_problems, validate_corpus
-from lawrep_nlp.evaluation import evaluate_records, from_doc, from_record, score
+from lawrep_nlp.evaluation import Annotation, evaluate_records, from_doc, from_record, score
 
 from ..conftest import ROOT
 
@@ -151,3 +151,46 @@ def test_canonical_annotation_problems_are_reported(tmp_path):
     problems = canonical_problems(tmp_path, [gold])
     assert problems == [f"{tmp_path / 'canonical' / 'train.tsv'}:3: unknown canonical id 'no_such_id'",
                         f"{tmp_path / 'canonical' / 'train.tsv'}:4: no gold link of split train at ('t', 1, 0, 4)"]
+
+
+def test_document_bootstrap_resamples_whole_documents():
+    from lawrep_nlp.evaluation import document_bootstrap
+
+    # two reports: one paragraph found perfectly, one whose two quantities are both missed
+    records = [record(), {**record(), "meta": {"doc": "u", "para": 1}}]
+    gold = from_record(record())
+    missed = Annotation(gold.text, entities={e for e in gold.entities if e[2] != "QUANTITY"})
+    pairs = [(gold, gold), (gold, missed)]
+    assert score(pairs)["ents_per_type"]["QUANTITY"]["f"] == pytest.approx(2 / 3)
+    intervals = document_bootstrap(records, pairs, resamples=200, seed=1)
+    # a resample draws one report twice or each once: QUANTITY F is 0, 2/3 or 1
+    assert intervals["QUANTITY_f"].low == 0.0 and intervals["QUANTITY_f"].high == 1.0
+    assert intervals["value_acc"].low == intervals["value_acc"].high == 1.0
+    assert document_bootstrap(records, pairs, resamples=200, seed=1) == intervals  # seeded
+
+
+def test_document_bootstrap_of_identical_documents_is_a_point():
+    from lawrep_nlp.evaluation import document_bootstrap
+
+    records = [record(), {**record(), "meta": {"doc": "u", "para": 1}}]
+    pairs = [(from_record(r), from_record(r)) for r in records]
+    intervals = document_bootstrap(records, pairs, resamples=50)
+    assert {(i.low, i.high) for i in intervals.values()} == {(1.0, 1.0)}
+
+
+def test_evaluate_prints_bootstrap_intervals(tmp_path):
+    from typer.testing import CliRunner
+
+    from lawrep_nlp.cli import app
+
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        record(), {**record("全年办理{法律援助案件|I:a}{157件|Q:157:件>a}"), "meta": {"doc": "u", "para": 1}}]))
+    result = CliRunner().invoke(app, ["evaluate", "lawrep_zh", str(gold), "--bootstrap", "100",
+                                      "--json", str(tmp_path / "s.json")])
+    assert result.exit_code == 0, result.output
+    assert "95% intervals, 100 resamples of whole documents" in result.output
+    written = json.loads((tmp_path / "s.json").read_text())["intervals"]
+    assert written["unit"] == "document" and written["resamples"] == 100
+    low, high = written["metrics"]["QUANTITY_f"]
+    assert 0.0 <= low <= high <= 1.0
