@@ -109,8 +109,12 @@ def test_a_blank_pipeline_takes_the_callback():
 def test_ctrl_c_ends_the_workers_and_reaches_the_caller(tmp_path):
     """Ctrl-C in a terminal interrupts the whole process group: the caller gets its
     KeyboardInterrupt and no worker is left."""
+    # A process started from a background job inherits SIGINT ignored, and Python then installs
+    # no KeyboardInterrupt handler: the child sets it itself, as a terminal session has it, or
+    # the test would hang when the suite runs in the background.
     script = textwrap.dedent(f"""
-        import sys, spacy
+        import signal, sys, spacy
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         nlp = spacy.load("lawrep_zh")
         texts = [open(p, encoding="utf-8").read() for p in {[str(p) for p in sorted(SEEDS.glob("*.txt"))]!r}]
         try:
