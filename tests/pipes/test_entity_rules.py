@@ -87,6 +87,12 @@ PROGRAM_CASES = [
     ("纵深推进“援法议事”工作", [("援法议事", "law_aided_deliberation")]),
     ("全面实行婚姻登记“全国通办”,全年累计办理", [("全国通办", "nationwide")]),
     ("深化“证照分离”改革", [("证照分离", "permit_separation")]),
+    # a quoted name that ends in its own head word, with nothing after it
+    ("结合“税法宣传月”，开展送法进企业", [("税法宣传月", "税法宣传月")]),
+    ("推行“行政许可告知承诺制度”，", [("行政许可告知承诺制度", "行政许可告知承诺制度")]),
+    # ... but a head word alone in quotes, or a not-programme head after it, is no name
+    ("坚持“改革”，", []),
+    ("获“法治示范工程”称号", []),
     # quoted-only: the same words unquoted in running text stay plain
     ("推进高频事项跨省通办和全程网办", []),
 ]

@@ -69,6 +69,8 @@ class ProgramRules:
             return False
         if any(head in window for head in self.heads) or self.code_re.match(phrase):
             return True
+        if any(phrase.endswith(head) and len(phrase) > len(head) for head in self.heads):
+            return True  # the name carries its own head: “宪法宣传周”, “行政执法三项制度”
         return len(phrase) <= self.rules["coined_max_chars"] and bool(self.coined_re.search(phrase))
 
 
