@@ -19,6 +19,7 @@ import json
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -26,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 import spacy  # noqa: E402
 
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
-from lawrep_nlp.evaluation import from_doc, from_record, prf  # noqa: E402
+from lawrep_nlp.evaluation import Annotation, annotation_pairs, score  # noqa: E402
 from lawrep_nlp.pipes.programs.recognizer import ProgramRules  # noqa: E402
 
 QUOTES = "“”‘’\""
@@ -62,29 +63,25 @@ def main() -> None:
     nlp = spacy.load("lawrep_zh")
     component = nlp.get_pipe("lawrep_programs")
     full = ProgramRules.from_files()  # the data files of the source tree, which the next build ships
-    totals = {"remembering": [0, 0, 0], "held_out": [0, 0, 0]}
+    pairs: dict[str, list[tuple[Annotation, Annotation]]] = {"remembering": [], "held_out": []}
     errors: Counter = Counter()
     shown = []
     for held_out in sorted(texts):
         mine = [r for r in records if r["meta"]["doc"] == held_out]
         for setting, rules in (("remembering", full), ("held_out", rules_without(full, held_out, texts))):
             component.rules = rules
-            for record, doc in zip(mine, nlp.pipe(r["text"] for r in mine), strict=True):
-                gold = {e for e in from_record(record).entities if e[2] == "PROGRAM"}
-                pred = {e for e in from_doc(doc).entities if e[2] == "PROGRAM"}
-                count = totals[setting]
-                count[0] += len(gold & pred)
-                count[1] += len(pred)
-                count[2] += len(gold)
-                if setting == "held_out":
-                    for name, spans in (("missed", gold - pred), ("false", pred - gold)):
-                        for start, end, _ in spans:
-                            errors[name, kind(record["text"], start, end)] += 1
-                            shown.append((name, held_out, record["text"][max(0, start - 6):end + 6],
-                                          record["text"][start:end]))
+            pairs[setting] += annotation_pairs(mine, list(nlp.pipe(r["text"] for r in mine)))
+        for record, (gold, pred) in zip(mine, pairs["held_out"][-len(mine):], strict=True):
+            programs = [{e for e in ann.entities if e[2] == "PROGRAM"} for ann in (gold, pred)]
+            for name, spans in (("missed", programs[0] - programs[1]), ("false", programs[1] - programs[0])):
+                for start, end, _ in spans:
+                    errors[name, kind(record["text"], start, end)] += 1
+                    shown.append((name, held_out, record["text"][max(0, start - 6):end + 6], record["text"][start:end]))
     component.rules = full
-    result = {setting: {**prf(*count), "tp": count[0], "predicted": count[1], "gold": count[2]}
-              for setting, count in totals.items()}
+    result: dict[str, Any] = {}
+    for setting, scored in pairs.items():
+        scores = score(scored)
+        result[setting] = {**scores["ents_per_type"]["PROGRAM"], **scores["counts"]["PROGRAM"]}
     result["held_out_errors"] = {f"{name} {where}": n for (name, where), n in sorted(errors.items())}
     for setting in ("remembering", "held_out"):
         s = result[setting]
