@@ -264,6 +264,9 @@ def evaluate(
     bootstrap: int = typer.Option(0, "--bootstrap", min=0,
                                   help="Also give 95% intervals of the figures from this many resamples of whole "
                                        "documents (seeded; e.g. 1000)."),
+    errors_out: Path = typer.Option(None, "--errors",
+                                    help="Also write every entity and link error, sorted into kinds (missed, "
+                                         "boundary, starts earlier …), as JSONL here, and print their counts."),
 ) -> None:
     """Score a pipeline against gold JSONL (exact character offsets): entities per label and
     micro, indicators, links exact and relaxed, value and unit accuracy, text round trip.
@@ -308,6 +311,14 @@ def evaluate(
         scores["intervals"] = {"level": 0.95, "resamples": bootstrap, "unit": "document",
                                "metrics": {name: [i.low, i.high] for name, i in intervals.items()}}
         typer.echo(format_intervals(scores, intervals, bootstrap))
+    if errors_out:
+        from ..errors import error_summary, errors_of, format_summary
+
+        errors = errors_of(records, pairs)
+        errors_out.write_text("".join(json.dumps(error.to_dict(), ensure_ascii=False) + "\n" for error in errors),
+                              encoding="utf-8")
+        scores["errors"] = error_summary(errors)
+        typer.echo(format_summary(scores["errors"]))
     if json_out:
         json_out.write_text(json.dumps(scores, indent=1) + "\n", encoding="utf-8")
     if baseline:
