@@ -1,0 +1,91 @@
+"""Experiment (not shipped): would a general verb list teach the boundary model to cut verbs it
+has never seen off the start of an indicator?
+
+On reports it has not read, the linker's most frequent exact-link error is a verb kept at the
+start of the phrase (排查【问题】 → 【排查问题】), most often a verb that is in none of its word
+lists. This script gives the boundary model one more word class, the part of speech that jieba's
+dictionary (a training-time extra) records for the word (v or vn, 2–4 characters, optionally
+above a frequency), and scores it as `train_linker.py --select` does: five-fold CV by document
+over train + dev, with and without the folds' unseen lexicon entries. Nothing is written.
+
+    python scripts/linker_verb_classes.py
+
+Result (docs/error_analysis.md): every variant lowers cross-validated exact link F.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import spacy  # noqa: E402
+from train_linker import (  # noqa: E402
+    exact_link_counts,
+    fit,
+    folds_of,
+    parsed,
+    prf_row,
+    without_unseen_entries,
+)
+
+import lawrep_nlp.pipes.indicators.boundaries as boundaries  # noqa: E402
+from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
+from lawrep_nlp.pipes.indicators.linker import LEXICON_FILE, Lexicon  # noqa: E402
+
+VARIANTS = [((), 0), (("v",), 0), (("v", "vn"), 0), (("v",), 100), (("v", "vn"), 100), (("v", "vn", "n"), 100)]
+
+
+def jieba_tags() -> dict[str, tuple[int, str]]:
+    import jieba
+
+    path = Path(os.path.dirname(jieba.__file__)) / "dict.txt"
+    tags = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        word, freq, tag = line.split()
+        tags[word] = (int(freq), tag)
+    return tags
+
+
+def with_tag_class(table: dict[str, str]):
+    original = boundaries._word_classes
+
+    def word_classes(text: str, lexicon: Lexicon) -> list[str]:
+        classes = original(text, lexicon)
+        if text in table:
+            classes.append(f"jieba_{table[text]}")
+        return classes
+
+    return word_classes
+
+
+def main() -> None:
+    nlp = spacy.load("lawrep_zh", exclude=["lawrep_indicators", "lawrep_canonical"])
+    items = parsed(nlp, [r for s in ("train", "dev") for r in load_annotations(ROOT / "corpus", s)])
+    lexicon, tags, original = Lexicon.from_file(LEXICON_FILE), jieba_tags(), boundaries._word_classes
+    epochs = 3  # the shipped model's choice
+    print(f"{'tags':16} {'min freq':>8} {'words':>6} {'CV F':>6} {'fold-out F':>10}")
+    for wanted, min_freq in VARIANTS:
+        table = {w: t for w, (f, t) in tags.items() if t in wanted and f >= min_freq and 2 <= len(w) <= 4}
+        boundaries._word_classes = with_tag_class(table)
+        row = []
+        for fold_out in (False, True):
+            total = [0, 0, 0]
+            for held in folds_of(items):
+                held_items = [it for it in items if it[0]["meta"]["doc"] in held]
+                other_items = [it for it in items if it[0]["meta"]["doc"] not in held]
+                used = without_unseen_entries(lexicon, "\n".join(it[0]["text"] for it in held_items),
+                                              "\n".join(it[0]["text"] for it in other_items)) if fold_out else lexicon
+                counts = exact_link_counts(held_items, used, fit(other_items, used, epochs))
+                total = [a + b for a, b in zip(total, counts, strict=True)]
+            row.append(prf_row(*total)["f"])
+        boundaries._word_classes = original
+        print(f"{'+'.join(wanted) or '(none)':16} {min_freq:8} {len(table):6} {row[0]:6.3f} {row[1]:10.3f}")
+
+
+if __name__ == "__main__":
+    main()
