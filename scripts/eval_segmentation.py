@@ -5,6 +5,7 @@ spaCy's character segmenter.
 Both measurements use test-split documents only, which the segmenter never trains on.
 
     python scripts/eval_segmentation.py [--json corpus/segmentation/scores.json]
+    python scripts/eval_segmentation.py --error-kinds      # what kinds of words each one misses
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,6 +67,24 @@ def segmentation_f1(segment: Segmenter, sample: list[tuple[str, list[str]]]) -> 
     return {"p": round(p, 4), "r": round(r, 4), "f": round(2 * p * r / (p + r), 4), "words": n_gold}
 
 
+def error_kinds(segment: Segmenter, sample: list[tuple[str, list[str]]], forced: set[str],
+                training_words: set[str]) -> Counter:
+    """Gold words a segmenter misses, by kind: ``coarse`` (inside a longer predicted word; ``forced``
+    when that word is in the tokenizer's forced-word list) or ``fine`` (cut up), and ``unseen``
+    when the gold word never occurs as a word in the segmenter's training text."""
+    kinds: Counter = Counter()
+    for text, words in sample:
+        predicted = sorted(segment(text))
+        found = set(predicted)
+        for (start, end), word in zip(offsets(words), words, strict=True):
+            if (start, end) in found:
+                continue
+            cover = next((p for p in predicted if p[0] <= start and p[1] >= end), None)
+            kind = "fine" if cover is None else "coarse, forced" if text[cover[0]:cover[1]] in forced else "coarse"
+            kinds[kind + (", unseen" if word not in training_words else "")] += 1
+    return kinds
+
+
 def alignment(segment: Segmenter, records: list[dict]) -> dict[str, float]:
     """Share of span start/end offsets that fall on token boundaries."""
     total = aligned = 0
@@ -87,13 +107,35 @@ def read_sample(path: Path) -> tuple[list[tuple[str, list[str]]], set[str]]:
     return sample, docs
 
 
+def print_error_kinds(model_dir: Path | None) -> None:
+    import srsly
+
+    from lawrep_nlp.tokenizer.tokenizer import DEFAULT_MODEL_DIR, DEFAULT_PLACES, DEFAULT_USER_DICT, read_user_dict
+
+    sample = read_sample(GOLD)[0]
+    forced = set(read_user_dict(DEFAULT_USER_DICT)) | set(read_user_dict(DEFAULT_PLACES))
+    training_words = set(srsly.read_msgpack((model_dir or DEFAULT_MODEL_DIR) / "features.msgpack")["unigram"])
+    print(f"gold words missed on the test sample ({sum(len(words) for _, words in sample)} words); "
+          "unseen = never a word in the segmenter's training text")
+    for name, segment in segmenters(model_dir).items():
+        if name != "spacy_char":
+            kinds = error_kinds(segment, sample, forced, training_words)
+            listed = ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+            print(f"{name:8} {sum(kinds.values()):4}  {listed}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--json", type=Path, default=ROOT / "corpus" / "segmentation" / "scores.json")
     parser.add_argument("--model-dir", type=Path, help="a pkuseg model other than the packaged one")
     parser.add_argument("--select-on-dev", action="store_true",
                         help="model selection: only alignment on the dev split, no test figures")
+    parser.add_argument("--error-kinds", action="store_true",
+                        help="only the kinds of gold words each segmenter misses on the test sample")
     args = parser.parse_args()
+    if args.error_kinds:
+        print_error_kinds(args.model_dir)
+        return
     if args.select_on_dev:
         dev = load_annotations(ROOT / "corpus", split="dev")
         dev_sample = read_sample(DEV_GOLD)[0] if DEV_GOLD.exists() else []
