@@ -24,19 +24,13 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import spacy  # noqa: E402
-from train_linker import (  # noqa: E402
-    exact_link_counts,
-    fit,
-    folds_of,
-    parsed,
-    prf_row,
-    without_unseen_entries,
-)
+from train_linker import cross_validate, fold_out_estimate, parsed  # noqa: E402
 
 import lawrep_nlp.pipes.indicators.boundaries as boundaries  # noqa: E402
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
 from lawrep_nlp.pipes.indicators.linker import LEXICON_FILE, Lexicon  # noqa: E402
 
+EPOCHS = 3  # the shipped model's choice
 VARIANTS = [((), 0), (("v",), 0), (("v", "vn"), 0), (("v",), 100), (("v", "vn"), 100), (("v", "vn", "n"), 100)]
 
 
@@ -67,22 +61,12 @@ def main() -> None:
     nlp = spacy.load("lawrep_zh", exclude=["lawrep_indicators", "lawrep_canonical"])
     items = parsed(nlp, [r for s in ("train", "dev") for r in load_annotations(ROOT / "corpus", s)])
     lexicon, tags, original = Lexicon.from_file(LEXICON_FILE), jieba_tags(), boundaries._word_classes
-    epochs = 3  # the shipped model's choice
     print(f"{'tags':16} {'min freq':>8} {'words':>6} {'CV F':>6} {'fold-out F':>10}")
     for wanted, min_freq in VARIANTS:
         table = {w: t for w, (f, t) in tags.items() if t in wanted and f >= min_freq and 2 <= len(w) <= 4}
         boundaries._word_classes = with_tag_class(table)
-        row = []
-        for fold_out in (False, True):
-            total = [0, 0, 0]
-            for held in folds_of(items):
-                held_items = [it for it in items if it[0]["meta"]["doc"] in held]
-                other_items = [it for it in items if it[0]["meta"]["doc"] not in held]
-                used = without_unseen_entries(lexicon, "\n".join(it[0]["text"] for it in held_items),
-                                              "\n".join(it[0]["text"] for it in other_items)) if fold_out else lexicon
-                counts = exact_link_counts(held_items, used, fit(other_items, used, epochs))
-                total = [a + b for a, b in zip(total, counts, strict=True)]
-            row.append(prf_row(*total)["f"])
+        row = [cross_validate(items, lexicon)[f"model, {EPOCHS} epochs"]["f"],
+               fold_out_estimate(items, lexicon, EPOCHS)[f"model, {EPOCHS} epochs"]["f"]]
         boundaries._word_classes = original
         print(f"{'+'.join(wanted) or '(none)':16} {min_freq:8} {len(table):6} {row[0]:6.3f} {row[1]:10.3f}")
 
