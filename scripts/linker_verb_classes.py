@@ -65,7 +65,7 @@ def main() -> None:
     for wanted, min_freq in VARIANTS:
         table = {w: t for w, (f, t) in tags.items() if t in wanted and f >= min_freq and 2 <= len(w) <= 4}
         boundaries._word_classes = with_tag_class(table)
-        row = [cross_validate(items, lexicon)[f"model, {EPOCHS} epochs"]["f"],
+        row = [cross_validate(items, lexicon, (EPOCHS,))[f"model, {EPOCHS} epochs"]["f"],
                fold_out_estimate(items, lexicon, EPOCHS)[f"model, {EPOCHS} epochs"]["f"]]
         boundaries._word_classes = original
         print(f"{'+'.join(wanted) or '(none)':16} {min_freq:8} {len(table):6} {row[0]:6.3f} {row[1]:10.3f}")

@@ -101,23 +101,23 @@ def fold_out_estimate(items, lexicon: Lexicon, epochs: int) -> dict[str, dict]:
                                          "\n".join(it[0]["text"] for it in other_items))
         fitted = fit(other_items, reduced, epochs) if epochs else None
         rules = [a + b for a, b in zip(rules, exact_link_counts(held_items, reduced, None), strict=True)]
-        model = [a + b for a, b in zip(model, exact_link_counts(held_items, reduced, fitted), strict=True)]
-        for record, doc, _ in held_items:
+        for record, doc, gold in held_items:  # the model's links once, for its counts and its error kinds
             predicted = from_doc(doc)
             predicted.links = {tuple(link) for link in link_quantities(doc, reduced, fitted)[1]}
+            model = [model[0] + len(predicted.links & gold), model[1] + len(predicted.links), model[2] + len(gold)]
             kinds.update(error.category for error in link_errors(from_record(record), predicted))
     return {"rules": prf_row(*rules), f"model, {epochs} epochs": prf_row(*model),
             "link_errors_of_the_model": dict(kinds.most_common())}
 
 
-def cross_validate(items, lexicon: Lexicon) -> dict:
+def cross_validate(items, lexicon: Lexicon, epoch_choices: tuple[int, ...] = EPOCH_CHOICES) -> dict:
     folds = folds_of(items)
     rules = [0, 0, 0]
     for held in folds:
         counts = exact_link_counts([it for it in items if it[0]["meta"]["doc"] in held], lexicon, None)
         rules = [a + b for a, b in zip(rules, counts, strict=True)]
     table = {"rules": prf_row(*rules)}
-    for epochs in EPOCH_CHOICES:
+    for epochs in epoch_choices:
         total = [0, 0, 0]
         for held in folds:
             model = fit([it for it in items if it[0]["meta"]["doc"] not in held], lexicon, epochs)
