@@ -9,8 +9,10 @@ Doc
   approx, placeholder, change, max, sentence, offsets), msgpack-safe.
 
 Span (QUANTITY entities)
-- ``value`` (float or None), ``unit`` (str), ``approx``, ``placeholder``, ``change``, ``max``:
-  the normalised quantity, stored per span; ``dimension``: what the unit measures (count,
+- ``value`` (a finite float or None), ``unit`` (str), ``approx``, ``placeholder``, ``change``,
+  ``max``: the normalised quantity, stored per span; ``out_of_range``: True when the number as
+  written is beyond what a float holds (1 followed by 400 zeros), its value then None;
+  ``dimension``: what the unit measures (count,
   people, rate, money, time, area, …); ``action``: the verb saying what was done;
   ``canonical`` / ``canonical_confidence``: the taxonomy id of the indicator (lawrep_canonical);
 - ``law_level`` (LAW entities): 法律, 行政法规, 地方性法规, 规章, 党内法规, 规范性文件 or 工作文件;
@@ -20,23 +22,49 @@ Span (QUANTITY entities)
 
 from __future__ import annotations
 
+import weakref
+
 from spacy.tokens import Doc, Span
 
 INDICATORS_KEY = "indicators"
-QUANTITY_ATTRS = ("value", "unit", "dimension", "approx", "placeholder", "change", "max", "action", "canonical",
+QUANTITY_ATTRS = ("value", "unit", "dimension", "approx", "placeholder", "change", "max", "out_of_range", "action",
+                  "canonical",
                   "canonical_confidence")
+
+
+def link_index(doc: Doc) -> dict[tuple[int, int], Span]:
+    """Quantity offsets → linked INDICATOR span (from ``doc.spans["indicators"]``, or the span at
+    the link's offsets when the group lacks it), built in one pass over links and indicators.
+    The first link of a quantity counts."""
+    group = {}
+    for indicator in doc.spans.get(INDICATORS_KEY, ()):
+        group.setdefault((indicator.start_char, indicator.end_char), indicator)
+    index: dict[tuple[int, int], Span] = {}
+    for q_start, q_end, i_start, i_end in doc._.links or ():
+        if (q_start, q_end) not in index:
+            span = group.get((i_start, i_end)) or doc.char_span(i_start, i_end, alignment_mode="expand")
+            if span is not None:
+                index[q_start, q_end] = span
+    return index
+
+
+#: doc → (fingerprint of its links and indicators, link_index), so that reading
+#: ``ent._.indicator`` for every quantity stays linear in the size of the document.
+_LINK_INDEXES: weakref.WeakKeyDictionary[Doc, tuple[tuple[int, ...], dict[tuple[int, int], Span]]] = (
+    weakref.WeakKeyDictionary())
 
 
 def linked_indicator(span: Span) -> Span | None:
     """The INDICATOR span linked to this quantity, or None."""
     doc = span.doc
-    for q_start, q_end, i_start, i_end in doc._.links or ():
-        if (q_start, q_end) == (span.start_char, span.end_char):
-            for indicator in doc.spans.get(INDICATORS_KEY, ()):
-                if (indicator.start_char, indicator.end_char) == (i_start, i_end):
-                    return indicator
-            return doc.char_span(i_start, i_end, alignment_mode="expand")
-    return None
+    links = doc._.links or ()
+    group = doc.spans.get(INDICATORS_KEY, ())
+    fingerprint = (id(links), len(links), id(group), len(group))
+    cached = _LINK_INDEXES.get(doc)
+    if cached is None or cached[0] != fingerprint:
+        cached = (fingerprint, link_index(doc))
+        _LINK_INDEXES[doc] = cached
+    return cached[1].get((span.start_char, span.end_char))
 
 
 def register_extensions() -> None:

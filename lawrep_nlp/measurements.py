@@ -7,9 +7,11 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from .extensions import link_index
+
 #: Columns of a measurement record, in table order.
 MEASUREMENT_FIELDS = ("indicator", "canonical", "canonical_confidence", "action", "value", "unit", "dimension",
-                      "approx", "placeholder", "change", "max",
+                      "approx", "placeholder", "change", "max", "out_of_range",
                       "quantity_text", "start", "end", "indicator_start", "indicator_end", "sentence")
 #: Report metadata columns put in front of each row of the table.
 REPORT_COLUMNS = ("file", "title", "region", "year", "publisher")
@@ -18,10 +20,11 @@ REPORT_COLUMNS = ("file", "title", "region", "year", "publisher")
 def measurement_records(doc: Doc) -> list[dict[str, Any]]:
     """Msgpack-safe records of every QUANTITY in doc, linked or not."""
     records = []
+    indicators = link_index(doc)
     for ent in doc.ents:
         if ent.label_ != "QUANTITY":
             continue
-        indicator = ent._.indicator
+        indicator = indicators.get((ent.start_char, ent.end_char))
         records.append({
             "indicator": indicator.text if indicator is not None else None,
             "canonical": ent._.canonical,
@@ -34,6 +37,7 @@ def measurement_records(doc: Doc) -> list[dict[str, Any]]:
             "placeholder": bool(ent._.placeholder),
             "change": ent._.change,
             "max": ent._.max,
+            "out_of_range": bool(ent._.out_of_range),
             "quantity_text": ent.text,
             "start": ent.start_char,
             "end": ent.end_char,

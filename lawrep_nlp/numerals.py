@@ -6,6 +6,7 @@ produces and the values the gold standard is checked against come from the same 
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -71,11 +72,23 @@ def arabic_to_number(text: str) -> float:
     return value
 
 
+class NumberOutOfRange(ValueError):
+    """A well-formed numeral whose value no float holds (1 followed by 400 zeros, 亿亿亿…)."""
+
+
 def to_number(text: str) -> float:
-    """Convert any numeral matched by NUMBER_RE."""
-    if text and text[0].translate(FULLWIDTH_DIGITS) in "0123456789":
-        return arabic_to_number(text)
-    return chinese_to_number(text)
+    """Convert any numeral matched by NUMBER_RE; NumberOutOfRange when the value is beyond what
+    a float holds, so that no infinity ever reaches a measurement."""
+    try:
+        if text and text[0].translate(FULLWIDTH_DIGITS) in "0123456789":
+            value = arabic_to_number(text)
+        else:
+            value = chinese_to_number(text)
+    except OverflowError as err:  # float() of a huge integer (a long run of 亿)
+        raise NumberOutOfRange(f"{text[:20]!r}… is beyond the range of a float") from err
+    if not math.isfinite(value):
+        raise NumberOutOfRange(f"{text[:20]!r}… is beyond the range of a float")
+    return value
 
 
 def clean_float(value: float) -> float:
@@ -96,6 +109,7 @@ class ParsedQuantity:
     approx: str | None = None
     max: float | None = None
     placeholder: bool = False
+    out_of_range: bool = False  # a number too large for a float: value (or max) is None
 
 
 def parse_quantity(text: str) -> ParsedQuantity | None:
@@ -107,10 +121,10 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
     percent_word = re.fullmatch(r"(百分之|千分之)(.+)", stripped)
     if percent_word:
         inner = parse_quantity(percent_word.group(2))
-        if inner is None or inner.value is None:
+        if inner is None or (inner.value is None and not inner.out_of_range):
             return None
         unit = "%" if percent_word.group(1) == "百分之" else "‰"
-        return ParsedQuantity(inner.value, unit, inner.approx, inner.max)
+        return ParsedQuantity(inner.value, unit, inner.approx, inner.max, out_of_range=inner.out_of_range)
     placeholder = re.fullmatch(r"[*＊×Xx]+\s*(.*)", stripped)
     if placeholder:
         lead_approx, rest = _leading_approx(placeholder.group(1))
@@ -119,8 +133,11 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
     match = NUMBER_RE.search(stripped)
     if not match or match.start() != 0:
         return None
+    out_of_range = False
     try:
-        value = to_number(match.group())
+        value: float | None = to_number(match.group())
+    except NumberOutOfRange:
+        value, out_of_range = None, True
     except ValueError:
         return None
     rest = stripped[match.end():]
@@ -130,15 +147,22 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
         try:
             maximum = clean_float(to_number(range_match.group(1)))
             rest = rest[range_match.end():]
+        except NumberOutOfRange:
+            out_of_range = True
+            rest = rest[range_match.end():]
         except ValueError:
             maximum = None
     # 1.7万余人次: an approximation word may stand between the number and its unit.
     approx, rest = _leading_approx(rest)
     if rest[:1] in LARGE_UNITS:  # 2.03亿余元 written as 2.03余亿元 is rare but seen
-        value *= LARGE_UNITS[rest[0]]
+        if value is not None:
+            value *= LARGE_UNITS[rest[0]]
         rest = rest[1:]
+    if value is not None and not math.isfinite(value):
+        value, out_of_range = None, True
     unit, tail_approx = _split_unit(rest)
-    return ParsedQuantity(clean_float(value), unit, approx or tail_approx, maximum)
+    return ParsedQuantity(None if value is None else clean_float(value), unit, approx or tail_approx, maximum,
+                          out_of_range=out_of_range)
 
 
 def _leading_approx(rest: str) -> tuple[str | None, str]:

@@ -7,7 +7,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -26,23 +27,44 @@ class OutputFormat(str, Enum):
     csv = "csv"
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, handled like Ctrl-C (workers ended, no partial output) but ending with
+    128 + the signal's number, as a shell reports a process that the signal killed."""
+
+    def __init__(self, signum: int):
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+#: The signals a batch job is stopped with: Ctrl-C, a batch system's or kill's SIGTERM, a closed
+#: terminal's SIGHUP.
+STOP_SIGNALS = tuple(s for s in (signal.SIGINT, getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None))
+                     if s is not None)
+
+
 @contextmanager
 def _interruptible(n_process: int) -> Iterator[None]:
-    """Ctrl-C ends the command with a message and exit status 130. It reaches spaCy's worker
-    processes too (same process group): they end quietly and the main process alone reports."""
+    """Ctrl-C, SIGTERM and SIGHUP end the command with a message, no output file and exit status
+    130 (Ctrl-C) or 128 + the signal's number (143 for SIGTERM, 129 for SIGHUP). A signal that
+    reaches the worker processes too (same process group) ends them quietly; the main process
+    ends those that are left and alone reports."""
     main_pid = os.getpid()
 
-    def on_interrupt(signum, frame) -> None:
+    def on_signal(signum, frame) -> None:
         if os.getpid() != main_pid:
-            os._exit(EXIT_INTERRUPTED)
-        raise KeyboardInterrupt
+            os._exit(128 + signum)
+        if signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        raise Stopped(signum)
 
     in_main_thread = threading.current_thread() is threading.main_thread()  # signals need the main thread
-    previous_handler = signal.signal(signal.SIGINT, on_interrupt) if in_main_thread else None
+    previous = {signum: signal.signal(signum, on_signal) for signum in STOP_SIGNALS} if in_main_thread else {}
     try:
         yield
-    except KeyboardInterrupt:
-        typer.echo("lawrep: interrupted; no output written", err=True)
+    except KeyboardInterrupt as stop:
+        status = 128 + stop.signum if isinstance(stop, Stopped) else EXIT_INTERRUPTED
+        how = f"stopped by {stop}" if isinstance(stop, Stopped) else "interrupted"
+        typer.echo(f"lawrep: {how}; no output written", err=True)
         if n_process > 1:
             # End the workers, then leave at once: spaCy's queues may still hold data for them
             # and a normal exit would wait on those forever. The output was already removed.
@@ -51,11 +73,43 @@ def _interruptible(n_process: int) -> Iterator[None]:
             end_workers()
             sys.stdout.flush()
             sys.stderr.flush()
-            os._exit(EXIT_INTERRUPTED)
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+            os._exit(status)
+        raise typer.Exit(status) from None
     finally:
-        if in_main_thread:
-            signal.signal(signal.SIGINT, previous_handler)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+@contextmanager
+def _progress(total: int, *, every_seconds: float = 30.0) -> Iterator[Callable[[Any], None]]:
+    """A callback to call once per file: a progress bar on a terminal; elsewhere (a batch job's
+    log) a line ``lawrep: N/TOTAL files`` every 5% of the files or every `every_seconds`,
+    whichever comes first, and at the end."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if console.is_terminal:
+        from rich.progress import Progress
+
+        with Progress(console=console, transient=True) as bar:
+            task = bar.add_task("reading reports", total=total)
+            yield lambda _: bar.advance(task)
+        return
+    step = max(1, total // 20)
+    done, last_line = 0, time.monotonic()
+
+    def advance(_: Any) -> None:
+        nonlocal done, last_line
+        done += 1
+        if done % step == 0 or done == total or time.monotonic() - last_line >= every_seconds:
+            print(f"lawrep: {done}/{plural(total, 'file')}", file=sys.stderr, flush=True)
+            last_line = time.monotonic()
+
+    yield advance
 
 
 def _check_output(out: Path) -> None:
@@ -96,9 +150,6 @@ def extract(
     component failed on them — (the others are in the output); 2 usage error (nothing
     written); 130 interrupted (no output file left behind).
     """
-    from rich.console import Console
-    from rich.progress import Progress
-
     from .extract import collect_files
     from .extract import extract as run_extract
 
@@ -112,16 +163,15 @@ def extract(
         raise typer.Exit(EXIT_USAGE)
     _check_output(out)
     nlp = _load(model)
-    console = Console(stderr=True)
-    with _interruptible(n_process), Progress(console=console, transient=True) as progress:
-        task = progress.add_task("reading reports", total=len(files))
+    with _interruptible(n_process), _progress(len(files)) as advance:
         result = run_extract(nlp, files, out, output_format=output_format.value, n_process=n_process,
-                             on_file=lambda _: progress.advance(task), max_length=max_length)
+                             on_file=advance, max_length=max_length)
     for warning in result.warnings:
         typer.echo(f"lawrep: warning: {warning.path}: {warning.reason}", err=True)
     for failure in result.failures:
         typer.echo(f"lawrep: skipped {failure.path}: {failure.reason}", err=True)
-    typer.echo(f"lawrep: {result.documents} documents → {out}; {len(result.failures)} files skipped", err=True)
+    typer.echo(f"lawrep: {plural(result.documents, 'document')} → {out}; "
+               f"{plural(len(result.failures), 'file')} skipped", err=True)
     raise typer.Exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
 
 
@@ -200,7 +250,7 @@ def compare(
         writer.writerows(rows)
     for failure in result.failures:
         typer.echo(f"lawrep: skipped {failure.path}: {failure.reason}", err=True)
-    typer.echo(f"lawrep: {len(rows)} rows from {result.documents} reports → {out}", err=True)
+    typer.echo(f"lawrep: {plural(len(rows), 'row')} from {plural(result.documents, 'report')} → {out}", err=True)
     if chart:
         chosen = indicator or most_reported(rows)
         try:

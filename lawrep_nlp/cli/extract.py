@@ -98,8 +98,13 @@ def output_problem(out: Path) -> str | None:
     """Why `out` cannot be written, checked before any work is done (None when it can)."""
     if out.is_dir():
         return f"{out} is a folder"
-    parent = next((p for p in out.parents if p.exists()), None)
-    if parent is None or not parent.is_dir():
+    parent = out.parent
+    if not parent.exists():
+        existing = next((p for p in out.parents if p.exists()), None)
+        if existing is not None and not existing.is_dir():
+            return f"cannot create {out}: {existing} is not a folder"
+        return f"cannot create {out}: the folder {parent} does not exist (create it first)"
+    if not parent.is_dir():
         return f"cannot create {out}: {parent} is not a folder"
     if not os.access(parent, os.W_OK):
         return f"cannot write in {parent}"
@@ -109,8 +114,7 @@ def output_problem(out: Path) -> str | None:
 @contextmanager
 def atomic_output(out: Path) -> Iterator[IO[str]]:
     """Write to a temporary file beside `out` and move it into place only on success, so a
-    crash or Ctrl-C never leaves a partial output file."""
-    out.parent.mkdir(parents=True, exist_ok=True)
+    crash or Ctrl-C never leaves a partial output file. The folder must exist."""
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -273,5 +277,5 @@ def extract(nlp: Language, files: list[Path], out: Path, *, output_format: str =
             if writer:
                 writer.writerows(csv_rows(record))
             else:
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                handle.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
     return result

@@ -1,7 +1,9 @@
 """What the rule components share: their knowledge is data saved with the pipeline, and the
 entities they find are added without disturbing those already there."""
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
+from itertools import accumulate
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -84,3 +86,17 @@ def add_entities(doc: Doc, offsets: Sequence[tuple[int, int]], label: str,
                 for token in span:
                     token.ent_id_ = span.id_
     return added
+
+
+class SpanIndex:
+    """Whether a range overlaps any of a fixed set of (start, end) spans, in logarithmic time:
+    the spans sorted by start, with the furthest end among each prefix."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]):
+        ordered = sorted(spans)
+        self.starts = [start for start, _ in ordered]
+        self.reach = list(accumulate((end for _, end in ordered), max))
+
+    def overlaps(self, start: int, end: int) -> bool:
+        before_end = bisect_left(self.starts, end)  # spans that start before `end`
+        return before_end > 0 and self.reach[before_end - 1] > start

@@ -173,6 +173,7 @@ def test_ctrl_c_mid_batch_leaves_no_output(tmp_path: Path, n_process: int):
     for index in range(300):
         shutil.copy(SEED, folder / f"report_{index:03}.txt")
     out = tmp_path / "out" / "table.jsonl"
+    out.parent.mkdir()
     proc = subprocess.Popen([*lawrep_command(), "extract", str(folder), "--out", str(out), "-n", str(n_process)],
                             stderr=subprocess.PIPE, text=True, start_new_session=True,
                             env={**os.environ, "PYTHONIOENCODING": "utf-8"})

@@ -7,8 +7,11 @@ import re
 from pathlib import Path
 from typing import Any
 
+from ..base import SpanIndex
+
 RULES_FILE = Path(__file__).parent / "data" / "rules.json"
 MAX_PLACE_CHARS = 12
+ALIAS_RE = re.compile(r"[(（]([^()（）,，。、]{2,10})[)）]")
 
 
 class OrgRules:
@@ -86,9 +89,9 @@ class OrgRules:
                     end += len(suffix)
                     extended = True
                     break
-        alias = re.match(r"[(（]([^()（）,，。、]{2,10})[)）]", text[end:])
+        alias = ALIAS_RE.match(text, end)
         if alias and alias.group(1).endswith(tuple(self.data["alias_endings"])):
-            end += alias.end()
+            end = alias.end()
         return end
 
 
@@ -96,8 +99,8 @@ def find_orgs(text: str, rules: OrgRules) -> list[tuple[int, int]]:
     named = _find_named_heads(text, rules)
     if not rules.generic:
         return named
-    generic = [span for span in _find_generic(text, rules)
-               if not any(span[0] < end and start < span[1] for start, end in named)]
+    named_index = SpanIndex(named)
+    generic = [span for span in _find_generic(text, rules) if not named_index.overlaps(*span)]
     return sorted(named + generic)
 
 

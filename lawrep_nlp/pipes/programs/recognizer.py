@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..base import SpanIndex
+
 DATA = Path(__file__).parent / "data"
 LEXICON_FILE, RULES_FILE = DATA / "programs.tsv", DATA / "rules.json"
 QUOTE_RE = re.compile(r"[“‘\"]([^“”‘’\"\n]{1,60})[”’\"]")
@@ -90,8 +92,8 @@ def find_programs(text: str, rules: ProgramRules) -> list[ProgramMatch]:
         elif rules.quoted_is_programme(phrase, after):
             found[(start, end)] = phrase
     if rules.anywhere_re is not None:
+        quoted = SpanIndex(found)  # lexicon matches never overlap each other (finditer)
         for match in rules.anywhere_re.finditer(text):
-            span = (match.start(), match.end())
-            if not any(s < span[1] and span[0] < e for s, e in found):
-                found[span] = rules.anywhere[match.group()]
+            if not quoted.overlaps(match.start(), match.end()):
+                found[match.start(), match.end()] = rules.anywhere[match.group()]
     return [ProgramMatch(s, e, i) for (s, e), i in sorted(found.items())]

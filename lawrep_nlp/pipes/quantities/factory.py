@@ -2,7 +2,8 @@
 
 Sets QUANTITY spans in ``doc.ents`` (keeping entities already there: a number inside an ORG, LAW
 or PROGRAM name is not a quantity) and, on each, ``value``, ``unit``, ``approx``,
-``placeholder``, ``change``, ``max`` and ``dimension`` (from the unit table). The unit table and word lists are data
+``placeholder``, ``change``, ``max``, ``out_of_range`` (a number no float holds: value None) and
+``dimension`` (from the unit table). The unit table and word lists are data
 (data/units.tsv, data/rules.json), loaded by ``initialize`` and saved with the pipeline.
 """
 
@@ -52,6 +53,7 @@ class QuantityRecognizer(DataComponent):
             span._.placeholder = match.placeholder
             span._.change = match.change
             span._.max = match.max
+            span._.out_of_range = match.out_of_range
             spans.append(span)
         if self.overwrite_ents:
             doc.ents = filter_spans([*spans, *doc.ents])

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ...numerals import ARABIC, CHINESE_NUMERAL_CHARS, parse_quantity
+from ..base import SpanIndex
 
 DATA_DIR = Path(__file__).parent / "data"
 UNITS_FILE = DATA_DIR / "units.tsv"
@@ -77,16 +78,17 @@ class QuantityMatch:
     max: float | None = None
     placeholder: bool = False
     change: str | None = None
+    out_of_range: bool = False
 
 
-def _fixed_expression_spans(text: str, expressions: list[str]) -> list[tuple[int, int]]:
+def _fixed_expression_spans(text: str, expressions: list[str]) -> SpanIndex:
     spans = []
     for expression in expressions:
         start = text.find(expression)
         while start >= 0:
             spans.append((start, start + len(expression)))
             start = text.find(expression, start + 1)
-    return spans
+    return SpanIndex(spans)
 
 
 def _ends_with_any(text: str, words: list[str]) -> str | None:
@@ -111,13 +113,13 @@ def find_quantities(text: str, rules: QuantityRules) -> list[QuantityMatch]:
 
 
 def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
-                    fixed: list[tuple[int, int]]) -> QuantityMatch | None:
+                    fixed: SpanIndex) -> QuantityMatch | None:
     r = rules.rules
     start, number = match.start(), match.group("number")
     is_placeholder = number[0] in "*＊"
     is_chinese = not is_placeholder and number[0] in CHINESE_NUMERAL_CHARS
     before = text[max(0, start - 6):start]
-    if any(s < match.end() and start < e for s, e in fixed):
+    if fixed.overlaps(start, match.end()):
         return None
     if _ends_with_any(before, r["ordinal_prefixes"]) or _ends_with_any(before, r["adverbial_prefixes"]):
         return None
@@ -158,8 +160,7 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
             return None
         if unit in r["units_not_after_chinese_numerals"] or _ends_with_any(before, r["chinese_numeral_blocked_before"]):
             return None
-        rest = text[match.end():]
-        if any(rest.startswith(word) for word in r["chinese_numeral_blocked_after"]):
+        if text.startswith(tuple(r["chinese_numeral_blocked_after"]), match.end()):
             return None
     if unit_end < len(text) and text[unit_end] in "性化":
         return None
@@ -174,7 +175,7 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
         return None
     approx = parsed.approx or _ends_with_any(before, r["approx_prefixes"])
     return QuantityMatch(start, end, parsed.value, parsed.unit, approx, parsed.max, parsed.placeholder,
-                         _change(before, r))
+                         _change(before, r), parsed.out_of_range)
 
 
 def _change(before: str, rules: dict[str, Any]) -> str | None:
