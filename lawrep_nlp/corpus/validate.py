@@ -138,7 +138,7 @@ def validate_corpus(corpus_dir) -> list[str]:
 
     from .annotations import build_records, read_jsonl
     from .documents import raw_documents
-    from .splits import SPLITS, load_splits
+    from .splits import SPLITS, extension_problems, load_splits
 
     corpus_dir = Path(corpus_dir)
     problems: list[str] = []
@@ -159,6 +159,7 @@ def validate_corpus(corpus_dir) -> list[str]:
     for doc in docs:
         if doc.doc_id not in seen:
             problems.append(f"{doc.doc_id} is in no split")
+    problems.extend(extension_problems(corpus_dir))
     records, _ = build_records(corpus_dir)
     problems.extend(duplicate_paragraphs(records))
     built: dict[str, list] = {}
