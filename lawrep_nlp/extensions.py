@@ -7,6 +7,8 @@ Doc
   back as tuples: same content).
 - ``doc._.measurements``: one plain dict per QUANTITY (indicator text, action, value, unit,
   approx, placeholder, change, max, sentence, offsets), msgpack-safe.
+- ``doc._.simplified_text``: the text converted to simplified characters (same length, set by
+  the tokenizer only when the input had traditional characters; see lawrep_nlp.script).
 
 Span (QUANTITY entities)
 - ``value`` (a finite float or None), ``unit`` (str), ``approx``, ``placeholder``, ``change``,
@@ -68,7 +70,7 @@ def linked_indicator(span: Span) -> Span | None:
 
 
 def register_extensions() -> None:
-    for name, default in (("report", None), ("links", None), ("measurements", None)):
+    for name, default in (("report", None), ("links", None), ("measurements", None), ("simplified_text", None)):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=default)
     for name in QUANTITY_ATTRS:

@@ -20,7 +20,11 @@ LARGE_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_
 
 CHINESE_NUMERAL_CHARS = "".join(CHINESE_DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
 ARABIC = r"[0-9０-９]+(?:[,，][0-9]{3}(?![0-9]))*(?:[.．][0-9０-９]+)?"
-MULTIPLIERS = r"(?:[ \u3000]?[十百千万亿萬億]+)?"
+#: The multipliers an Arabic number may carry (1.7万, 2.1亿, 5千); 百/千 not when they open
+#: 百分之/千分之/百分点, which are units. The tokenizer and the quantity recognizer use it too.
+MULTIPLIER_CHARS = "十百千万亿萬億"
+MULTIPLIER = r"(?:[十万亿萬億]|[百千](?!分))"
+MULTIPLIERS = rf"(?:[ \u3000]?{MULTIPLIER}+)?"
 
 #: A numeral as written: Arabic (half or full width, decimals, thousands separators) with an
 #: optional 万/亿 multiplier, or a run of Chinese numerals.
@@ -63,7 +67,7 @@ def chinese_to_number(text: str) -> float:
 def arabic_to_number(text: str) -> float:
     """Convert an Arabic numeral with optional 万/亿 multipliers: 1.7万 → 17000, ２.１亿 → 2.1e8."""
     text = re.sub(r"\s", "", text.translate(FULLWIDTH_DIGITS))
-    match = re.fullmatch(r"([0-9][0-9,]*(?:\.[0-9]+)?)([十百千万亿萬億]*)", text)
+    match = re.fullmatch(rf"([0-9][0-9,]*(?:\.[0-9]+)?)([{MULTIPLIER_CHARS}]*)", text)
     if not match:
         raise ValueError(f"not an Arabic numeral: {text!r}")
     value = float(match.group(1).replace(",", ""))
@@ -96,7 +100,10 @@ def clean_float(value: float) -> float:
     return float(round(value, 6))
 
 
-APPROX_SUFFIXES = ("左右", "以上", "以下", "以内", "余", "多", "许")
+#: Approximation words that may stand between a number and its unit (1.7万余人次, 30多名).
+APPROX_BEFORE_UNIT = ("余", "多")
+#: Approximation words after a number or its unit (90%以上, 2小时以内, 1年左右, 百人许).
+APPROX_AFTER_UNIT = ("左右", "以上", "以下", "以内", "余", "多", "许")
 RANGE_SEPARATORS = "—–－~～至到-"
 
 
@@ -168,7 +175,7 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
 def _leading_approx(rest: str) -> tuple[str | None, str]:
     """Take an approximation word (余, 多…) off the front of what follows a number."""
     stripped = rest.lstrip()
-    for suffix in APPROX_SUFFIXES:
+    for suffix in APPROX_AFTER_UNIT:
         if stripped.startswith(suffix):
             return suffix, stripped[len(suffix):]
     return None, rest
@@ -178,7 +185,7 @@ def _split_unit(rest: str) -> tuple[str, str | None]:
     """Separate a trailing approximation word (2小时以内, 90%以上) from the unit; a full-width
     ％ is the unit %."""
     rest = rest.strip().replace("％", "%")
-    for suffix in APPROX_SUFFIXES:
+    for suffix in APPROX_AFTER_UNIT:
         if rest.endswith(suffix) and len(rest) > len(suffix):
             return rest[: -len(suffix)].strip(), suffix
         if rest == suffix:

@@ -7,9 +7,10 @@ therefore measured leave-one-document-out over train + dev: each document's link
 with a taxonomy whose terms are only those attested (inside some gold indicator text) in the
 other train/dev documents — what a new report, or the test split, looks like to the mapper.
 For each fuzzy threshold, the precision of each way of mapping (exact, head, by verb, fuzzy)
-becomes its confidence; the pair (fuzzy threshold, min_confidence) with the highest coverage at
-precision >= 0.95 — or, when none reaches it, the widest among those within one standard error
-of the most precise — is kept. The result is written
+becomes its confidence; the pair (fuzzy threshold, min_confidence) that maps at least 5% of the links with
+the highest coverage at precision >= 0.95 — or, when none reaches it, the widest among those within one standard error
+of the most credibly precise (highest Wilson lower bound, so that one link mapped right does not
+win) — is kept (mapper.choose_operating_point). The result is written
 to lawrep_nlp/pipes/canonical/data/calibration.json (then rebuild: scripts/build_pipeline.py).
 
     python scripts/eval_canonical.py --select
@@ -32,7 +33,12 @@ import spacy  # noqa: E402
 
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
 from lawrep_nlp.evaluation import CanonicalCase, canonical_cases, read_canonical_labels, score_canonical  # noqa: E402
-from lawrep_nlp.pipes.canonical.mapper import CALIBRATION_FILE, METHODS, Taxonomy  # noqa: E402
+from lawrep_nlp.pipes.canonical.mapper import (  # noqa: E402
+    CALIBRATION_FILE,
+    METHODS,
+    Taxonomy,
+    choose_operating_point,
+)
 
 THRESHOLDS = (101.0, 95.0, 90.0, 85.0, 80.0, 75.0, 70.0, 65.0, 60.0)
 PRECISION_TARGET = 0.95
@@ -82,15 +88,7 @@ def select(nlp: spacy.Language, labels: dict) -> None:
                 options.append({"fuzzy_threshold": threshold, "min_confidence": cutoff,
                                 "precision": sum(accepted) / len(accepted), "coverage": len(accepted) / len(cases),
                                 "method_precision": precision, "method_given": dict(given)})
-    eligible = [o for o in options if o["precision"] >= PRECISION_TARGET]
-    if not eligible:
-        # Nothing reaches the target: keep what is as precise as the most precise option within
-        # its standard error (a difference the 536 links cannot tell apart).
-        top = max(options, key=lambda o: o["precision"])
-        error = (top["precision"] * (1 - top["precision"]) / (top["coverage"] * len(cases))) ** 0.5
-        eligible = [o for o in options if o["precision"] >= top["precision"] - error]
-    # ties go to the stricter settings
-    best = max(eligible, key=lambda o: (o["coverage"], o["fuzzy_threshold"], o["min_confidence"]))
+    best = choose_operating_point(options, len(cases), PRECISION_TARGET)
     for option in options:
         print(f"fuzzy {option['fuzzy_threshold']:5.1f} min_confidence {option['min_confidence']:.3f}: "
               f"precision {option['precision']:.3f} coverage {option['coverage']:.3f}")

@@ -20,6 +20,15 @@ def seed_texts() -> list[str]:
     return [path.read_text(encoding="utf-8") for path in sorted(SEEDS.glob("*.txt"))]
 
 
+def blank_with(*names: str) -> spacy.Language:
+    """A blank zh pipeline with what the lawrep linker and mapper require (sentences, entities),
+    then the named components."""
+    blank = spacy.blank("zh")
+    for name in ("lawrep_sentences", "lawrep_quantities", *names):
+        blank.add_pipe(name)
+    return blank
+
+
 @pytest.fixture(scope="session")
 def tokenizer(nlp):
     return nlp.tokenizer

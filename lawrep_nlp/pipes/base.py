@@ -14,6 +14,21 @@ from spacy.util import ensure_path, from_disk, to_disk
 
 DATA_FILE = "data.json"
 
+#: The component that assigns each attribute a lawrep component may require, for error messages.
+PROVIDERS = {"token.is_sent_start": "lawrep_sentences", "doc.ents": "lawrep_quantities (and the other entity "
+             "components)", "doc._.links": "lawrep_indicators"}
+
+
+def check_required(nlp: Language, name: str, requires: Iterable[str]) -> None:
+    """Fail when the component is built, not when it first runs, if no component already in the
+    pipeline assigns what it requires (spaCy's analyze_pipes only warns)."""
+    assigned = {attr for pipe_name in nlp.pipe_names for attr in nlp.get_pipe_meta(pipe_name).assigns}
+    missing = [attr for attr in requires if attr not in assigned]
+    if missing:
+        needed = "; ".join(f"{attr} (add {PROVIDERS.get(attr, 'a component that assigns it')} before it)"
+                           for attr in missing)
+        raise ValueError(f"{name} needs {needed}: no component in the pipeline {nlp.pipe_names} assigns it")
+
 
 class DataComponent:
     """A pipeline component whose rules or tables are one JSON value, written to and read from

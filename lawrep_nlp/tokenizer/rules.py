@@ -4,7 +4,7 @@ The segmenter only ever sees runs of word characters (CJK and other letters). Ev
 is decided here, so the guarantees hold for any model:
 
 - URLs, e-mail addresses, runs of Latin letters and digits, and numbers with decimals, thousands
-  separators or a 万/亿 multiplier (1.7万, 96.67, 1,234) are single tokens;
+  separators or a multiplier (1.7万, 5千, 96.67, 1,234; numerals.MULTIPLIER) are single tokens;
 - every punctuation mark, symbol or control character is a token of its own (《》〈〉“”‘’ included,
   and % so that 98% is 98 | %);
 - white space never sits inside a token.
@@ -16,12 +16,14 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterator
 
+from ..numerals import APPROX_BEFORE_UNIT, MULTIPLIER, MULTIPLIER_CHARS
+
 URL = r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
 EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
-NUMBER = r"[0-9０-９]+(?:,[0-9]{3}(?![0-9]))*(?:[.．][0-9０-９]+)?[万亿萬億]?"
+NUMBER = rf"[0-9０-９]+(?:,[0-9]{{3}}(?![0-9]))*(?:[.．][0-9０-９]+)?{MULTIPLIER}?"
 ALNUM = r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]+(?:[._\-'][A-Za-z0-9]+)*"
 
-DIGITS_AND_MULTIPLIERS = "0123456789０１２３４５６７８９万亿萬億"
+DIGITS_AND_MULTIPLIERS = "0123456789０１２３４５６７８９" + MULTIPLIER_CHARS
 
 #: Runs that are always one token, tried in this order.
 PROTECTED_RE = re.compile(f"{URL}|{EMAIL}|{NUMBER}(?![A-Za-z])|{ALNUM}")
@@ -61,7 +63,7 @@ def rule_segments(text: str) -> Iterator[tuple[int, int, bool]]:
 
 
 #: Approximation words that follow a number and are cut off the unit after them (30余名 → 30 余 名).
-NUMBER_SUFFIXES = ("余", "多")
+NUMBER_SUFFIXES = APPROX_BEFORE_UNIT
 
 
 def number_head(run: str, units: frozenset[str]) -> list[str]:

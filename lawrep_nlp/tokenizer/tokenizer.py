@@ -20,13 +20,16 @@ from spacy.training import Example, validate_examples
 from spacy.util import DummyTokenizer, ensure_path, from_bytes, from_disk, registry, to_bytes, to_disk
 from spacy.vocab import Vocab
 
+from ..script import to_simplified
+from ..units import UNITS_FILE, segmentation_units
 from .rules import segment, words_and_spaces
 
 DATA_DIR = Path(__file__).parent / "data"
 #: The segmentation model and user dictionary that ship with the package.
 DEFAULT_MODEL_DIR = DATA_DIR / "pkuseg_model"
 DEFAULT_USER_DICT = DATA_DIR / "user_dict.txt"
-DEFAULT_UNITS = DATA_DIR / "units.txt"
+#: The package's one unit table (lawrep_nlp/data/units.tsv), shared with lawrep_quantities.
+DEFAULT_UNITS = UNITS_FILE
 DEFAULT_PLACES = DATA_DIR / "places.txt"
 SEGMENTERS = ("pkuseg", "char")
 MODEL_FILES = ("features.msgpack", "weights.npz")
@@ -88,7 +91,7 @@ class LawrepTokenizer(DummyTokenizer):
         self.segmenter = segmenter
         self.general_dictionary = general_dictionary
         self.user_words: list[str] = []
-        self.units: frozenset[str] = frozenset(read_user_dict(DEFAULT_UNITS))
+        self.units: frozenset[str] = segmentation_units(DEFAULT_UNITS)
         self._pkuseg: PkusegSegmenter | None = None
 
     # -- set-up -------------------------------------------------------------------------------
@@ -113,7 +116,7 @@ class LawrepTokenizer(DummyTokenizer):
             set(read_user_dict(Path(user_dict) if user_dict else DEFAULT_USER_DICT))
             | set(read_user_dict(Path(places) if places else DEFAULT_PLACES))
         )
-        self.units = frozenset(read_user_dict(Path(units) if units else DEFAULT_UNITS))
+        self.units = segmentation_units(Path(units) if units else DEFAULT_UNITS)
         if self.segmenter == "pkuseg":
             model_dir = Path(pkuseg_model) if pkuseg_model else DEFAULT_MODEL_DIR
             self._pkuseg = PkusegSegmenter(model_dir, self.user_words, self.general_dictionary)
@@ -135,8 +138,16 @@ class LawrepTokenizer(DummyTokenizer):
     def __call__(self, text: str) -> Doc:
         if not isinstance(text, str):
             raise TypeError(f"the tokenizer takes a str, not {type(text).__name__}")
-        words, spaces = words_and_spaces(text, self.token_offsets(text))
-        return Doc(self.vocab, words=words, spaces=spaces)
+        simplified = to_simplified(text)
+        words, spaces = words_and_spaces(text, self.token_offsets(simplified))
+        doc = Doc(self.vocab, words=words, spaces=spaces)
+        if simplified != text:  # traditional characters: see lawrep_nlp.script
+            doc._.simplified_text = simplified
+            for token in doc:
+                form = simplified[token.idx:token.idx + len(token)]
+                if form != token.text:
+                    token.norm_ = form
+        return doc
 
     def score(self, examples: Iterable[Example]) -> dict[str, Any]:
         validate_examples(examples, "LawrepTokenizer.score")

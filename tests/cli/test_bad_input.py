@@ -165,9 +165,16 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path: Path):
         ("b.txt", "a worker process died while processing it (out of memory?)")]
 
 
+#: How a batch is stopped: Ctrl-C in a terminal signals the whole process group; a batch system's
+#: SIGTERM and a closed terminal's SIGHUP are sent to the main process alone.
+STOPS = [(signal.SIGINT, "group", 130, "interrupted"), (signal.SIGTERM, "main", 143, "stopped by SIGTERM"),
+         (signal.SIGTERM, "group", 143, "stopped by SIGTERM"), (signal.SIGHUP, "main", 129, "stopped by SIGHUP")]
+
+
 @pytest.mark.parametrize("n_process", [1, 2])
-def test_ctrl_c_mid_batch_leaves_no_output(tmp_path: Path, n_process: int):
-    """Ctrl-C in a terminal interrupts the whole process group (main process and workers)."""
+@pytest.mark.parametrize(("signum", "target", "status", "message"), STOPS)
+def test_a_stopped_batch_leaves_no_output_and_no_process(tmp_path: Path, n_process: int, signum: int, target: str,
+                                                        status: int, message: str):
     folder = tmp_path / "reports"
     folder.mkdir()
     for index in range(300):
@@ -181,13 +188,23 @@ def test_ctrl_c_mid_batch_leaves_no_output(tmp_path: Path, n_process: int):
     while not any(out.parent.glob(".table.jsonl.*.part")) and time.monotonic() < deadline:
         time.sleep(0.05)  # wait until the batch is writing
     time.sleep(1)
-    assert proc.poll() is None, "the batch finished before it could be interrupted"
-    os.killpg(proc.pid, signal.SIGINT)
+    assert proc.poll() is None, "the batch finished before it could be stopped"
+    if target == "group":
+        os.killpg(proc.pid, signum)
+    else:
+        os.kill(proc.pid, signum)
     _, stderr = proc.communicate(timeout=60)
-    assert proc.returncode == 130
-    assert stderr.strip().endswith("lawrep: interrupted; no output written")
+    assert proc.returncode == status
+    assert stderr.strip().endswith(f"lawrep: {message}; no output written")
     assert "Traceback" not in stderr
     assert list(out.parent.iterdir()) == []
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:  # workers ended by the main process may take a moment to go
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
     with pytest.raises(ProcessLookupError):  # no worker left behind
         os.killpg(proc.pid, 0)
 
@@ -221,3 +238,51 @@ def test_a_file_name_that_is_not_utf8(tmp_path: Path):
     assert result.exit_code == 0, result.output
     (record,) = map(json.loads, out.read_text(encoding="utf-8").splitlines())
     assert record["file"].endswith("report_\\xff.txt") and len(record["measurements"]) == 3
+
+
+def strict_json(line: str):
+    """json.loads that refuses NaN and Infinity, as strict JSON readers do."""
+    def refuse(name: str):
+        raise ValueError(f"not JSON: {name}")
+    return json.loads(line, parse_constant=refuse)
+
+
+@pytest.mark.parametrize("number", ["1" + "0" * 400, "亿" * 40])
+def test_a_number_beyond_float_range_is_kept_without_a_value(tmp_path: Path, number: str):
+    """Regression: 1 followed by 400 zeros came out as "value": Infinity (not JSON)."""
+    report = tmp_path / "a.txt"
+    report.write_text(f"受理行政复议案件{number}件，办结90件。", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(report), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (record,) = map(strict_json, out.read_text(encoding="utf-8").splitlines())
+    huge, ninety = record["measurements"]
+    assert (huge["indicator"], huge["value"], huge["unit"], huge["out_of_range"]) == ("行政复议案件", None, "件", True)
+    assert (ninety["value"], ninety["out_of_range"]) == (90.0, False)
+    csv_out = tmp_path / "out.csv"
+    assert runner.invoke(app, ["extract", str(report), "--out", str(csv_out), "--format", "csv"]).exit_code == 0
+    header, first, _ = csv_out.read_text(encoding="utf-8").splitlines()
+    row = dict(zip(header.split(","), first.split(","), strict=True))
+    assert (row["value"], row["out_of_range"]) == ("", "True")
+
+
+def test_an_output_under_a_missing_folder_is_a_usage_error(tmp_path: Path):
+    report = tmp_path / "a.txt"
+    report.write_text(CASES_OF_LEGAL_AID, encoding="utf-8")
+    out = tmp_path / "no" / "such" / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(report), "--out", str(out)])
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert f"the folder {out.parent} does not exist (create it first)" in result.output
+    assert not (tmp_path / "no").exists()
+
+
+def test_progress_lines_when_stderr_is_not_a_terminal(tmp_path: Path):
+    """A batch job's log shows how far it got (every 5% of the files, and at the end)."""
+    for index in range(40):
+        (tmp_path / f"r{index:02}.txt").write_text(CASES_OF_LEGAL_AID, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run([*lawrep_command(), "extract", str(tmp_path), "--out", str(out)], capture_output=True,
+                          text=True, env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    progress = [line for line in proc.stderr.splitlines() if line.startswith("lawrep: ") and "/40 files" in line]
+    assert progress == [f"lawrep: {done}/40 files" for done in range(2, 41, 2)]

@@ -66,9 +66,18 @@ def test_corpus_is_valid():
 def test_every_document_in_exactly_one_split():
     splits = json.loads((ROOT / "corpus" / "splits.json").read_text())
     docs = splits["train"] + splits["dev"] + splits["test"]
-    assert len(docs) == len(set(docs)) == 81
+    assert len(docs) == len(set(docs)) == 236  # 5 seeds and 231 excerpts
     seeds_in_test = [d for d in splits["test"] if not d.startswith("text_")]
     assert len(seeds_in_test) >= 2
+    assert len(splits["test"]) >= 50
+
+
+def test_second_round_documents_follow_the_seeded_split_rule():
+    """The second round's 155 documents are where splits.assign_documents puts them with the
+    recorded seed (lawrep validate checks it too)."""
+    from lawrep_nlp.corpus.splits import extension_problems
+
+    assert extension_problems(ROOT / "corpus") == []
 
 
 def test_agreement_is_symmetric_f1():

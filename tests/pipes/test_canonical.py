@@ -4,7 +4,9 @@ tiny taxonomy, and the component's serialisation."""
 import pytest
 import spacy
 
-from lawrep_nlp.pipes.canonical.mapper import Taxonomy
+from lawrep_nlp.pipes.canonical.mapper import Taxonomy, choose_operating_point
+
+from ..conftest import blank_with
 
 # sentence → (quantity, canonical id or None) for each measurement, in order
 CASES = [
@@ -111,10 +113,27 @@ def test_context_words_are_required():
 
 
 def test_component_serialises_taxonomy_and_settings(nlp, tmp_path):
-    blank = spacy.blank("zh")
+    blank = blank_with("lawrep_indicators")
     mapper = blank.add_pipe("lawrep_canonical", config={"min_confidence": 0.5})
     mapper.set_data({"taxonomy": TINY, "calibration": CALIBRATION})
     blank.to_disk(tmp_path / "pipeline")
     restored = spacy.load(tmp_path / "pipeline").get_pipe("lawrep_canonical")
     assert restored.taxonomy.data == TINY and restored.taxonomy.min_confidence == 0.5
     assert nlp.get_pipe("lawrep_canonical").taxonomy.names["legal_aid_cases"].startswith("法律援助案件")
+
+
+def option(precision, coverage, fuzzy=101.0, cutoff=0.5):
+    return {"precision": precision, "coverage": coverage, "fuzzy_threshold": fuzzy, "min_confidence": cutoff}
+
+
+def test_calibration_takes_the_widest_option_that_reaches_the_target():
+    options = [option(0.96, 0.30), option(0.97, 0.20), option(0.90, 0.40)]
+    assert choose_operating_point(options, links=800, target=0.95) == options[0]
+
+
+def test_one_link_mapped_right_does_not_win_the_calibration():
+    """Regression: with no option at the precision target, an option that mapped 2 of 800 links
+    (precision 1.0, no standard error) was kept and the mapper gave almost no ids."""
+    options = [option(1.0, 0.0025, cutoff=1.0), option(0.933, 0.202, cutoff=0.932), option(0.92, 0.288, cutoff=0.79),
+               option(0.84, 0.37, cutoff=0.59)]
+    assert choose_operating_point(options, links=800, target=0.95) == options[2]

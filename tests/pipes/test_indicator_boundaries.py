@@ -4,6 +4,8 @@ import spacy
 from lawrep_nlp.pipes.indicators.boundaries import BoundaryModel, refine, training_examples
 from lawrep_nlp.pipes.indicators.linker import link_quantities, rule_target
 
+from ..conftest import blank_with
+
 
 @pytest.fixture(scope="module")
 def rules_only():
@@ -74,7 +76,7 @@ def test_training_is_reproducible(nlp):
 
 def test_boundary_model_is_saved_with_the_pipeline(nlp, tmp_path):
     nlp.get_pipe("lawrep_indicators").to_disk(tmp_path / "linker")
-    restored = spacy.blank("zh").add_pipe("lawrep_indicators").from_disk(tmp_path / "linker")
+    restored = blank_with("lawrep_indicators").get_pipe("lawrep_indicators").from_disk(tmp_path / "linker")
     assert restored.boundary_model == nlp.get_pipe("lawrep_indicators").boundary_model
     assert restored.boundary_model.weights
 
@@ -82,7 +84,7 @@ def test_boundary_model_is_saved_with_the_pipeline(nlp, tmp_path):
 def test_linker_data_saved_before_the_boundary_model_loads(nlp):
     """Regression: a pipeline saved with the word lists alone as data (before the boundary model
     existed) must load, and then links by the rules."""
-    linker = spacy.blank("zh").add_pipe("lawrep_indicators")
+    linker = blank_with("lawrep_indicators").get_pipe("lawrep_indicators")
     linker.set_data(nlp.get_pipe("lawrep_indicators").lexicon.data)
     assert linker.boundary_model.weights == {}
     assert linker.lexicon.data == nlp.get_pipe("lawrep_indicators").lexicon.data

@@ -2,15 +2,16 @@
 examples comes from the profile chosen in tests/conftest.py: ≥ 2,000 in CI, ≥ 20,000 with
 LAWREP_HYPOTHESIS_PROFILE=long)."""
 
+import json
 import math
 
-from hypothesis import given
+from hypothesis import given, settings
 from spacy.tokens import Doc, DocBin
 
 from lawrep_nlp.extensions import INDICATORS_KEY, QUANTITY_ATTRS
 from lawrep_nlp.parallel import decode_doc, encode_doc
 
-from .strategies import any_text, report_like_text
+from .strategies import any_text, long_report_text, report_like_text
 
 
 def as_lists(value):
@@ -48,6 +49,8 @@ def check_invariants(nlp, text: str) -> None:
             assert number is None or (isinstance(number, float) and math.isfinite(number))
     for record in doc._.measurements or []:
         assert record["value"] is None or math.isfinite(record["value"])
+        assert not record["out_of_range"] or record["value"] is None or record["max"] is None
+    json.dumps(doc._.measurements, allow_nan=False, ensure_ascii=False)  # strict JSON, always
     quantities = {(e.start_char, e.end_char): e for e in doc.ents if e.label_ == "QUANTITY"}
     indicators = {(s.start_char, s.end_char): s for s in doc.spans.get(INDICATORS_KEY, [])}
     for q_start, q_end, i_start, i_end in doc._.links or []:
@@ -71,4 +74,10 @@ def test_any_unicode_text(nlp, text):
 
 @given(text=report_like_text)
 def test_report_like_text(nlp, text):
+    check_invariants(nlp, text)
+
+
+@settings(max_examples=max(20, settings().max_examples // 20))
+@given(text=long_report_text)
+def test_long_report_like_text(nlp, text):
     check_invariants(nlp, text)

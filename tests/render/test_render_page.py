@@ -22,10 +22,14 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def browser():
-    if CHROMIUM is None or not _has_playwright():
+    missing = [what for what, there in (("Debian's chromium (apt-get install chromium fonts-wqy-zenhei)",
+                                         CHROMIUM is not None),
+                                        ("the playwright package (pip install '.[dev]')", _has_playwright()))
+               if not there]
+    if missing:
         if os.environ.get("CI"):
-            pytest.fail("CI needs headless Chromium and playwright (.ci/run installs them)")
-        pytest.skip("no Chromium or playwright here")
+            pytest.fail(f"CI needs {' and '.join(missing)} (.ci/run installs them)")
+        pytest.skip(f"needs {' and '.join(missing)}")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -15,7 +15,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ...measurements import measurement_records
-from ..base import DataComponent
+from ...script import matching_text
+from ..base import DataComponent, check_required
 from .mapper import CALIBRATION_FILE, TAXONOMY_FILE, Taxonomy
 
 
@@ -40,7 +41,7 @@ class CanonicalMapper(DataComponent):
                                             **self.settings)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # once: Doc.text joins every token
+        text = matching_text(doc)  # once: Doc.text joins every token
         records = doc._.measurements if doc._.measurements is not None else measurement_records(doc)
         by_offsets = {(record["start"], record["end"]): record for record in records}
         for ent in doc.ents:
@@ -48,8 +49,11 @@ class CanonicalMapper(DataComponent):
             if ent.label_ != "QUANTITY" or record is None:
                 continue
             sentence = ent.sent
-            mapping = self.taxonomy.map(record["indicator"], ent._.dimension,
-                                        before=text[sentence.start_char:ent.start_char], sentence=sentence.text)
+            indicator = record["indicator"]
+            if indicator is not None:  # in simplified characters when the report was traditional
+                indicator = text[record["indicator_start"]:record["indicator_end"]]
+            mapping = self.taxonomy.map(indicator, ent._.dimension, before=text[sentence.start_char:ent.start_char],
+                                        sentence=text[sentence.start_char:sentence.end_char])
             ent._.canonical = mapping.canonical
             ent._.canonical_confidence = mapping.confidence if mapping.canonical else None
             record["canonical"], record["canonical_confidence"] = ent._.canonical, ent._.canonical_confidence
@@ -63,9 +67,15 @@ class CanonicalMapper(DataComponent):
         self.taxonomy = Taxonomy(data["taxonomy"], data["calibration"], **self.settings)
 
 
-@Language.factory("lawrep_canonical", default_config={"min_confidence": None, "fuzzy_threshold": None})
+CANONICAL_MAPPER_REQUIRES = ["doc.ents", "token.is_sent_start", "doc._.links"]
+
+
+@Language.factory("lawrep_canonical", default_config={"min_confidence": None, "fuzzy_threshold": None},
+                  requires=CANONICAL_MAPPER_REQUIRES,
+                  assigns=["doc._.measurements", "span._.canonical", "span._.canonical_confidence"])
 def make_canonical_mapper(nlp: Language, name: str, min_confidence: float | None,
                           fuzzy_threshold: float | None) -> CanonicalMapper:
+    check_required(nlp, name, CANONICAL_MAPPER_REQUIRES)
     return CanonicalMapper(nlp, name, min_confidence, fuzzy_threshold)
 
 

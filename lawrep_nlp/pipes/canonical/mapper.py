@@ -174,3 +174,29 @@ class Taxonomy:
         best = [entries[i] for i, score in scores.items() if score == best_score]
         winner = best[0].id if len(best) == 1 else self._by_verb(best, before)
         return self._mapping(winner, "fuzzy") if winner else Mapping(None, 0.0, "tie")
+
+
+def wilson_lower_bound(precision: float, n: float, z: float = 1.96) -> float:
+    """The lower end of the Wilson interval of a precision measured on n links: small samples
+    (one link mapped right) do not look better than large ones."""
+    if n <= 0:
+        return 0.0
+    centre = precision + z * z / (2 * n)
+    spread = z * ((precision * (1 - precision) + z * z / (4 * n)) / n) ** 0.5
+    return (centre - spread) / (1 + z * z / n)
+
+
+def choose_operating_point(options: list[dict], links: int, target: float, min_coverage: float = 0.05) -> dict:
+    """The calibration kept by scripts/eval_canonical.py --select: among options
+    ({"precision", "coverage", "fuzzy_threshold", "min_confidence"}) that map at least
+    `min_coverage` of the links (a precision measured on a handful of links says nothing), the
+    widest coverage at precision >= target; when none reaches it, the widest of those within one
+    standard error of the option whose precision is most credibly high (highest Wilson lower
+    bound). Ties go to the stricter settings."""
+    options = [o for o in options if o["coverage"] >= min_coverage] or options
+    eligible = [o for o in options if o["precision"] >= target]
+    if not eligible:
+        top = max(options, key=lambda o: wilson_lower_bound(o["precision"], o["coverage"] * links))
+        error = (top["precision"] * (1 - top["precision"]) / (top["coverage"] * links)) ** 0.5
+        eligible = [o for o in options if o["precision"] >= top["precision"] - error]
+    return max(eligible, key=lambda o: (o["coverage"], o["fuzzy_threshold"], o["min_confidence"]))

@@ -13,6 +13,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ...script import matching_text
 from ..base import DataComponent, add_entities
 
 PATTERNS_FILE = Path(__file__).parent / "data" / "date_patterns.txt"
@@ -61,7 +62,7 @@ class DateRecognizer(DataComponent):
         self.set_patterns(read_patterns(Path(patterns_path) if patterns_path else PATTERNS_FILE))
 
     def __call__(self, doc: Doc) -> Doc:
-        add_entities(doc, find_dates(doc.text, self._combined), LABEL)
+        add_entities(doc, find_dates(matching_text(doc), self._combined), LABEL)
         return doc
 
     def get_data(self) -> Any:
@@ -71,6 +72,6 @@ class DateRecognizer(DataComponent):
         self.set_patterns(data)
 
 
-@Language.factory("lawrep_dates")
+@Language.factory("lawrep_dates", assigns=["doc.ents"])
 def make_date_recognizer(nlp: Language, name: str) -> DateRecognizer:
     return DateRecognizer(nlp, name)

@@ -6,11 +6,12 @@ from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from ...extensions import INDICATORS_KEY
 from ...measurements import measurement_records
-from ..base import DataComponent
+from ...script import simplified_view
+from ..base import DataComponent, check_required
 from .boundaries import BOUNDARY_MODEL_FILE, BoundaryModel
 from .linker import LEXICON_FILE, Lexicon, link_quantities
 
@@ -41,7 +42,12 @@ class IndicatorLinker(DataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         model = self.boundary_model if self.learned_boundaries else None
-        indicators, links = link_quantities(doc, self.lexicon, model)
+        view = simplified_view(doc)  # doc itself unless the report has traditional characters
+        indicators, links = link_quantities(view, self.lexicon, model)
+        if view is not doc:  # same tokens and entities: carry the results over by position
+            indicators = [Span(doc, span.start, span.end, label=span.label_) for span in indicators]
+            for theirs, ours in zip(view.ents, doc.ents, strict=True):
+                ours._.action = theirs._.action
         doc.spans[INDICATORS_KEY] = indicators
         doc._.links = links
         doc._.measurements = measurement_records(doc)
@@ -57,6 +63,12 @@ class IndicatorLinker(DataComponent):
         self.boundary_model = BoundaryModel.from_data(data["boundary_model"])
 
 
-@Language.factory("lawrep_indicators", default_config={"learned_boundaries": True})
+INDICATOR_LINKER_REQUIRES = ["doc.ents", "token.is_sent_start"]
+
+
+@Language.factory("lawrep_indicators", default_config={"learned_boundaries": True},
+                  requires=INDICATOR_LINKER_REQUIRES,
+                  assigns=["doc.spans", "doc._.links", "doc._.measurements", "span._.action"])
 def make_indicator_linker(nlp: Language, name: str, learned_boundaries: bool) -> IndicatorLinker:
+    check_required(nlp, name, INDICATOR_LINKER_REQUIRES)
     return IndicatorLinker(nlp, name, learned_boundaries=learned_boundaries)

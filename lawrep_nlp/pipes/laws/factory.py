@@ -6,6 +6,7 @@ a title belongs to the title."""
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ...script import matching_text
 from ..base import RulesFileComponent, add_entities
 from .recognizer import RULES_FILE, LawRules, find_titles
 
@@ -17,7 +18,7 @@ class LawRecognizer(RulesFileComponent):
         super().__init__(nlp, name)
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = find_titles(doc.text, self.rules)
+        matches = find_titles(matching_text(doc), self.rules)
         levels = {(m.start, m.end): m.level for m in matches}
         for label in ("LAW", "ORG"):
             for span in add_entities(doc, [(m.start, m.end) for m in matches if m.label == label], label):
@@ -26,6 +27,6 @@ class LawRecognizer(RulesFileComponent):
         return doc
 
 
-@Language.factory("lawrep_laws")
+@Language.factory("lawrep_laws", assigns=["doc.ents", "span._.law_level"])
 def make_law_recognizer(nlp: Language, name: str) -> LawRecognizer:
     return LawRecognizer(nlp, name)

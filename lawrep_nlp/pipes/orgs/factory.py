@@ -5,6 +5,7 @@ Heads, suffixes and the place names it uses are data, saved with the pipeline.""
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ...script import matching_text
 from ..base import RulesFileComponent, add_entities
 from .recognizer import RULES_FILE, OrgRules, find_orgs
 
@@ -18,10 +19,10 @@ class OrgRecognizer(RulesFileComponent):
         super().__init__(nlp, name)
 
     def __call__(self, doc: Doc) -> Doc:
-        add_entities(doc, find_orgs(doc.text, self.rules), "ORG")
+        add_entities(doc, find_orgs(matching_text(doc), self.rules), "ORG")
         return doc
 
 
-@Language.factory("lawrep_orgs")
+@Language.factory("lawrep_orgs", assigns=["doc.ents"])
 def make_org_recognizer(nlp: Language, name: str) -> OrgRecognizer:
     return OrgRecognizer(nlp, name)

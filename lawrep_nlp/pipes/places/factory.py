@@ -10,6 +10,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ...script import matching_text
 from ..base import DataComponent, add_entities
 from .divisions import DIVISIONS_FILE, NameFinder, division_tree, name_index, place_rules
 
@@ -71,7 +72,7 @@ class PlaceRecognizer(DataComponent):
         return self.index[name]
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.find(doc.text)
+        found = self.find(matching_text(doc))
         add_entities(doc, [(start, end) for start, end, _ in found], "GPE", [code for *_, code in found])
         return doc
 
@@ -84,7 +85,7 @@ class PlaceRecognizer(DataComponent):
                        data["china_blocked_after"])
 
 
-@Language.factory("lawrep_places")
+@Language.factory("lawrep_places", assigns=["doc.ents"])
 def make_place_recognizer(nlp: Language, name: str) -> PlaceRecognizer:
     return PlaceRecognizer(nlp, name)
 

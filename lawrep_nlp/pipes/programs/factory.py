@@ -9,6 +9,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ...script import matching_text
 from ..base import DataComponent, add_entities
 from .recognizer import LEXICON_FILE, RULES_FILE, ProgramRules, find_programs
 
@@ -31,7 +32,7 @@ class ProgramRecognizer(DataComponent):
                                              Path(rules_path) if rules_path else RULES_FILE)
 
     def __call__(self, doc: Doc) -> Doc:
-        found = find_programs(doc.text, self.rules)
+        found = find_programs(matching_text(doc), self.rules)
         add_entities(doc, [(m.start, m.end) for m in found], "PROGRAM", [m.program_id for m in found])
         return doc
 
@@ -42,6 +43,6 @@ class ProgramRecognizer(DataComponent):
         self.rules = ProgramRules.from_data(data)
 
 
-@Language.factory("lawrep_programs")
+@Language.factory("lawrep_programs", assigns=["doc.ents"])
 def make_program_recognizer(nlp: Language, name: str) -> ProgramRecognizer:
     return ProgramRecognizer(nlp, name)

@@ -16,6 +16,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
+from ...extensions import QUANTITY_ATTRS
+from ...script import matching_text
 from ..base import DataComponent, add_entities
 from .recognizer import RULES_FILE, UNITS_FILE, QuantityRules, find_quantities
 
@@ -42,7 +44,7 @@ class QuantityRecognizer(DataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for match in find_quantities(doc.text, self.rules):
+        for match in find_quantities(matching_text(doc), self.rules):
             span = doc.char_span(match.start, match.end, label=LABEL, alignment_mode="strict")
             if span is None:
                 continue  # the tokenizer cut inside the quantity; never invent offsets
@@ -68,7 +70,9 @@ class QuantityRecognizer(DataComponent):
         self.rules = QuantityRules.from_data(data)
 
 
-@Language.factory("lawrep_quantities", default_config={"overwrite_ents": False})
+@Language.factory("lawrep_quantities", default_config={"overwrite_ents": False},
+                  assigns=["doc.ents", *(f"span._.{name}" for name in QUANTITY_ATTRS if name not in
+                                         ("action", "canonical", "canonical_confidence"))])
 def make_quantity_recognizer(nlp: Language, name: str, overwrite_ents: bool) -> QuantityRecognizer:
     return QuantityRecognizer(nlp, name, overwrite_ents)
 

@@ -1,8 +1,9 @@
 """Finding quantities in report text: numbers with their multiplier, approximation word and
 unit, normalised by lawrep_nlp.numerals (the same parser the corpus validator uses).
 
-Everything the rules know lives in data files (data/units.tsv, data/rules.json) held by a
-QuantityRules object, which the pipeline component serialises.
+Everything the rules know lives in data files (the package unit table lawrep_nlp/data/units.tsv
+and data/rules.json) held by a QuantityRules object, which the pipeline component serialises.
+Approximation words and multipliers come from lawrep_nlp.numerals.
 """
 
 from __future__ import annotations
@@ -13,23 +14,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ...numerals import ARABIC, CHINESE_NUMERAL_CHARS, parse_quantity
+from ...numerals import (
+    APPROX_AFTER_UNIT,
+    APPROX_BEFORE_UNIT,
+    ARABIC,
+    CHINESE_NUMERAL_CHARS,
+    MULTIPLIERS,
+    RANGE_SEPARATORS,
+    parse_quantity,
+)
+from ...units import UNITS_FILE, quantity_units
 from ..base import SpanIndex
 
 DATA_DIR = Path(__file__).parent / "data"
-UNITS_FILE = DATA_DIR / "units.tsv"
 RULES_FILE = DATA_DIR / "rules.json"
 
-_MULTIPLIER = r"(?:[ \u3000]?[万亿萬億千]+)?"
 #: A candidate: optional 百分之/千分之, then a placeholder, an Arabic number (with multiplier) or
 #: a run of Chinese numerals, then optionally a range's second number.
 CANDIDATE_RE = re.compile(
     rf"(?P<percent>百分之|千分之)?"
-    rf"(?P<number>[*＊]+|(?:{ARABIC}){_MULTIPLIER}|[{CHINESE_NUMERAL_CHARS}]+)"
-    rf"(?P<range>\s*[—–－~～\-至到]\s*(?:(?:{ARABIC}){_MULTIPLIER}|[{CHINESE_NUMERAL_CHARS}]+))?"
+    rf"(?P<number>[*＊]+|(?:{ARABIC}){MULTIPLIERS}|[{CHINESE_NUMERAL_CHARS}]+)"
+    rf"(?P<range>\s*[{re.escape(RANGE_SEPARATORS)}]\s*(?:(?:{ARABIC}){MULTIPLIERS}|[{CHINESE_NUMERAL_CHARS}]+))?"
 )
-TRAILING_APPROX = ("以上", "以下", "以内", "左右", "多", "余")
-LEADING_APPROX = ("余", "多")
+TRAILING_APPROX = APPROX_AFTER_UNIT
+LEADING_APPROX = APPROX_BEFORE_UNIT
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -46,12 +54,7 @@ class QuantityRules:
 
     @classmethod
     def from_files(cls, units_path: Path = UNITS_FILE, rules_path: Path = RULES_FILE) -> QuantityRules:
-        units = {}
-        for line in Path(units_path).read_text(encoding="utf-8").splitlines():
-            if line.strip() and not line.startswith("#"):
-                unit, dimension = line.split("\t")
-                units[unit] = dimension
-        return cls(units, json.loads(Path(rules_path).read_text(encoding="utf-8")))
+        return cls(quantity_units(units_path), json.loads(Path(rules_path).read_text(encoding="utf-8")))
 
     def to_data(self) -> dict[str, Any]:
         return {"units": self.units, "rules": self.rules}

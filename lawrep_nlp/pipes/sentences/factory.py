@@ -17,6 +17,7 @@ from spacy.scorer import Scorer
 from spacy.tokens import Doc
 from spacy.training import Example
 
+from ...script import matching_text
 from ...sentences import sentence_spans
 
 
@@ -39,7 +40,7 @@ class ReportSentencizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        starts = {start for start, _ in sentence_spans(doc.text)}
+        starts = {start for start, _ in sentence_spans(matching_text(doc))}
         offsets = doc.to_array([IDX, LENGTH, SPACY]).tolist()
         flags = []
         pending = False  # a boundary fell inside the previous token, or on white space: start at the next one
@@ -65,6 +66,7 @@ class ReportSentencizer:
 
 @Language.factory(
     "lawrep_sentences",
+    assigns=["token.is_sent_start"],
     default_config={"scorer": {"@scorers": "lawrep.report_scorer.v1"}},
     default_score_weights={"sents_f": 0.0, "lawrep_ents_f": 0.5, "lawrep_link_exact_f": 0.5},
 )

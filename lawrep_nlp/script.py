@@ -1,0 +1,72 @@
+"""Traditional characters, read through OpenCC while ``doc.text`` stays the input.
+
+Reports from Hong Kong, Macao and Taiwan, or pages re-encoded by a scraper, arrive in
+traditional characters; every word list of the pipeline is simplified. The tokenizer converts a
+text with OpenCC's ``t2s`` configuration, segments the conversion, and builds the Doc from the
+original characters at the same offsets. The conversion is kept on ``doc._.simplified_text`` and
+on each changed token's ``norm_``; the rule components match on :func:`matching_text`, the linker
+reads :func:`simplified_view`, so every span they find has exact offsets into the text as given.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.tokens import Doc, Span
+
+from . import extensions  # noqa: F401  (registers doc._.simplified_text)
+
+#: Pieces converted one at a time: a conversion that changed a piece's length (OpenCC's phrase
+#: table can) is redone character by character, so offsets always carry over.
+_PIECE_RE = re.compile(r"[^\n。！？；]*[\n。！？；]?")
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """The text in simplified characters, exactly as long as the input, character for character."""
+    converter = _converter()
+    converted = converter.convert(text)
+    if len(converted) == len(text):
+        return converted
+    pieces = []
+    for match in _PIECE_RE.finditer(text):
+        piece = match.group()
+        simple = converter.convert(piece)
+        if len(simple) != len(piece):
+            simple = "".join(c if len(c := converter.convert(ch)) == 1 else ch for ch in piece)
+        pieces.append(simple)
+    return "".join(pieces)
+
+
+def matching_text(doc: Doc) -> str:
+    """What the rule components match on: the simplified conversion when the text had traditional
+    characters, else ``doc.text``; always the same length as ``doc.text``."""
+    simplified = doc._.simplified_text if Doc.has_extension("simplified_text") else None
+    return simplified if simplified is not None and len(simplified) == len(doc.text) else doc.text
+
+
+def simplified_view(doc: Doc) -> Doc:
+    """For components that read tokens (the linker): a Doc of the same tokens, sentences and
+    entities (QUANTITY attributes included) in simplified characters, or `doc` itself when the
+    text had no traditional characters. Offsets and token indices are the same in both, so what
+    is found on the view carries over to `doc` by position."""
+    simplified = doc._.simplified_text if Doc.has_extension("simplified_text") else None
+    if simplified is None or len(simplified) != len(doc.text):
+        return doc
+    from .extensions import QUANTITY_ATTRS
+
+    view = Doc(doc.vocab, words=[simplified[t.idx:t.idx + len(t)] for t in doc],
+               spaces=[bool(t.whitespace_) for t in doc],
+               sent_starts=[t.is_sent_start for t in doc] if doc.has_annotation("SENT_START") else None)
+    view.ents = [Span(view, ent.start, ent.end, label=ent.label_) for ent in doc.ents]
+    for theirs, ours in zip(view.ents, doc.ents, strict=True):
+        for name in QUANTITY_ATTRS:
+            setattr(theirs._, name, getattr(ours._, name))
+    return view

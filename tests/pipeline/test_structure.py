@@ -1,0 +1,50 @@
+"""Declared structure: every component says what it requires and assigns, so analyze_pipes tells
+the truth, and a pipeline missing a required component fails when it is built."""
+
+import re
+
+import pytest
+import spacy
+
+from lawrep_nlp.extensions import QUANTITY_ATTRS
+
+
+def test_analyze_pipes_finds_no_problem(nlp):
+    analysis = nlp.analyze_pipes(pretty=False)
+    assert all(problems == [] for problems in analysis["problems"].values())
+    summary = analysis["summary"]
+    assert summary["lawrep_sentences"]["assigns"] == ["token.is_sent_start"]
+    assert summary["lawrep_indicators"]["requires"] == ["doc.ents", "token.is_sent_start"]
+    assert "doc._.links" in summary["lawrep_indicators"]["assigns"]
+    assert {f"span._.{name}" for name in ("value", "unit", "out_of_range")} <= set(
+        summary["lawrep_quantities"]["assigns"])
+    assert all(f"span._.{name}" in summary["lawrep_quantities"]["assigns"]
+               for name in QUANTITY_ATTRS if name not in ("action", "canonical", "canonical_confidence"))
+
+
+def test_every_lawrep_component_declares_what_it_assigns(nlp):
+    assert all(nlp.get_pipe_meta(name).assigns for name in nlp.pipe_names)
+
+
+@pytest.mark.parametrize(("before", "component", "named"), [
+    ([], "lawrep_indicators", "add lawrep_sentences before it"),
+    (["lawrep_quantities"], "lawrep_indicators", "token.is_sent_start (add lawrep_sentences before it)"),
+    (["lawrep_sentences"], "lawrep_indicators", "doc.ents (add lawrep_quantities"),
+    (["lawrep_sentences", "lawrep_quantities"], "lawrep_canonical", "doc._.links (add lawrep_indicators before it)"),
+])
+def test_a_missing_required_component_fails_when_the_pipeline_is_built(before, component, named):
+    """Regression: a pipeline without lawrep_sentences failed only at run time, with spaCy's E030."""
+    blank = spacy.blank("zh")
+    for name in before:
+        blank.add_pipe(name)
+    with pytest.raises(ValueError, match=re.escape(named)):
+        blank.add_pipe(component)
+
+
+def test_spacys_own_sentencizer_satisfies_the_linker():
+    blank = spacy.blank("zh")
+    blank.add_pipe("sentencizer")
+    blank.add_pipe("lawrep_quantities")
+    blank.add_pipe("lawrep_indicators")
+    doc = blank("受理行政复议案件97件。")
+    assert [(m["indicator"], m["value"]) for m in doc._.measurements] == [("行政复议案件", 97.0)]

@@ -1,0 +1,50 @@
+"""Reports in traditional characters are read through OpenCC; doc.text stays the input."""
+
+import opencc
+import pytest
+
+from lawrep_nlp.script import matching_text, to_simplified
+
+TO_TRADITIONAL = opencc.OpenCC("s2t")
+
+
+def test_sentence_in_traditional_characters(nlp):
+    text = "2023年，縣司法局受理行政複議案件97件，辦結90件。深入推進“放管服”改革。"
+    doc = nlp(text)
+    assert doc.text == text
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("2023年", "DATE"), ("縣司法局", "ORG"), ("97件", "QUANTITY"), ("90件", "QUANTITY"), ("放管服", "PROGRAM")]
+    assert [(m["indicator"], m["value"], m["action"]) for m in doc._.measurements] == [
+        ("行政複議案件", 97.0, "受理"), ("行政複議案件", 90.0, "办结")]
+    assert doc._.simplified_text == "2023年，县司法局受理行政复议案件97件，办结90件。深入推进“放管服”改革。"
+    assert (doc[3].text, doc[3].norm_) == ("縣", "县")
+
+
+def test_simplified_text_is_left_alone(nlp):
+    doc = nlp("县司法局受理行政复议案件97件。")
+    assert doc._.simplified_text is None
+    assert matching_text(doc) == doc.text
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_converted_report_gives_the_same_annotations(nlp, seed_texts, seed):
+    """A seed report converted to traditional characters: the same entities, links, values and
+    canonical ids at the same offsets as the report as published."""
+    simplified = seed_texts[seed]
+    traditional = TO_TRADITIONAL.convert(simplified)
+    assert sum(a != b for a, b in zip(simplified, traditional, strict=True)) > 500
+    published, converted = nlp(simplified), nlp(traditional)
+    assert converted.text == traditional
+
+    def annotations(doc):
+        ents = [(e.start_char, e.end_char, e.label_, e._.value, e._.unit, e._.canonical) for e in doc.ents]
+        return ents, sorted(map(tuple, doc._.links))
+
+    assert annotations(converted) == annotations(published)
+
+
+def test_conversion_keeps_every_offset():
+    text = "著作權、乾隆年間的發展。\n臺灣"
+    simplified = to_simplified(text)
+    assert len(simplified) == len(text)
+    assert simplified.endswith("台湾")
