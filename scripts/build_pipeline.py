@@ -83,17 +83,21 @@ def main() -> None:
         "author": "lawrep-nlp",
         "license": "MIT",
         "spacy_version": f">={spacy.about.__version__.rsplit('.', 1)[0]}.0,<3.9.0",
-        "sources": [
-            {"name": "lawrep-nlp corpus (corpus/ in the repository)", "version": corpus_version()},
-            {"name": "trained NER (disabled by default)", "built_by": "scripts/train_ner.py",
-             "dev_ablation": json.loads((trained.parent / "ablation_dev.json").read_text(encoding="utf-8"))},
-            {"name": "segmentation model", "built_by": segmenter_build["built_by"],
-             "documents": len(segmenter_build["documents"]),
-             "training_text_sha256": segmenter_build["training_text_sha256"]},
-            {"name": "linker boundary model", **{key: value for key, value in boundary_info.items()
-                                                 if key != "documents"},
-             "documents": len(boundary_info.get("documents", ()))},
-        ],
+        # spaCy's meta schema: sources are dicts of strings (spacy package validates them)
+        "sources": [{"name": "lawrep-nlp corpus: Chinese rule-of-law reports annotated to corpus/ANNOTATION.md",
+                     "version": corpus_version(), "license": "report text as published; annotations MIT"}],
+        "requirements": [f"lawrep-zh>={lawrep_nlp.__version__}"],
+        # what each trained part was built from (lawrep info prints it)
+        "lawrep_build": {
+            "trained NER (disabled by default)": {
+                "built_by": "scripts/train_ner.py",
+                "dev_ablation": json.loads((trained.parent / "ablation_dev.json").read_text(encoding="utf-8"))},
+            "segmentation model": {"built_by": segmenter_build["built_by"],
+                                   "documents": len(segmenter_build["documents"]),
+                                   "training_text_sha256": segmenter_build["training_text_sha256"]},
+            "linker boundary model": {**{key: value for key, value in boundary_info.items() if key != "documents"},
+                                      "documents": len(boundary_info.get("documents", ()))},
+        },
     })
     data_dir = PACKAGE / f"zh_{NAME}-{lawrep_nlp.__version__}"
     for old in PACKAGE.glob(f"zh_{NAME}-*"):

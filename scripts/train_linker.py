@@ -37,14 +37,18 @@ import spacy  # noqa: E402
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
 from lawrep_nlp.errors import link_errors  # noqa: E402
 from lawrep_nlp.evaluation import from_doc, from_record, pipe_records, prf  # noqa: E402
-from lawrep_nlp.pipes.indicators.boundaries import BoundaryModel, training_examples  # noqa: E402
+from lawrep_nlp.pipes.indicators.boundaries import (  # noqa: E402
+    TRAINING_SEED,
+    BoundaryModel,
+    fit_boundary_model,
+)
 from lawrep_nlp.pipes.indicators.linker import LEXICON_FILE, Lexicon, link_quantities  # noqa: E402
 
 MODEL_FILE = ROOT / "lawrep_nlp" / "pipes" / "indicators" / "data" / "boundary_model.json"
 CV_FILE = ROOT / "evaluation" / "linker_boundaries_cv.json"
 EPOCH_CHOICES = (1, 3, 5, 10, 20)
 FOLDS = 5
-SEED = 20261122
+SEED = TRAINING_SEED
 
 
 def parsed(nlp, records: list[dict]) -> list[tuple[dict, object, set]]:
@@ -69,8 +73,7 @@ def prf_row(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
 
 
 def fit(items, lexicon: Lexicon, epochs: int, info: dict | None = None) -> BoundaryModel:
-    examples = [example for _, doc, gold in items for example in training_examples(doc, gold, lexicon)]
-    return BoundaryModel.train(examples, epochs=epochs, seed=SEED, info=info)
+    return fit_boundary_model(((doc, gold) for _, doc, gold in items), lexicon, epochs, seed=SEED, info=info)
 
 
 def folds_of(items) -> list[set[str]]:
@@ -170,7 +173,7 @@ def main() -> None:
     info = {"built_by": "scripts/train_linker.py", "splits": splits,
             "documents": sorted({r["meta"]["doc"] for r in records}),
             "lexicon_sha256": hashlib.sha256(LEXICON_FILE.read_bytes()).hexdigest()}
-    model = fit(items, lexicon, epochs, info) if epochs else BoundaryModel({}, dict(info, epochs=0))
+    model = fit(items, lexicon, epochs, info)
     args.out.write_text(json.dumps(model.to_data(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     print(f"{len(model.weights)} weights from {model.info.get('examples', 0)} examples → {args.out}")
     if args.dev:

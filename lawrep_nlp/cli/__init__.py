@@ -274,11 +274,15 @@ def info(model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline 
     typer.echo(f"components: {', '.join(nlp.pipe_names) or '(none)'}")
     if nlp.disabled:
         typer.echo(f"disabled: {', '.join(nlp.disabled)} (nlp.enable_pipe(name) turns one on)")
-    for source in meta.get("sources", []):
-        typer.echo(f"built from: {source.get('name', '?')}")
-        for key, value in source.items():
+    for source in meta.get("sources") or []:
+        typer.echo(f"data: {source.get('name', '?') if isinstance(source, dict) else source}")
+        for key, value in (source.items() if isinstance(source, dict) else ()):
             if key != "name":
                 typer.echo("\n".join(_meta_lines(key, value, "  ")))
+    for part, build in (meta.get("lawrep_build") or {}).items():
+        typer.echo(f"built: {part}")
+        for key, value in build.items():
+            typer.echo("\n".join(_meta_lines(key, value, "  ")))
     if test_scores := meta.get("performance", {}).get("test_split"):
         typer.echo("\n".join(_meta_lines("test split", test_scores, "")))
 

@@ -82,7 +82,8 @@ def test_info():
     assert result.exit_code == 0
     assert "lawrep_zh" in result.output and "lawrep.ChineseTokenizer.v1" in result.output
     assert "disabled: tok2vec, ner" in result.output
-    assert "built from: linker boundary model\n  built_by: scripts/train_linker.py" in result.output
+    assert "built: linker boundary model\n  built_by: scripts/train_linker.py" in result.output
+    assert "data: lawrep-nlp corpus" in result.output
     # regression: scores read back by spaCy's JSON reader printed as 0.9508000000000001
     assert "test split: ORG_f 0." in result.output and "00000000" not in result.output
 

@@ -88,3 +88,42 @@ def test_linker_data_saved_before_the_boundary_model_loads(nlp):
     linker.set_data(nlp.get_pipe("lawrep_indicators").lexicon.data)
     assert linker.boundary_model.weights == {}
     assert linker.lexicon.data == nlp.get_pipe("lawrep_indicators").lexicon.data
+
+
+GOLD_LINES = [
+    "全年办理{法律援助案件|I:a}{157件|Q:157:件>a}，{区司法局|ORG}受理{行政复议申请|I:b}{32件|Q:32:件>b}。",
+    "开展{“法律明白人”培训|I:a}{12场|Q:12:场>a}，培训{村干部|I:b}{300余人|Q:300:人:approx=余>b}。",
+]
+
+
+def gold_examples(nlp):
+    from spacy.training import Example
+
+    from lawrep_nlp.corpus.docbin import record_to_doc
+    from lawrep_nlp.corpus.markup import parse
+
+    examples = []
+    for line in GOLD_LINES:
+        text, spans, relations = parse(line)
+        reference = record_to_doc(nlp, {"text": text, "spans": spans, "relations": relations, "meta": {}})
+        examples.append(Example(nlp.make_doc(text), reference))
+    return examples
+
+
+def test_initialize_learns_the_boundary_model_from_the_examples():
+    """spacy train fits the boundary model from the training corpus's gold links (initialize),
+    through the rule components before the linker, with the configured epochs."""
+    nlp = blank_with("lawrep_indicators")
+    nlp.config["initialize"]["components"]["lawrep_indicators"] = {"boundary_epochs": 3}
+    examples = gold_examples(nlp)
+    nlp.initialize(lambda: examples)
+    model = nlp.get_pipe("lawrep_indicators").boundary_model
+    assert model.info["built_by"] == "lawrep_indicators.initialize (spacy train)"
+    assert (model.info["annotated_texts"], model.info["epochs"]) == (2, 3)
+    assert model.info["examples"] >= 1
+
+
+def test_initialize_without_epochs_loads_the_shipped_model(nlp):
+    blank = blank_with("lawrep_indicators")
+    blank.initialize(lambda: gold_examples(blank))
+    assert blank.get_pipe("lawrep_indicators").boundary_model == nlp.get_pipe("lawrep_indicators").boundary_model

@@ -237,6 +237,22 @@ class BoundaryModel:
                                                         examples=len(examples)))
 
 
+#: Seed of the perceptron's shuffles, for scripts/train_linker.py and the component's initialize.
+TRAINING_SEED = 20261122
+
+
+def fit_boundary_model(docs_and_links: Iterable[tuple[Doc, Iterable[tuple[int, int, int, int]]]], lexicon: Lexicon,
+                       epochs: int, seed: int = TRAINING_SEED, info: dict[str, Any] | None = None) -> BoundaryModel:
+    """The boundary model from documents as the pipeline reads them (entities and sentences set
+    by the components before the linker) and their gold links; 0 epochs is the empty model
+    (the rules alone). One code path for scripts/train_linker.py and
+    ``IndicatorLinker.initialize``."""
+    if not epochs:
+        return BoundaryModel({}, dict(info or {}, epochs=0))
+    examples = [example for doc, links in docs_and_links for example in training_examples(doc, links, lexicon)]
+    return BoundaryModel.train(examples, epochs=epochs, seed=seed, info=info)
+
+
 def refine(doc: Doc, quantity: Span, target: tuple[int, int], side: str, lexicon: Lexicon,
            model: BoundaryModel) -> tuple[int, int]:
     """The rule's `target` range with the start (side "before") or end (side "after") the model
