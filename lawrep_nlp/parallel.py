@@ -135,9 +135,23 @@ class ParallelPipe:
                     yield doc
         except BaseException:  # Ctrl-C, an error, or the consumer stopped early: end the workers now
             end_workers(spare=others)
+            _unblock_result_reader(pool)
             pool.shutdown(cancel_futures=True)  # its manager thread has seen them go: nothing left to wait for
             raise
         pool.shutdown()
+
+
+def _unblock_result_reader(pool: ProcessPoolExecutor) -> None:
+    """Close the parent's write end of the pool's result pipe once the workers are gone.
+
+    A worker ended while it was writing a result leaves half a message in the pipe; the pool's
+    manager thread, already reading it, would wait for the rest forever (the parent holds the
+    pipe's other end open), and ``shutdown`` would wait for that thread: the caller hung. With
+    no writer left the read ends (EOFError), the thread marks the pool broken and exits.
+    (``_result_queue`` is CPython's ProcessPoolExecutor internals, hence the guarded lookup.)"""
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        writer.close()
 
 
 _PARALLEL_CLASSES: dict[type, type] = {}

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
-from . import extensions  # noqa: F401  (registers doc._.simplified_text)
+from . import extensions
 
 #: Pieces converted one at a time: a conversion that changed a piece's length (OpenCC's phrase
 #: table can) is redone character by character, so offsets always carry over.
@@ -45,11 +45,16 @@ def to_simplified(text: str) -> str:
     return "".join(pieces)
 
 
+def _simplified(doc: Doc) -> str | None:
+    """The tokenizer's conversion, when there is one and it still fits the doc."""
+    simplified = doc._.simplified_text
+    return simplified if simplified is not None and len(simplified) == len(doc.text) else None
+
+
 def matching_text(doc: Doc) -> str:
     """What the rule components match on: the simplified conversion when the text had traditional
     characters, else ``doc.text``; always the same length as ``doc.text``."""
-    simplified = doc._.simplified_text if Doc.has_extension("simplified_text") else None
-    return simplified if simplified is not None and len(simplified) == len(doc.text) else doc.text
+    return _simplified(doc) or doc.text
 
 
 def simplified_view(doc: Doc) -> Doc:
@@ -57,16 +62,14 @@ def simplified_view(doc: Doc) -> Doc:
     entities (QUANTITY attributes included) in simplified characters, or `doc` itself when the
     text had no traditional characters. Offsets and token indices are the same in both, so what
     is found on the view carries over to `doc` by position."""
-    simplified = doc._.simplified_text if Doc.has_extension("simplified_text") else None
-    if simplified is None or len(simplified) != len(doc.text):
+    simplified = _simplified(doc)
+    if simplified is None:
         return doc
-    from .extensions import QUANTITY_ATTRS
-
     view = Doc(doc.vocab, words=[simplified[t.idx:t.idx + len(t)] for t in doc],
                spaces=[bool(t.whitespace_) for t in doc],
                sent_starts=[t.is_sent_start for t in doc] if doc.has_annotation("SENT_START") else None)
     view.ents = [Span(view, ent.start, ent.end, label=ent.label_) for ent in doc.ents]
     for theirs, ours in zip(view.ents, doc.ents, strict=True):
-        for name in QUANTITY_ATTRS:
+        for name in extensions.QUANTITY_ATTRS:
             setattr(theirs._, name, getattr(ours._, name))
     return view

@@ -72,11 +72,10 @@ def readings(cases: list[CanonicalCase], folds: dict[str, dict], threshold: floa
     return out
 
 
-def select(nlp: spacy.Language, labels: dict) -> None:
-    records = split_records("train", "dev")
-    cases = canonical_cases(nlp, records, labels)
-    taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
-    folds = {doc: without_document(taxonomy, records, doc) for doc in {c.doc for c in cases}}
+def calibration_options(cases: list[CanonicalCase], folds: dict[str, dict]) -> list[dict]:
+    """Every (fuzzy threshold, min_confidence) pair with the precision and coverage its readings
+    have leave-one-document-out: each method's precision is its confidence, and a cutoff keeps
+    the methods at or above it."""
     options = []
     for threshold in THRESHOLDS:
         found = readings(cases, folds, threshold)
@@ -88,6 +87,15 @@ def select(nlp: spacy.Language, labels: dict) -> None:
                 options.append({"fuzzy_threshold": threshold, "min_confidence": cutoff,
                                 "precision": sum(accepted) / len(accepted), "coverage": len(accepted) / len(cases),
                                 "method_precision": precision, "method_given": dict(given)})
+    return options
+
+
+def select(nlp: spacy.Language, labels: dict) -> None:
+    records = split_records("train", "dev")
+    cases = canonical_cases(nlp, records, labels)
+    taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
+    folds = {doc: without_document(taxonomy, records, doc) for doc in {c.doc for c in cases}}
+    options = calibration_options(cases, folds)
     best = choose_operating_point(options, len(cases), PRECISION_TARGET)
     for option in options:
         print(f"fuzzy {option['fuzzy_threshold']:5.1f} min_confidence {option['min_confidence']:.3f}: "

@@ -72,10 +72,13 @@ def ablation(model: Path, split: str) -> dict[str, dict[str, float]]:
     return table
 
 
-def train(train_path: Path, dev_path: Path, output: Path, max_steps: int) -> None:
+def train(train_path: Path, dev_path: Path, output: Path, max_steps: int, overrides: tuple[str, ...] = ()) -> None:
+    """`spacy train` of configs/lawrep_zh.cfg, seeded; `overrides`: further config overrides
+    (e.g. ("--initialize.tokenizer.pkuseg_model", DIR) for another segmentation model)."""
     subprocess.run([sys.executable, "-m", "spacy", "train", str(ROOT / "configs" / "lawrep_zh.cfg"),
                     "--paths.train", str(train_path), "--paths.dev", str(dev_path),
-                    "--training.max_steps", str(max_steps), "--system.seed", "0", "--output", str(output)],
+                    "--training.max_steps", str(max_steps), "--system.seed", "0", "--output", str(output),
+                    *overrides],
                    check=True)
 
 

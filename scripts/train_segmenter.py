@@ -47,6 +47,7 @@ from lawrep_nlp.tokenizer.tokenizer import (  # noqa: E402
 
 CORPUS = ROOT / "corpus"
 SEED = 20261122
+ITERATIONS = 30
 UNITS = frozenset(read_user_dict(DEFAULT_UNITS))
 
 
@@ -98,9 +99,46 @@ def silver_lines(doc_ids: list[str], cut, gold_bounds: dict[tuple[str, str], set
     return lines
 
 
+def gold_boundaries(test_docs: set[str] | list[str]) -> tuple[dict[tuple[str, str], set[int]], set[str]]:
+    """The gold span edges of every paragraph outside the test documents, keyed by (document,
+    paragraph text), and the documents they come from."""
+    gold_bounds: dict[tuple[str, str], set[int]] = {}
+    n_gold_docs = set()
+    for record in load_annotations(CORPUS):
+        if record["meta"]["doc"] in test_docs:
+            continue
+        n_gold_docs.add(record["meta"]["doc"])
+        bounds = gold_bounds.setdefault((record["meta"]["doc"], record["text"]), set())
+        for span in record["spans"]:
+            bounds.update((span["start"], span["end"]))
+    return gold_bounds, n_gold_docs
+
+
+def train_pkuseg(train_lines: list[str], dev_lines: list[str], out: Path, iterations: int) -> bytes:
+    """Train pkuseg with the fixed seed on `train_lines` (`dev_lines` are only scored in pkuseg's
+    log: the model does not depend on them), write its features.msgpack and weights.npz to `out`
+    (replaced if it exists) and return the training text."""
+    import spacy_pkuseg
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        (tmp_path / "train.txt").write_text("\n".join(train_lines) + "\n", encoding="utf-8")
+        (tmp_path / "dev.txt").write_text("\n".join(dev_lines) + "\n", encoding="utf-8")
+        random.seed(SEED)
+        model_dir = tmp_path / "model"
+        spacy_pkuseg.train(str(tmp_path / "train.txt"), str(tmp_path / "dev.txt"), str(model_dir),
+                           train_iter=iterations)
+        if out.exists():
+            shutil.rmtree(out)
+        out.mkdir(parents=True)
+        for name in ("features.msgpack", "weights.npz"):
+            shutil.copy(model_dir / name, out / name)
+        return (tmp_path / "train.txt").read_bytes()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--iterations", type=int, default=30)
+    parser.add_argument("--iterations", type=int, default=ITERATIONS)
     parser.add_argument("--out", type=Path, default=DEFAULT_MODEL_DIR)
     parser.add_argument("--splits", default="train,dev", help="documents to train on (never test)")
     parser.add_argument("--lexicon-min-freq", type=int, default=0,
@@ -111,37 +149,14 @@ def main() -> None:
     if "test" in train_splits:
         parser.error("the segmenter never trains on the test split")
 
-    import spacy_pkuseg
-
     splits = load_splits(CORPUS)
-    gold_bounds: dict[tuple[str, str], set[int]] = {}
-    n_gold_docs = set()
-    for record in load_annotations(CORPUS):
-        if record["meta"]["doc"] in splits["test"]:
-            continue
-        n_gold_docs.add(record["meta"]["doc"])
-        bounds = gold_bounds.setdefault((record["meta"]["doc"], record["text"]), set())
-        for span in record["spans"]:
-            bounds.update((span["start"], span["end"]))
+    gold_bounds, n_gold_docs = gold_boundaries(splits["test"])
     cut = jieba_cutter()
     train_docs = [doc for name in train_splits for doc in splits[name]]
     train_lines = silver_lines(train_docs, cut, gold_bounds)
     dev_lines = silver_lines(splits["dev"], cut, gold_bounds)
     lexicon = jieba_lexicon(args.lexicon_min_freq) if args.lexicon_min_freq else []
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp_path = Path(tmp)
-        (tmp_path / "train.txt").write_text("\n".join(train_lines + lexicon) + "\n", encoding="utf-8")
-        (tmp_path / "dev.txt").write_text("\n".join(dev_lines) + "\n", encoding="utf-8")
-        random.seed(SEED)
-        model_dir = tmp_path / "model"
-        spacy_pkuseg.train(str(tmp_path / "train.txt"), str(tmp_path / "dev.txt"), str(model_dir),
-                           train_iter=args.iterations)
-        if args.out.exists():
-            shutil.rmtree(args.out)
-        args.out.mkdir(parents=True)
-        for name in ("features.msgpack", "weights.npz"):
-            shutil.copy(model_dir / name, args.out / name)
-        training_text = (tmp_path / "train.txt").read_bytes()
+    training_text = train_pkuseg(train_lines + lexicon, dev_lines, args.out, args.iterations)
     build = {
         "built_by": "scripts/train_segmenter.py",
         "seed": SEED,

@@ -286,3 +286,14 @@ def test_progress_lines_when_stderr_is_not_a_terminal(tmp_path: Path):
     assert proc.returncode == 0, proc.stderr
     progress = [line for line in proc.stderr.splitlines() if line.startswith("lawrep: ") and "/40 files" in line]
     assert progress == [f"lawrep: {done}/40 files" for done in range(2, 41, 2)]
+
+
+def test_the_summary_counts_in_words_a_reader_expects(tmp_path: Path):
+    """Regression: the summary said "1 documents"."""
+    report = tmp_path / "a.txt"
+    report.write_text(CASES_OF_LEGAL_AID, encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(report), "--out", str(out)])
+    assert result.exit_code == 0
+    assert f"lawrep: 1 document → {out}; 0 files skipped" in result.output
+    assert "lawrep: 1/1 file\n" in result.output

@@ -133,3 +133,36 @@ def test_ctrl_c_ends_the_workers_and_reaches_the_caller(tmp_path):
     assert (proc.returncode, stdout.strip()) == (130, "interrupted"), stderr
     with pytest.raises(ProcessLookupError):  # no worker left behind
         os.killpg(proc.pid, 0)
+
+
+HALF_A_RESULT = textwrap.dedent("""
+    import multiprocessing, os, struct, sys, threading, time
+    from concurrent.futures import ProcessPoolExecutor
+    from lawrep_nlp.parallel import _unblock_result_reader, end_workers
+    pool = ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork"))
+    pool.submit(time.sleep, 0.1).result()  # workers and the pool's manager thread are up
+    # what a worker ended in the middle of writing its result leaves in the pipe: a length header
+    # and part of the message; the manager thread starts reading it and waits for the rest
+    pool._result_queue._writer._send(struct.pack("!i", 100_000) + b"x" * 10)
+    time.sleep(0.5)
+    end_workers()
+    if sys.argv[1] == "fixed":
+        _unblock_result_reader(pool)
+    stopping = threading.Thread(target=pool.shutdown, kwargs={"cancel_futures": True}, daemon=True)
+    stopping.start()
+    stopping.join(10)
+    print("hung" if stopping.is_alive() else "done", flush=True)
+    os._exit(0)
+""")
+
+
+def test_stopping_while_a_worker_was_writing_its_result_does_not_hang():
+    """Regression: nlp.pipe(n_process=2) stopped early (or by Ctrl-C) while a worker was writing
+    its result hung the caller for ever (seen in full test runs): the pool's manager thread waited
+    for the rest of a message no process would write, and shutdown waited for that thread."""
+    fixed = subprocess.run([sys.executable, "-c", HALF_A_RESULT, "fixed"], capture_output=True, text=True,
+                           timeout=60)
+    assert fixed.stdout.strip() == "done", fixed.stderr
+    unfixed = subprocess.run([sys.executable, "-c", HALF_A_RESULT, "unfixed"], capture_output=True, text=True,
+                             timeout=60)
+    assert unfixed.stdout.strip() == "hung", unfixed.stderr  # the situation the fix is for is real

@@ -1,0 +1,611 @@
+"""Learning curve: what more annotated data buys.
+
+For each fraction f of the TRAIN documents (corpus/splits.json "train"), every part that
+scripts/rebuild.sh derives from the training data is rebuilt from that subset only, in a temporary
+directory (nothing under lawrep_nlp/, lawrep_zh/ or corpus/ is written):
+
+- the pkuseg segmentation model, as scripts/train_segmenter.py builds it (jieba silver
+  segmentation of the subset's paragraphs inside the tokenizer's rule layer, split at the subset's
+  gold span edges; same seed; 30 iterations unless --iterations);
+- the linker's boundary model, as scripts/train_linker.py trains it (the subset's paragraphs
+  parsed by the pipeline with the new segmenter, same seed), with the number of epochs
+  train_linker last chose (evaluation/linker_boundaries_cv.json) or, with --select-epochs,
+  chosen by train_linker's own five-fold selection on the subset; train_linker derives no word
+  list from the documents, so the word lists stay as shipped unless --fold-out-lexicon (below);
+- the canonical taxonomy with only the terms attested in the subset's gold indicator texts, and
+  its calibration chosen leave-one-document-out over the subset's links (each document mapped
+  with the terms of the other subset documents), as scripts/eval_canonical.py --select and its
+  `without_document` do;
+- with --with-ner only: the statistical tok2vec + ner (scripts/train_ner.py: `spacy train` of
+  configs/lawrep_zh.cfg, seed 0, --ner-steps steps, the last model), trained on the subset with
+  the subset's segmenter and then enabled in the scored pipeline (rules, then NER). The trained
+  NER ships DISABLED, so it does not change the shipped figures; that is why it is off by default.
+
+What stays fixed is everything written by hand: the entity rules and lexicons, the quantity rules
+and unit table, the tokenizer's user dictionary and place names, the linker's word lists
+(lawrep_nlp/pipes/indicators/data/lexicon.json), the taxonomy's entries with their verbs, context
+and scope words, and the calibration rule. Those were written from train and dev reports, so the
+small-subset figures are optimistic about them (the curve measures what more *annotation* buys to
+the trained parts). --fold-out-lexicon removes the linker word-list entries that occur only in
+train/dev documents outside the subset (train_linker's fold-out estimate, `without_unseen_entries`).
+
+The pipeline scored is the shipped `spacy.load("lawrep_zh")` with the rebuilt parts swapped in
+(the tokenizer's pkuseg model, lawrep_indicators' boundary model and word lists,
+lawrep_canonical's taxonomy and calibration), scored
+
+(a) on the TEST split (corpus/annotations, corpus/canonical/test.tsv): --draws seeded draws per
+    fraction, `random.Random(f"{seed}:{f}:{draw}").sample(sorted(train), round(f * len(train)))`,
+    one draw at 100%;
+(b) by cross-validation over train + dev: the documents, sorted and shuffled with
+    `random.Random(f"{seed}:folds")`, dealt into --folds folds; for fold k the pool is the other
+    folds' documents and the subset one seeded draw of f of the pool,
+    `random.Random(f"{seed}:{f}:cv{k}")`, scored on fold k; the mean over folds is reported.
+
+The shipped parts were built from train + dev, so the 100% test point (train only) is not the
+shipped pipeline's test figure. The entity rules run on the new segmentation (a span whose edge
+falls inside a token is not added), so entity F1 changes only through the segmenter (and, with
+--with-ner, the NER).
+
+Metrics, as `lawrep evaluate` reports them (lawrep_nlp.evaluation): entity F1 per label and micro,
+INDICATOR F1, link F1 exact and relaxed, canonical mapping precision and coverage; and the share of
+gold span edges that fall on token boundaries (scripts/eval_segmentation.py's `alignment`).
+
+Outputs: evaluation/learning_curve.json (every point, draw and fold, seeds, subset sizes and
+documents, what was built, timings), docs/learning_curve.png, and on stdout a Markdown table for
+the README (rows: metrics; columns: fractions, test and CV) with, for each metric, whether it still
+rises over the last step (difference of the means larger than the spread of the draws or folds).
+Progress goes to stderr; the trainers' own logs (pkuseg, `spacy train`) go to a log file in the
+temporary directory, shown on stderr only when a build fails.
+
+    python scripts/learning_curve.py --jobs 2     # the full curve: ~20 min on 2 cores (~35 min with --jobs 1)
+    python scripts/learning_curve.py --fractions 0.25 1.0 --draws 1 --folds 2 --iterations 2 \\
+        --out-json /tmp/lc.json --out-png /tmp/lc.png               # a smoke run
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import multiprocessing
+import os
+import random
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import spacy  # noqa: E402
+from eval_canonical import PRECISION_TARGET, calibration_options, without_document  # noqa: E402
+from eval_segmentation import alignment  # noqa: E402
+from train_linker import CV_FILE, cross_validate, fit, parsed, without_unseen_entries  # noqa: E402
+from train_segmenter import ITERATIONS, gold_boundaries, jieba_cutter, silver_lines, train_pkuseg  # noqa: E402
+
+from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
+from lawrep_nlp.corpus.splits import load_splits  # noqa: E402
+from lawrep_nlp.evaluation import (  # noqa: E402
+    ENTITY_LABELS,
+    annotation_pairs,
+    canonical_cases,
+    gated_metrics,
+    map_canonical,
+    pipe_records,
+    read_canonical_labels,
+    score,
+    score_canonical_answers,
+)
+from lawrep_nlp.pipes.canonical.mapper import Taxonomy, choose_operating_point  # noqa: E402
+from lawrep_nlp.tokenizer.tokenizer import PkusegSegmenter  # noqa: E402
+
+CORPUS = ROOT / "corpus"
+SEED = 20261205
+FRACTIONS = (0.25, 0.5, 0.75, 1.0)
+#: paragraphs given to pkuseg as its "dev" file: it only scores them in its log
+PKUSEG_LOG_LINES = 20
+#: paragraphs given to `spacy train` as dev (with --with-ner): only its log, model-last is kept
+NER_LOG_RECORDS = 20
+#: (metric, label in the table and the figure)
+ROWS = (
+    ("ENTS_f", "entities micro F1"),
+    *((f"{label}_f", f"{label} F1") for label in ENTITY_LABELS),
+    ("INDICATOR_f", "INDICATOR F1"),
+    ("LINK_exact_f", "link F1 exact"),
+    ("LINK_relaxed_f", "link F1 relaxed"),
+    ("CANONICAL_precision", "canonical precision"),
+    ("CANONICAL_coverage", "canonical coverage"),
+    ("alignment", "span-boundary alignment"),
+)
+REBUILT = (
+    "pkuseg segmentation model (scripts/train_segmenter.py's silver lines and training, subset only)",
+    "linker boundary model (scripts/train_linker.py's fit on the subset parsed with the new segmenter)",
+    "canonical taxonomy terms (only those attested in the subset's gold indicator texts)",
+    "canonical calibration (scripts/eval_canonical.py --select, leave-one-document-out over the subset)",
+)
+FIXED = (
+    "entity rules and lexicons (laws, programmes, orgs, places, dates), quantity rules, unit table",
+    "tokenizer user dictionary and place names",
+    "linker word lists (pipes/indicators/data/lexicon.json) unless fold_out_lexicon",
+    "taxonomy entries, verbs, context and scope words; the calibration rule",
+    "sentence rules; the shipped pipeline's configuration",
+)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One build and its scoring: a subset of documents to build from, scored on the test split
+    (``kind`` "test", ``index`` the draw) or on a held-out fold (``kind`` "cv", ``index`` the fold)."""
+
+    kind: str
+    fraction: float
+    index: int
+    seed: str
+    train_docs: tuple[str, ...]
+    eval_docs: tuple[str, ...] | None  # None: the test split
+
+    @property
+    def name(self) -> str:
+        return f"{self.kind} {self.fraction:.0%} {'draw' if self.kind == 'test' else 'fold'} {self.index}"
+
+
+def plan(splits: dict[str, list[str]], fractions: list[float], draws: int, folds: int,
+         seed: int) -> tuple[list[Unit], list[list[str]]]:
+    """The units of work, and the CV folds (documents of train + dev)."""
+    train_ids = sorted(splits["train"])
+    units = []
+    for fraction in fractions:
+        for draw in range(1 if fraction >= 1 else draws):
+            key = f"{seed}:{fraction}:{draw}"
+            subset = random.Random(key).sample(train_ids, round(fraction * len(train_ids)))
+            units.append(Unit("test", fraction, draw, key, tuple(sorted(subset)), None))
+    cv_folds: list[list[str]] = []
+    if folds:
+        documents = sorted(splits["train"] + splits["dev"])
+        random.Random(f"{seed}:folds").shuffle(documents)
+        cv_folds = [sorted(documents[k::folds]) for k in range(folds)]
+        for fraction in fractions:
+            for k, held in enumerate(cv_folds):
+                pool = sorted(set(documents) - set(held))
+                key = f"{seed}:{fraction}:cv{k}"
+                subset = random.Random(key).sample(pool, round(fraction * len(pool)))
+                units.append(Unit("cv", fraction, k, key, tuple(sorted(subset)), tuple(held)))
+    return units, cv_folds
+
+
+# -- one worker's state: the shipped pipeline and the corpus, loaded once per process ----------------
+
+_STATE: dict[str, Any] = {}
+
+
+def state() -> dict[str, Any]:
+    if not _STATE:
+        nlp = spacy.load("lawrep_zh")
+        splits = load_splits(CORPUS)
+        gold_bounds, _ = gold_boundaries(splits["test"])
+        _STATE.update(
+            nlp=nlp,
+            # train then dev, in file order: the order train_linker.py reads them in
+            train_dev=load_annotations(CORPUS, "train") + load_annotations(CORPUS, "dev"),
+            test=load_annotations(CORPUS, "test"),
+            labels=read_canonical_labels(CORPUS / "canonical"),
+            gold_bounds=gold_bounds,
+            cut=jieba_cutter(),
+            lexicon=nlp.get_pipe("lawrep_indicators").lexicon,
+            taxonomy=nlp.get_pipe("lawrep_canonical").taxonomy,
+            user_words=list(nlp.tokenizer.user_words),
+            units=nlp.tokenizer.units,
+        )
+    return _STATE
+
+
+@contextlib.contextmanager
+def stdout_to(log: Path) -> Iterator[None]:
+    """This process's stdout (pkuseg's and `spacy train`'s progress, also from subprocesses) goes
+    to `log`, so that stdout carries only the table."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with log.open("ab") as handle:
+        os.dup2(handle.fileno(), 1)
+        try:
+            yield
+        finally:
+            sys.stdout.flush()
+            os.dup2(saved, 1)
+            os.close(saved)
+
+
+def swap_segmenter(nlp: spacy.Language, model_dir: Path, st: dict[str, Any]) -> None:
+    """The shipped tokenizer with another pkuseg model (its user dictionary and units kept)."""
+    tokenizer = nlp.tokenizer
+    tokenizer.initialize(pkuseg_model=model_dir)
+    if tokenizer.user_words != st["user_words"] or tokenizer.units != st["units"]:
+        # the package's dictionary files have changed since lawrep_zh was built: keep the shipped ones
+        tokenizer.user_words, tokenizer.units = list(st["user_words"]), st["units"]
+        tokenizer._pkuseg = PkusegSegmenter(model_dir, tokenizer.user_words, tokenizer.general_dictionary)
+
+
+def build_ner(nlp: spacy.Language, records: list[dict], seg_dir: Path, tmp: Path, steps: int) -> dict[str, Any]:
+    """tok2vec + ner trained on `records` as scripts/train_ner.py trains them (with the subset's
+    segmenter), loaded into the shipped pipeline's components and enabled."""
+    from spacy.tokens import DocBin
+    from train_ner import train
+
+    from lawrep_nlp.corpus.docbin import ConversionStats, record_to_doc
+
+    blank = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "lawrep.ChineseTokenizer.v1"}}})
+    blank.tokenizer.initialize(pkuseg_model=seg_dir)
+    conversion = ConversionStats()
+    docs = [record_to_doc(blank, record, conversion) for record in records]
+    DocBin(docs=docs, store_user_data=True).to_disk(tmp / "ner_train.spacy")
+    DocBin(docs=docs[:NER_LOG_RECORDS], store_user_data=True).to_disk(tmp / "ner_dev.spacy")
+    train(tmp / "ner_train.spacy", tmp / "ner_dev.spacy", tmp / "ner", steps,
+          ("--initialize.tokenizer.pkuseg_model", str(seg_dir)))
+    trained = spacy.load(tmp / "ner" / "model-last")
+    if set(trained.get_pipe("ner").labels) != set(nlp.get_pipe("ner").labels):
+        raise ValueError(f"the subset's NER labels {trained.get_pipe('ner').labels} are not the shipped NER's "
+                         f"{nlp.get_pipe('ner').labels}: its weights cannot replace the shipped ones")
+    for name in ("tok2vec", "ner"):
+        nlp.get_pipe(name).from_bytes(trained.get_pipe(name).to_bytes())
+        if name in nlp.disabled:
+            nlp.enable_pipe(name)
+    return {"max_steps": steps, "records": len(records), "spans": conversion.spans,
+            "tokens_split": conversion.tokens_split}
+
+
+def calibrate(cases: list, folds: dict[str, dict]) -> dict[str, Any]:
+    """The calibration scripts/eval_canonical.py --select would write for these cases and
+    leave-one-document-out taxonomies (its option loop and choose_operating_point; no file written)."""
+    options = calibration_options(cases, folds)
+    if not options:  # no reading at all: a mapper that always abstains
+        return {"method_precision": {}, "min_confidence": 1.0, "fuzzy_threshold": 101.0,
+                "measured": {"links": len(cases), "documents": len(folds), "precision": 0.0, "coverage": 0.0}}
+    best = choose_operating_point(options, len(cases), PRECISION_TARGET)
+    return {"method_precision": best["method_precision"], "min_confidence": best["min_confidence"],
+            "fuzzy_threshold": best["fuzzy_threshold"],
+            "measured": {"links": len(cases), "documents": len(folds), "precision": round(best["precision"], 4),
+                         "coverage": round(best["coverage"], 4), "method_given": best["method_given"]}}
+
+
+def linker_epochs(items: list, lexicon, options: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    """The fixed epochs, or (--select-epochs) train_linker.py --select's choice on these items."""
+    if not options["select_epochs"]:
+        return options["epochs"], {"epochs": options["epochs"], "from": str(CV_FILE.relative_to(ROOT))}
+    table = cross_validate(items, lexicon)
+    best = max((k for k in table if k != "rules"), key=lambda k: table[k]["f"])
+    epochs = int(best.split(", ")[1].split()[0]) if table[best]["f"] > table["rules"]["f"] else 0
+    return epochs, {"epochs": epochs, "from": "five-fold selection on the subset",
+                    "cv_exact_link_f": {name: row["f"] for name, row in table.items()}}
+
+
+def evaluate(nlp: spacy.Language, records: list[dict], labels: dict) -> tuple[dict[str, float], dict[str, Any]]:
+    """The gated figures of `lawrep evaluate … --canonical` plus span-boundary alignment, and the counts."""
+    docs = pipe_records(nlp, records)
+    scores = score(annotation_pairs(records, docs))
+    taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
+    scores["canonical"] = score_canonical_answers(
+        map_canonical(canonical_cases(nlp, records, labels, docs=docs), lambda _: taxonomy))
+    by_text = {record["text"]: doc for record, doc in zip(records, docs, strict=True)}
+    aligned = alignment(lambda text: [(t.idx, t.idx + len(t.text)) for t in by_text[text] if not t.is_space],
+                        records)
+    metrics = gated_metrics(scores)
+    metrics["alignment"] = aligned["aligned"]
+    details = {"counts": scores["counts"], "canonical": scores["canonical"], "span_edges": aligned["boundaries"],
+               "paragraphs": len(records)}
+    return metrics, details
+
+
+def run_unit(unit: Unit, options: dict[str, Any]) -> dict[str, Any]:
+    """Build every trained part from the unit's documents, swap them into the shipped pipeline and score it."""
+    st = state()
+    nlp = st["nlp"]
+    subset = set(unit.train_docs)
+    clock = time.perf_counter()
+    seconds: dict[str, float] = {}
+    built: dict[str, Any] = {}
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        seconds[name] = round(now - clock, 2)
+        clock = now
+
+    with tempfile.TemporaryDirectory(prefix="lawrep_learning_curve_") as tmp_name:
+        tmp = Path(tmp_name)
+        log = tmp / "build.log"
+        try:
+            with stdout_to(log):
+                # 1. segmenter
+                lines = silver_lines(list(unit.train_docs), st["cut"], st["gold_bounds"])
+                seg_dir = tmp / "pkuseg_model"
+                train_pkuseg(lines, lines[:PKUSEG_LOG_LINES], seg_dir, options["iterations"])
+                swap_segmenter(nlp, seg_dir, st)
+                built["segmenter"] = {"paragraphs": len(lines), "iterations": options["iterations"],
+                                      "characters": sum(len(line.replace(" ", "")) for line in lines)}
+                lap("segmenter")
+                records = [r for r in st["train_dev"] if r["meta"]["doc"] in subset]
+                # 2. statistical NER (only with --with-ner)
+                if options["with_ner"]:
+                    built["ner"] = build_ner(nlp, records, seg_dir, tmp, options["ner_steps"])
+                    lap("ner")
+            # 3. linker: word lists (as shipped, or without what only other documents hold) and boundary model
+            lexicon = st["lexicon"]
+            if options["fold_out_lexicon"]:
+                others = "\n".join(r["text"] for r in st["train_dev"] if r["meta"]["doc"] not in subset)
+                lexicon = without_unseen_entries(lexicon, others, "\n".join(r["text"] for r in records))
+            with nlp.select_pipes(disable=["lawrep_indicators", "lawrep_canonical"]):
+                items = parsed(nlp, records)  # the pipeline the linker runs after, as train_linker.py parses
+            epochs, epoch_info = linker_epochs(items, lexicon, options)
+            info = {"built_by": "scripts/learning_curve.py", "documents": len(subset)}
+            model = fit(items, lexicon, epochs, info)  # 0 epochs: the empty model (the rules alone)
+            indicators = nlp.get_pipe("lawrep_indicators")
+            indicators.lexicon, indicators.boundary_model = lexicon, model
+            built["linker"] = {**epoch_info, "examples": model.info.get("examples", 0), "weights": len(model.weights),
+                               "lexicon_entries_removed": sum(
+                                   len(v) for v in st["lexicon"].data.values() if isinstance(v, list))
+                               - sum(len(v) for v in lexicon.data.values() if isinstance(v, list))}
+            lap("linker")
+            # 4. canonical taxonomy (attested terms) and its leave-one-document-out calibration
+            linked = [(record, doc) for record, doc, _ in items if record["relations"]]
+            linked_records = [record for record, _ in linked]
+            cases = canonical_cases(nlp, linked_records, st["labels"], docs=[doc for _, doc in linked])
+            folds = {doc: without_document(st["taxonomy"], linked_records, doc) for doc in {c.doc for c in cases}}
+            calibration = calibrate(cases, folds)
+            data = without_document(st["taxonomy"], linked_records, held_out="")  # no document held out
+            canonical = nlp.get_pipe("lawrep_canonical")
+            canonical.taxonomy = Taxonomy(data, calibration, **canonical.settings)
+            built["canonical"] = {
+                "terms": sum(len(e["terms"]) for e in data["indicators"]),
+                "terms_shipped": sum(len(e["terms"]) for e in st["taxonomy"].data["indicators"]),
+                "entries_with_terms": sum(bool(e["terms"]) for e in data["indicators"]),
+                "entries": len(data["indicators"]),
+                "calibration": dict(calibration)}
+            lap("canonical")
+        except Exception:
+            if log.exists():
+                sys.stderr.write(f"{unit.name}: build failed; end of its log:\n"
+                                 + "".join(log.read_text(encoding="utf-8", errors="replace").splitlines(True)[-30:]))
+            raise
+    # 5. score
+    eval_records = st["test"] if unit.eval_docs is None else [
+        r for r in st["train_dev"] if r["meta"]["doc"] in set(unit.eval_docs)]
+    metrics, details = evaluate(nlp, eval_records, st["labels"])
+    lap("scoring")
+    return {"kind": unit.kind, "fraction": unit.fraction, "draw" if unit.kind == "test" else "fold": unit.index,
+            "seed": unit.seed, "documents": len(unit.train_docs), "document_ids": list(unit.train_docs),
+            "paragraphs": len(records),
+            "eval": "test split" if unit.eval_docs is None else f"fold {unit.index} ({len(unit.eval_docs)} documents)",
+            "metrics": metrics, "details": details, "built": built, "seconds": seconds,
+            "seconds_total": round(sum(seconds.values()), 2)}
+
+
+# -- summary, table, figure ---------------------------------------------------------------------------
+
+def summarise(results: list[dict], kind: str, fractions: list[float]) -> dict[str, dict]:
+    """Per fraction: subset size, and per metric the mean, min, max and values over draws (or folds)."""
+    summary = {}
+    for fraction in fractions:
+        runs = [r for r in results if r["kind"] == kind and r["fraction"] == fraction]
+        if not runs:
+            continue
+        point: dict[str, Any] = {"runs": len(runs), "documents": sum(r["documents"] for r in runs) / len(runs)}
+        for metric in runs[0]["metrics"]:
+            values = [r["metrics"][metric] for r in runs]
+            point[metric] = {"mean": sum(values) / len(values), "min": min(values), "max": max(values),
+                             "values": values}
+        summary[str(fraction)] = point
+    return summary
+
+
+def still_rising(summary: dict[str, dict], metric: str, before: str, after: str) -> dict[str, Any]:
+    """Whether the mean rises from `before` to `after` by more than the spread (max - min) of the
+    draws or folds at either point."""
+    a, b = summary[before][metric], summary[after][metric]
+    difference = b["mean"] - a["mean"]
+    spread = max(a["max"] - a["min"], b["max"] - b["min"])
+    return {"difference": difference, "spread": spread, "rising": difference > spread}
+
+
+def markdown_table(summaries: dict[str, dict], rising: dict[str, dict], step: tuple[str, str]) -> str:
+    fractions = {kind: list(summary) for kind, summary in summaries.items()}
+    header = ["metric"]
+    for kind, summary in summaries.items():
+        for key in fractions[kind]:
+            name = "test" if kind == "test" else "CV"
+            size = summary[key]["documents"]
+            header.append(f"{name} {float(key):.0%} ({size:.0f} docs)" if size == round(size)
+                          else f"{name} {float(key):.0%} ({size:.1f} docs)")
+    step_name = f"{float(step[0]):.0%}→{float(step[1]):.0%}"
+    header += [f"rising {step_name} ({'test' if kind == 'test' else 'CV'})" for kind in rising]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for metric, label in ROWS:
+        cells = [label]
+        for kind, summary in summaries.items():
+            for key in fractions[kind]:
+                s = summary[key][metric]
+                spread = f" ({s['min']:.3f}–{s['max']:.3f})" if kind == "test" and s["max"] > s["min"] else ""
+                cells.append(f"{s['mean']:.3f}{spread}")
+        for verdict in rising.values():
+            r = verdict[metric]
+            cells.append(f"{'yes' if r['rising'] else 'no'} ({r['difference']:+.3f} vs spread {r['spread']:.3f})")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def plot_title(train_documents: int, folds: int) -> str:
+    if folds:
+        return (f"Learning curve: {train_documents} train documents; test: solid, mean and min–max of draws; "
+                f"CV ({folds} folds over train + dev): dashed")
+    return f"Learning curve: {train_documents} train documents; test: mean and min–max of draws"
+
+
+def plot(summaries: dict[str, dict], path: Path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    panels = (
+        ("Entities (F1)", [("ENTS_f", "micro")] + [(f"{label}_f", label) for label in ENTITY_LABELS]),
+        ("Indicators and links (F1)", [("INDICATOR_f", "INDICATOR"), ("LINK_exact_f", "link exact"),
+                                       ("LINK_relaxed_f", "link relaxed")]),
+        ("Canonical mapping", [("CANONICAL_precision", "precision"), ("CANONICAL_coverage", "coverage")]),
+        ("Span edges on token boundaries", [("alignment", "alignment")]),
+    )
+    colours = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    fig, axes = plt.subplots(2, 2, figsize=(11, 9), layout="constrained")
+    for ax, (panel_title, metrics) in zip(axes.flat, panels, strict=True):
+        for i, (metric, label) in enumerate(metrics):
+            colour = "black" if metric == "ENTS_f" else colours[i % len(colours)]
+            width = 2.2 if metric == "ENTS_f" else 1.4
+            for kind, style, marker in (("test", "-", "o"), ("cv", "--", "s")):
+                summary = summaries.get(kind)
+                if not summary:
+                    continue
+                keys = list(summary)
+                x = [summary[k]["documents"] for k in keys]
+                mean = [summary[k][metric]["mean"] for k in keys]
+                if kind == "test":
+                    # clamped: a mean of equal draws can sit a rounding error outside [min, max]
+                    low = [max(0.0, summary[k][metric]["mean"] - summary[k][metric]["min"]) for k in keys]
+                    high = [max(0.0, summary[k][metric]["max"] - summary[k][metric]["mean"]) for k in keys]
+                    ax.errorbar(x, mean, yerr=[low, high], color=colour, linestyle=style, marker=marker,
+                                linewidth=width, markersize=4, capsize=3, label=label)
+                else:
+                    ax.plot(x, mean, color=colour, linestyle=style, marker=marker, linewidth=width * 0.8,
+                            markersize=3.5, alpha=0.8, label=None if "test" in summaries else label)
+        ax.set_title(panel_title, fontsize=11)
+        ax.set_xlabel("training documents")
+        ax.grid(alpha=0.3)
+        ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=min(len(metrics), 4),
+                  frameon=False)
+    styles = [Line2D([], [], color="grey", linestyle="-", marker="o", markersize=4),
+              Line2D([], [], color="grey", linestyle="--", marker="s", markersize=3.5)]
+    fig.legend(styles, ["test split: mean, bars min–max of the draws", "cross-validation: mean of the folds"],
+               loc="outside lower center", ncol=2, fontsize=9, frameon=False)
+    fig.suptitle(title, fontsize=12)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--fractions", type=float, nargs="+", default=list(FRACTIONS),
+                        help="fractions of the train documents (default: 0.25 0.5 0.75 1.0)")
+    parser.add_argument("--draws", type=int, default=3, help="seeded draws per fraction below 1 (default 3)")
+    parser.add_argument("--folds", type=int, default=3, help="CV folds over train + dev (0: no CV; default 3)")
+    parser.add_argument("--iterations", type=int, default=ITERATIONS,
+                        help=f"pkuseg iterations (default: train_segmenter.py's, {ITERATIONS})")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--jobs", type=int, default=1, help="builds run in this many processes (default 1)")
+    parser.add_argument("--select-epochs", action="store_true",
+                        help="choose the boundary model's epochs by train_linker's five-fold selection on each "
+                             "subset (default: the epochs recorded in evaluation/linker_boundaries_cv.json)")
+    parser.add_argument("--fold-out-lexicon", action="store_true",
+                        help="remove linker word-list entries found only in train/dev documents outside the subset")
+    parser.add_argument("--with-ner", action="store_true",
+                        help="also train tok2vec + ner on each subset and enable it (the shipped NER is disabled)")
+    parser.add_argument("--ner-steps", type=int, default=1200, help="spacy train steps with --with-ner")
+    parser.add_argument("--out-json", type=Path, default=ROOT / "evaluation" / "learning_curve.json")
+    parser.add_argument("--out-png", type=Path, default=ROOT / "docs" / "learning_curve.png")
+    parser.add_argument("--from-json", type=Path,
+                        help="no builds: draw the plot and print the table of a run written before")
+    args = parser.parse_args()
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text(encoding="utf-8"))
+        step = tuple(saved["rising"]["step"] or (str(saved["fractions"][-1]),) * 2)
+        rising = {kind: table for kind, table in saved["rising"].items() if kind != "step"}
+        plot(saved["summary"], args.out_png, plot_title(saved["corpus"]["train"], saved["folds"]))
+        print(markdown_table(saved["summary"], rising, step))
+        return
+    if any(not 0 < f <= 1 for f in args.fractions):
+        parser.error("fractions must lie in (0, 1]")
+    if args.draws < 1 or args.jobs < 1 or args.folds < 0 or args.folds == 1:
+        parser.error("--draws and --jobs must be at least 1, --folds 0 or at least 2")
+    fractions = sorted(set(args.fractions))
+    recorded_epochs = json.loads(CV_FILE.read_text(encoding="utf-8"))["chosen_epochs"]
+    options = {"iterations": args.iterations, "epochs": recorded_epochs, "select_epochs": args.select_epochs,
+               "fold_out_lexicon": args.fold_out_lexicon, "with_ner": args.with_ner, "ner_steps": args.ner_steps}
+
+    splits = load_splits(CORPUS)
+    units, cv_folds = plan(splits, fractions, args.draws, args.folds, args.seed)
+    # the biggest builds first, so that parallel workers finish together
+    ordered = sorted(units, key=lambda u: -len(u.train_docs))
+    started, clock = datetime.now(timezone.utc), time.perf_counter()
+    print(f"learning curve: {len(units)} builds ({sum(u.kind == 'test' for u in units)} scored on test, "
+          f"{sum(u.kind == 'cv' for u in units)} by {args.folds}-fold CV), {args.jobs} process(es), "
+          f"pkuseg {args.iterations} iterations, linker "
+          f"{'epochs selected per subset' if args.select_epochs else f'{recorded_epochs} epochs'}"
+          f"{', with NER' if args.with_ner else ''}", file=sys.stderr)
+    results = []
+
+    def report(result: dict) -> None:
+        results.append(result)
+        m = result["metrics"]
+        print(f"[{len(results)}/{len(units)}] {result['kind']} {result['fraction']:.0%} "
+              f"{'draw' if result['kind'] == 'test' else 'fold'} {result.get('draw', result.get('fold'))}: "
+              f"{result['documents']} docs, {result['seconds_total']:.0f} s "
+              f"(segmenter {result['seconds']['segmenter']:.0f} s) — ents {m['ENTS_f']:.3f}, "
+              f"links {m['LINK_exact_f']:.3f}, canonical {m['CANONICAL_precision']:.3f}/{m['CANONICAL_coverage']:.3f},"
+              f" aligned {m['alignment']:.4f}  [{time.perf_counter() - clock:.0f} s]", file=sys.stderr, flush=True)
+
+    if args.jobs == 1:
+        for unit in ordered:
+            report(run_unit(unit, options))
+    else:
+        with ProcessPoolExecutor(args.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(run_unit, unit, options) for unit in ordered]
+            for future in as_completed(futures):
+                report(future.result())
+    order = {(u.kind, u.fraction, u.index): i for i, u in enumerate(units)}
+    results.sort(key=lambda r: order[r["kind"], r["fraction"], r.get("draw", r.get("fold"))])
+
+    summaries = {kind: summarise(results, kind, fractions) for kind in ("test", "cv")}
+    summaries = {kind: summary for kind, summary in summaries.items() if summary}
+    rising: dict[str, dict] = {}
+    step = (str(fractions[-2]), str(fractions[-1])) if len(fractions) > 1 else None
+    if step:
+        rising = {kind: {metric: still_rising(summary, metric, *step) for metric, _ in ROWS}
+                  for kind, summary in summaries.items()}
+    elapsed = time.perf_counter() - clock
+    output = {
+        "built_by": "scripts/learning_curve.py",
+        "command": " ".join(["python", "scripts/learning_curve.py", *sys.argv[1:]]),
+        "started": started.isoformat(timespec="seconds"),
+        "seconds": round(elapsed, 1),
+        "seed": args.seed,
+        "fractions": fractions,
+        "draws": args.draws,
+        "folds": args.folds,
+        "jobs": args.jobs,
+        "settings": {**options, "epochs_recorded_in": str(CV_FILE.relative_to(ROOT))},
+        "subset_rule": {"test": "random.Random(f'{seed}:{f}:{draw}').sample(sorted(train), round(f * len(train)))",
+                        "cv": "documents of train + dev sorted, shuffled with random.Random(f'{seed}:folds'), "
+                              "fold k = documents[k::folds]; subset random.Random(f'{seed}:{f}:cv{k}')"
+                              ".sample(sorted(pool), round(f * len(pool)))"},
+        "corpus": {name: len(docs) for name, docs in splits.items()},
+        "rebuilt": [*REBUILT, *(["tok2vec + ner (scripts/train_ner.py), enabled"] if args.with_ner else [])],
+        "fixed": [*FIXED, *([] if args.with_ner else ["tok2vec + ner: shipped disabled, not rebuilt"])],
+        "cv_folds": [{"fold": k, "documents": docs} for k, docs in enumerate(cv_folds)],
+        "summary": summaries,
+        "rising": {"step": list(step) if step else None, **rising},
+        "units": results,
+    }
+    args.out_json.parent.mkdir(parents=True, exist_ok=True)
+    args.out_json.write_text(json.dumps(output, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    plot(summaries, args.out_png, plot_title(len(splits["train"]), args.folds))
+    print(markdown_table(summaries, rising, step or (str(fractions[-1]),) * 2))
+    print(f"\nwrote {args.out_json} and {args.out_png} in {elapsed / 60:.1f} min", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
