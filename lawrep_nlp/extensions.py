@@ -30,8 +30,7 @@ from spacy.tokens import Doc, Span
 
 INDICATORS_KEY = "indicators"
 QUANTITY_ATTRS = ("value", "unit", "dimension", "approx", "placeholder", "change", "max", "out_of_range", "action",
-                  "canonical",
-                  "canonical_confidence")
+                  "canonical", "canonical_confidence")
 
 
 def link_index(doc: Doc) -> dict[tuple[int, int], Span]:

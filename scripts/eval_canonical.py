@@ -90,6 +90,15 @@ def calibration_options(cases: list[CanonicalCase], folds: dict[str, dict]) -> l
     return options
 
 
+def calibration_of(best: dict, links: int, documents: int) -> dict:
+    """The calibration the mapper reads (data/calibration.json, without its comment) for the
+    chosen option, with what it was measured on."""
+    return {"method_precision": best["method_precision"], "min_confidence": best["min_confidence"],
+            "fuzzy_threshold": best["fuzzy_threshold"],
+            "measured": {"links": links, "documents": documents, "precision": round(best["precision"], 4),
+                         "coverage": round(best["coverage"], 4), "method_given": best["method_given"]}}
+
+
 def select(nlp: spacy.Language, labels: dict) -> None:
     records = split_records("train", "dev")
     cases = canonical_cases(nlp, records, labels)
@@ -101,10 +110,7 @@ def select(nlp: spacy.Language, labels: dict) -> None:
         print(f"fuzzy {option['fuzzy_threshold']:5.1f} min_confidence {option['min_confidence']:.3f}: "
               f"precision {option['precision']:.3f} coverage {option['coverage']:.3f}")
     calibration = {
-        "method_precision": best["method_precision"], "min_confidence": best["min_confidence"],
-        "fuzzy_threshold": best["fuzzy_threshold"],
-        "measured": {"links": len(cases), "documents": len(folds), "precision": round(best["precision"], 4),
-                     "coverage": round(best["coverage"], 4), "method_given": best["method_given"]},
+        **calibration_of(best, len(cases), len(folds)),
         "_comment": "Written by scripts/eval_canonical.py --select: " + __doc__.split("\n\n")[1].replace("\n", " "),
     }
     CALIBRATION_FILE.write_text(json.dumps(calibration, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

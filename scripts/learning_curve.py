@@ -85,7 +85,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import spacy  # noqa: E402
-from eval_canonical import PRECISION_TARGET, calibration_options, without_document  # noqa: E402
+from eval_canonical import PRECISION_TARGET, calibration_of, calibration_options, without_document  # noqa: E402
 from eval_segmentation import alignment  # noqa: E402
 from train_linker import CV_FILE, cross_validate, fit, parsed, without_unseen_entries  # noqa: E402
 from train_segmenter import ITERATIONS, gold_boundaries, jieba_cutter, silver_lines, train_pkuseg  # noqa: E402
@@ -268,10 +268,7 @@ def calibrate(cases: list, folds: dict[str, dict]) -> dict[str, Any]:
         return {"method_precision": {}, "min_confidence": 1.0, "fuzzy_threshold": 101.0,
                 "measured": {"links": len(cases), "documents": len(folds), "precision": 0.0, "coverage": 0.0}}
     best = choose_operating_point(options, len(cases), PRECISION_TARGET)
-    return {"method_precision": best["method_precision"], "min_confidence": best["min_confidence"],
-            "fuzzy_threshold": best["fuzzy_threshold"],
-            "measured": {"links": len(cases), "documents": len(folds), "precision": round(best["precision"], 4),
-                         "coverage": round(best["coverage"], 4), "method_given": best["method_given"]}}
+    return calibration_of(best, len(cases), len(folds))
 
 
 def linker_epochs(items: list, lexicon, options: dict[str, Any]) -> tuple[int, dict[str, Any]]:
