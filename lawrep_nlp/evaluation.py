@@ -241,6 +241,7 @@ class CanonicalCase:
     before: str
     sentence: str
     pipeline: str | None
+    unit: str | None = None
 
 
 @dataclass(frozen=True)
@@ -274,7 +275,7 @@ def canonical_cases(nlp, records: list[dict[str, Any]], labels: dict[tuple[str, 
                 doc=record["meta"]["doc"], gold=labels[key], indicator=record["text"][i_start:i_end],
                 dimension=units.get(unit) if unit else None,
                 before=record["text"][sentence.start_char:q_start], sentence=sentence.text,
-                pipeline=ent._.canonical if ent is not None else None))
+                pipeline=ent._.canonical if ent is not None else None, unit=unit))
     return cases
 
 
@@ -294,7 +295,7 @@ def score_canonical(cases: list[CanonicalCase], taxonomy_for: Callable[[str], An
 def map_canonical(cases: list[CanonicalCase], taxonomy_for: Callable[[str], Any]) -> list[CanonicalAnswer]:
     """Each case with the mapper's id for its gold link (``taxonomy_for(doc)``)."""
     return [CanonicalAnswer(case, taxonomy_for(case.doc).map(case.indicator, case.dimension, before=case.before,
-                                                             sentence=case.sentence).canonical)
+                                                             sentence=case.sentence, unit=case.unit).canonical)
             for case in cases]
 
 

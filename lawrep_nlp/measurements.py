@@ -8,10 +8,11 @@ from typing import Any
 from spacy.tokens import Doc
 
 from .extensions import link_index
+from .keys import indicator_key
 
 #: Columns of a measurement record, in table order.
-MEASUREMENT_FIELDS = ("indicator", "canonical", "canonical_confidence", "action", "value", "unit", "dimension",
-                      "approx", "placeholder", "change", "max", "out_of_range",
+MEASUREMENT_FIELDS = ("indicator", "indicator_key", "canonical", "canonical_confidence", "action", "value", "unit",
+                      "dimension", "approx", "placeholder", "change", "max", "out_of_range",
                       "quantity_text", "start", "end", "indicator_start", "indicator_end", "sentence")
 #: Report metadata columns put in front of each row of the table.
 REPORT_COLUMNS = ("file", "title", "region", "year", "publisher")
@@ -27,6 +28,8 @@ def measurement_records(doc: Doc) -> list[dict[str, Any]]:
         indicator = indicators.get((ent.start_char, ent.end_char))
         records.append({
             "indicator": indicator.text if indicator is not None else None,
+            "indicator_key": indicator_key(indicator.text, ent._.action, ent._.dimension) if indicator is not None
+            else None,
             "canonical": ent._.canonical,
             "canonical_confidence": ent._.canonical_confidence,
             "action": ent._.action,

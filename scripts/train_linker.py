@@ -1,4 +1,4 @@
-"""Train the linker's boundary model (lawrep_nlp/pipes/indicators/boundaries.py) from annotated
+"""Train the linker's boundary model (lawrep_nlp/pipes/indicators/scorer.py) from annotated
 links, choosing its number of epochs without the test split.
 
 Selection (--select): five-fold cross-validation by document over the train and dev splits;
@@ -37,12 +37,8 @@ import spacy  # noqa: E402
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
 from lawrep_nlp.errors import link_errors  # noqa: E402
 from lawrep_nlp.evaluation import from_doc, from_record, pipe_records, prf  # noqa: E402
-from lawrep_nlp.pipes.indicators.boundaries import (  # noqa: E402
-    TRAINING_SEED,
-    BoundaryModel,
-    fit_boundary_model,
-)
-from lawrep_nlp.pipes.indicators.linker import LEXICON_FILE, Lexicon, link_quantities  # noqa: E402
+from lawrep_nlp.pipes.indicators.candidates import LEXICON_FILE, Lexicon, link_quantities  # noqa: E402
+from lawrep_nlp.pipes.indicators.scorer import TRAINING_SEED, BoundaryModel, fit_boundary_model  # noqa: E402
 
 MODEL_FILE = ROOT / "lawrep_nlp" / "pipes" / "indicators" / "data" / "boundary_model.json"
 CV_FILE = ROOT / "evaluation" / "linker_boundaries_cv.json"

@@ -1,28 +1,26 @@
-"""Train the statistical NER (tok2vec + ner of configs/lawrep_zh.cfg) on the train split, seeded,
-for a fixed number of steps, and keep the last model (model-last): the dev score spacy train
-reports is the whole pipeline's, which the rule components dominate, so its model-best can be an
-untrained step-0 NER. Then measure on dev how the NER combines with the entity rules (rules only /
-NER only / combined, per label) and write training/ner/ablation_dev.json.
+"""Train the pipeline's learned parts with the README's command — `python -m spacy train
+configs/lawrep_zh.cfg --output training/ner --paths.train … --paths.dev …` (seed and steps from
+the config) — which gives training/ner/model-best, the pipeline scripts/build_pipeline.py
+packages. model-best is picked by the config's score weights (entities and exact links of the
+whole pipeline, with lawrep_entity_policy deciding per label whether the NER's additions stay).
+Then measure on dev how the NER combines with the entity rules (rules only / NER only /
+combined, per label) and write training/ner/ablation_dev.json.
 
-The rules/NER decision is taken from that dev table (docs/entities.md); the test split is not
-used here.
+The per-label policy is chosen by --cv: K-fold cross-validation by document over train + dev,
+one NER per fold trained on the other folds (fixed steps, the last model: the held-out fold is
+not used to pick it); per label, the NER's additions stay where rules then NER beats the rules
+alone (choose_policy) → evaluation/ner_cv.json, which configs/lawrep_zh.cfg declares. The rules
+were written on train and dev, so their figures there are optimistic; the NER's are not. The
+test split is not used here except by --test-ablation, after the decision.
 
     python scripts/build_corpus.py     # corpus/spacy/{train,dev}.spacy
-    python scripts/train_ner.py [--max-steps 1200]
-    python scripts/train_ner.py --test-ablation   # after the decision: the README's test table,
-                                                   # evaluation/ablation_test.json (no training)
+    python scripts/train_ner.py --cv 4            # the policy (about 30 minutes on 2 cores)
+    python scripts/train_ner.py                   # training/ner/model-best and the dev table
+    python scripts/train_ner.py --test-ablation   # the README's test table (no training)
     python scripts/train_ner.py --skip-training   # the dev table again, after a rule change
-    python scripts/train_ner.py --cv 4            # the same decision with more evidence: K-fold
-                                                   # cross-validation over train + dev documents,
-                                                   # training/ner/cv.json
-
-Dev holds few spans of some labels (26 PROGRAM), so --cv trains one NER per fold on the other
-folds' documents (fixed steps, seed 0, the last model: the held-out fold is not used to pick it)
-and counts, per label, what the NER adds after the rules on the held-out documents. The rules were
-written on train and dev, so their figures here are optimistic; the NER's are not.
 
 The rule components run with the package's current data files (as scripts/build_pipeline.py
-packages them), not the data model-last was trained with.
+packages them), not the data the model was trained with.
 """
 
 from __future__ import annotations
@@ -55,8 +53,15 @@ from lawrep_nlp.evaluation import (  # noqa: E402
 )
 
 OUTPUT = ROOT / "training" / "ner"
+#: The cross-validation table and the per-label policy chosen from it (configs/lawrep_zh.cfg
+#: declares that policy; a test checks they agree).
+CV_FILE = ROOT / "evaluation" / "ner_cv.json"
 RULE_COMPONENTS = ["lawrep_laws", "lawrep_programs", "lawrep_orgs", "lawrep_places", "lawrep_dates"]
-SETTINGS = {"rules only": ["tok2vec", "ner"], "NER only": RULE_COMPONENTS, "combined": []}
+#: What each row of the tables disables: "combined" is rules then NER for every label (what the
+#: policy is chosen from), "policy" the pipeline as configured (lawrep_entity_policy per label).
+SETTINGS = {"rules only": ["tok2vec", "ner"], "NER only": [*RULE_COMPONENTS, "lawrep_entity_policy"],
+            "combined": ["lawrep_entity_policy"], "policy": []}
+CV_SETTINGS = ("rules only", "NER only", "combined")
 
 
 def ablation(model: Path, split: str) -> dict[str, dict[str, float]]:
@@ -72,26 +77,29 @@ def ablation(model: Path, split: str) -> dict[str, dict[str, float]]:
     return table
 
 
-def train(train_path: Path, dev_path: Path, output: Path, max_steps: int, overrides: tuple[str, ...] = ()) -> None:
-    """`spacy train` of configs/lawrep_zh.cfg, seeded; `overrides`: further config overrides
+def train(train_path: Path, dev_path: Path, output: Path, max_steps: int | None = None,
+          overrides: tuple[str, ...] = ()) -> None:
+    """`spacy train` of configs/lawrep_zh.cfg (seeded by its [system] seed), the README's
+    command; `max_steps`: the config's unless given; `overrides`: further config overrides
     (e.g. ("--initialize.tokenizer.pkuseg_model", DIR) for another segmentation model)."""
+    steps = ("--training.max_steps", str(max_steps)) if max_steps is not None else ()
     subprocess.run([sys.executable, "-m", "spacy", "train", str(ROOT / "configs" / "lawrep_zh.cfg"),
-                    "--paths.train", str(train_path), "--paths.dev", str(dev_path),
-                    "--training.max_steps", str(max_steps), "--system.seed", "0", "--output", str(output),
-                    *overrides],
+                    "--output", str(output), "--paths.train", str(train_path), "--paths.dev", str(dev_path),
+                    *steps, *overrides],
                    check=True)
 
 
 def cross_validate(folds: int, max_steps: int) -> dict:
-    """Per label, exact-span P/R/F of rules only and of rules then NER on held-out documents
-    (all folds pooled), and how many of the entities the NER adds are right."""
+    """Per label, exact-span P/R/F of rules only, NER only and rules then NER on held-out
+    documents (all folds pooled), how many of the entities the NER adds after the rules are
+    right, and the policy chosen from that (choose_policy)."""
     vocab = spacy.blank("zh").vocab
     docs = [doc for split in ("train", "dev")
             for doc in DocBin().from_disk(ROOT / "corpus" / "spacy" / f"{split}.spacy").get_docs(vocab)]
     doc_ids = sorted({doc.user_data["lawrep_meta"]["doc"] for doc in docs})
     random.Random(0).shuffle(doc_ids)
     records = load_annotations(ROOT / "corpus", split="train") + load_annotations(ROOT / "corpus", split="dev")
-    pairs: dict[str, list[tuple[Annotation, Annotation]]] = {"rules only": [], "combined": []}
+    pairs: dict[str, list[tuple[Annotation, Annotation]]] = {name: [] for name in CV_SETTINGS}
     added: dict[str, Counter] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for k in range(folds):
@@ -102,17 +110,15 @@ def cross_validate(folds: int, max_steps: int) -> dict:
                 part = [doc for doc in docs if (doc.user_data["lawrep_meta"]["doc"] in held_out) == keep]
                 DocBin(docs=part, store_user_data=True).to_disk(fold / f"{name}.spacy")
             train(fold / "train.spacy", fold / "held_out.spacy", fold, max_steps)
-            rules = spacy.load(fold / "model-last", disable=["tok2vec", "ner"])
-            combined = spacy.load(fold / "model-last")
-            for nlp in (rules, combined):
-                refresh_data(nlp)
             held_records = [r for r in records if r["meta"]["doc"] in held_out]
             golds = [from_record(r) for r in held_records]
-            by_rules = [from_doc(doc) for doc in pipe_records(rules, held_records)]
-            by_both = [from_doc(doc) for doc in pipe_records(combined, held_records)]
-            pairs["rules only"] += zip(golds, by_rules, strict=True)
-            pairs["combined"] += zip(golds, by_both, strict=True)
-            for gold, rule_ann, both_ann in zip(golds, by_rules, by_both, strict=True):
+            found = {}
+            for name in CV_SETTINGS:
+                nlp = spacy.load(fold / "model-last", disable=SETTINGS[name])
+                refresh_data(nlp)
+                found[name] = [from_doc(doc) for doc in pipe_records(nlp, held_records)]
+                pairs[name] += zip(golds, found[name], strict=True)
+            for gold, rule_ann, both_ann in zip(golds, found["rules only"], found["combined"], strict=True):
                 for span in both_ann.entities - rule_ann.entities:
                     added.setdefault(span[2], Counter())["right" if span in gold.entities else "wrong"] += 1
     table: dict = {"folds": folds, "documents": len(doc_ids), "max_steps": max_steps}
@@ -120,29 +126,37 @@ def cross_validate(folds: int, max_steps: int) -> dict:
         table[name] = {label: {k: round(v, 4) for k, v in s.items()}
                        for label, s in score(scored)["ents_per_type"].items()}
     table["added by NER"] = {label: dict(c) for label, c in added.items()}
+    table["policy"] = choose_policy(table)
     return table
+
+
+def choose_policy(table: dict) -> dict[str, str]:
+    """lawrep_entity_policy's setting per label: the NER's additions stay where rules then NER
+    beats the rules alone in cross-validation (F, pooled over folds); ties keep the rules."""
+    return {label: "rules_then_model" if table["combined"][label]["f"] > table["rules only"][label]["f"] else "rules"
+            for label in ENTITY_LABELS if label in table["rules only"]}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--max-steps", type=int, default=1200)
+    parser.add_argument("--max-steps", type=int, help="default: the config's (for --cv: 1200)")
     parser.add_argument("--cv", type=int, metavar="K",
                         help="K-fold cross-validation over train + dev documents instead (no packaged model)")
     parser.add_argument("--test-ablation", action="store_true",
                         help="only measure the trained model on the test split (the decision was made on dev)")
     parser.add_argument("--skip-training", action="store_true",
-                        help="measure the dev table with the existing model-last (after a rule change)")
+                        help="measure the dev table with the existing model-best (after a rule change)")
     args = parser.parse_args()
     if args.cv:
-        table = cross_validate(args.cv, args.max_steps)
-        (OUTPUT / "cv.json").parent.mkdir(parents=True, exist_ok=True)
-        (OUTPUT / "cv.json").write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n")
+        table = cross_validate(args.cv, args.max_steps or 1200)
+        CV_FILE.write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n")
         for label in ENTITY_LABELS:
-            print(f"{label:9} rules only {table['rules only'][label]['f']:.3f}  "
-                  f"combined {table['combined'][label]['f']:.3f}  added by NER {table['added by NER'].get(label, {})}")
+            print(f"{label:9} rules only {table['rules only'][label]['f']:.3f}  NER only "
+                  f"{table['NER only'][label]['f']:.3f}  combined {table['combined'][label]['f']:.3f}  "
+                  f"added by NER {table['added by NER'].get(label, {})} → {table['policy'][label]}")
         return
     if args.test_ablation:
-        table = ablation(OUTPUT / "model-last", "test")
+        table = ablation(OUTPUT / "model-best", "test")
         (ROOT / "evaluation" / "ablation_test.json").write_text(json.dumps(table, ensure_ascii=False, indent=1)
                                                                  + "\n")
         print_table(table)
@@ -150,7 +164,7 @@ def main() -> None:
     corpus = ROOT / "corpus" / "spacy"
     if not args.skip_training:
         train(corpus / "train.spacy", corpus / "dev.spacy", OUTPUT, args.max_steps)
-    table = ablation(OUTPUT / "model-last", "dev")
+    table = ablation(OUTPUT / "model-best", "dev")
     (OUTPUT / "ablation_dev.json").write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n")
     print_table(table)
 

@@ -212,20 +212,28 @@ def compare(
     out: Path = typer.Option(..., "--out", "-o", help="The comparison table (CSV), written atomically."),
     chart: Path = typer.Option(None, "--chart", help="Also draw one indicator across reports (PNG)."),
     indicator: str = typer.Option(None, "--indicator", "-i",
-                                  help="Canonical id for the chart (default: the one most reports state)."),
+                                  help="Canonical id (or key) for the chart (default: the one most reports state)."),
+    group_by: str = typer.Option("canonical", "--group-by", "-g",
+                                 help="canonical: taxonomy ids only; key: open-vocabulary indicator keys; both: the "
+                                      "id where there is one, else the key (group_kind says which)."),
     n_process: int = typer.Option(1, "--n-process", "-n", min=1, help="Worker processes for nlp.pipe."),
     model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline name or path."),
     max_length: int = typer.Option(1_000_000, "--max-length", min=1,
                                    help="Skip (and report) texts longer than this many characters."),
 ) -> None:
-    """Line reports up: one row per report (region, year) and canonical indicator, with value,
-    unit, approx flag and where it was said (file, the quantity's character offsets, the
-    sentence). Only measurements mapped to the taxonomy appear. Exit status as for extract."""
+    """Line reports up: one row per report (region, year) and indicator, with value, unit,
+    approx flag and where it was said (file, the quantity's character offsets, the sentence).
+    Indicators are canonical ids of the taxonomy (default), open-vocabulary keys, or both
+    (--group-by). Exit status as for extract."""
     import csv
 
-    from ..compare import COMPARE_COLUMNS, compare_rows, most_reported, write_chart
+    from ..chart import write_chart
+    from ..compare import COMPARE_COLUMNS, GROUPINGS, compare_rows, most_reported
     from .extract import ExtractResult, atomic_output, collect_files, document_records
 
+    if group_by not in GROUPINGS:
+        typer.echo(f"lawrep: --group-by is one of {', '.join(GROUPINGS)}, not {group_by!r}", err=True)
+        raise typer.Exit(EXIT_USAGE)
     missing = [p for p in paths if not p.exists()]
     files = collect_files(paths) if not missing else []
     if missing or not files:
@@ -236,14 +244,14 @@ def compare(
         _check_output(chart)
     nlp = _load(model)
     taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
-    if indicator and indicator not in taxonomy.names:
+    if indicator and group_by == "canonical" and indicator not in taxonomy.names:
         typer.echo(f"lawrep: unknown canonical indicator {indicator!r} (see lawrep_nlp/pipes/canonical/data/"
                    "taxonomy.json)", err=True)
         raise typer.Exit(EXIT_USAGE)
     result = ExtractResult()
     with _interruptible(n_process):
         rows = compare_rows(document_records(nlp, files, result, n_process=n_process, max_length=max_length),
-                            taxonomy.names)
+                            taxonomy.names, by=group_by)
     with atomic_output(out) as handle:
         writer = csv.DictWriter(handle, fieldnames=COMPARE_COLUMNS)
         writer.writeheader()
@@ -255,7 +263,7 @@ def compare(
         chosen = indicator or most_reported(rows)
         try:
             if chosen is None:
-                raise ValueError("no report has a value for any canonical indicator")
+                raise ValueError(f"no report has a value for any indicator (grouped by {group_by})")
             bars = write_chart(rows, chosen, chart)
         except ValueError as err:
             typer.echo(f"lawrep: no chart: {err}", err=True)

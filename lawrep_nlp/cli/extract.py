@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -153,6 +153,17 @@ class PipelineErrors:
             self.reasons[str(context.get("file"))] = f"pipeline component {proc_name} failed: {error!r}"
 
 
+def set_error_handler(nlp: Language, handler: Callable[..., None]) -> None:
+    """Language.set_error_handler for every component that can hold a handler. spaCy's compiled
+    ner (a cdef class without the attribute) raises AttributeError there, which stopped
+    `lawrep extract` once the shipped pipeline ran its NER; its own errors still propagate."""
+    nlp.default_error_handler = handler
+    for _, pipe in nlp.pipeline:
+        if hasattr(pipe, "set_error_handler"):
+            with suppress(AttributeError):
+                pipe.set_error_handler(handler)
+
+
 def sent_reports(reports: Iterable[Report], sent: list[str]) -> Iterator[Report]:
     for report in reports:
         sent.append(str(report.meta.get("file")))
@@ -166,7 +177,7 @@ def document_records(nlp: Language, files: list[Path], result: ExtractResult, *,
     are longer than `max_length` (default nlp.max_length) or make a component fail are skipped
     and added to ``result.failures``; files with replaced bytes to ``result.warnings``."""
     errors = PipelineErrors()
-    nlp.set_error_handler(errors)
+    set_error_handler(nlp, errors)
     max_length = nlp.max_length if max_length is None else max_length
     nlp.max_length = max(nlp.max_length, max_length)
     if n_process > 1 and "fork" in multiprocessing.get_all_start_methods():

@@ -7,6 +7,7 @@ annotation disagree.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from spacy.language import Language
@@ -40,8 +41,17 @@ def _split_tokens(nlp: Language, text: str, cuts: set[int]) -> tuple[Doc, int]:
     return Doc(nlp.vocab, words=words, spaces=spaces), splits
 
 
-def record_to_doc(nlp: Language, record: Record, stats: ConversionStats | None = None) -> Doc:
-    """A Doc with gold entities, indicator spans, quantity attributes and links."""
+#: user_data key of a doc whose linked QUANTITY entities carry gold canonical ids in ``_.canonical``
+#: (the same as lawrep_nlp.pipes.canonical.factory.CANONICAL_GOLD_KEY)
+CANONICAL_GOLD_KEY = "lawrep_canonical_gold"
+
+
+def record_to_doc(nlp: Language, record: Record, stats: ConversionStats | None = None,
+                  canonical: Mapping[tuple[str, int, int, int], str | None] | None = None) -> Doc:
+    """A Doc with gold entities, indicator spans, quantity attributes and links; with `canonical`
+    (read_canonical_labels: (doc, para, q_start, q_end) → id or None), each linked QUANTITY's gold
+    canonical id in ``_.canonical`` too (kept in user_data, which DocBin stores), for
+    lawrep_canonical's initialize."""
     text, spans = record["text"], record["spans"]
     cuts = {offset for span in spans for offset in (span["start"], span["end"])}
     plain = nlp.make_doc(text)
@@ -63,6 +73,15 @@ def record_to_doc(nlp: Language, record: Record, stats: ConversionStats | None =
                     value = span.get(attr)
                     setattr(gold._, attr, float(value) if attr in ("value", "max") and value is not None else value)
     doc.ents = entities
+    if canonical is not None:
+        meta = record.get("meta", {})
+        for relation in record.get("relations", []):
+            q_start, q_end = relation["quantity"]
+            gold_id = canonical.get((meta.get("doc"), meta.get("para"), q_start, q_end))
+            span = doc.char_span(q_start, q_end)
+            if span is not None and gold_id:
+                span._.canonical = gold_id
+        doc.user_data[CANONICAL_GOLD_KEY] = True
     doc.spans[INDICATORS_KEY] = indicators
     doc._.links = [[*r["quantity"], *r["indicator"]] for r in record.get("relations", [])]
     doc.user_data["lawrep_meta"] = dict(record.get("meta", {}))
@@ -79,4 +98,4 @@ def span_texts(doc: Doc) -> list[tuple[str, str]]:
     return [(s.label_, s.text) for s in doc.ents] + [(INDICATOR, s.text) for s in doc.spans[INDICATORS_KEY]]
 
 
-__all__ = ["ConversionStats", "record_to_doc", "span_texts"]
+__all__ = ["CANONICAL_GOLD_KEY", "ConversionStats", "record_to_doc", "span_texts"]

@@ -13,6 +13,9 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, from_disk, to_disk
 
 DATA_FILE = "data.json"
+#: Where the rule components record the entities they add (lawrep_entity_policy tells the NER's
+#: additions apart by it).
+RULE_SPANS_KEY = "lawrep_rules"
 
 #: The component that assigns each attribute a lawrep component may require, for error messages.
 PROVIDERS = {"token.is_sent_start": "lawrep_sentences", "doc.ents": "lawrep_quantities (and the other entity "
@@ -79,11 +82,19 @@ class RulesFileComponent(DataComponent):
         self.rules = self.rules_type.from_data(data)
 
 
+def record_rule_spans(doc: Doc, spans: Iterable[Span]) -> None:
+    """Note entities a rule component set, in ``doc.spans["lawrep_rules"]``."""
+    doc.spans[RULE_SPANS_KEY] = [*doc.spans.get(RULE_SPANS_KEY, []), *spans]
+
+
 def add_entities(doc: Doc, offsets: Sequence[tuple[int, int]], label: str,
                  ids: Sequence[str] | None = None) -> list[Span]:
     """Add character-offset spans as entities of `label` (with ``ent_id_`` from `ids` when
     given); spans that do not fall on token boundaries or that overlap an existing entity are
-    left out. Returns the spans added."""
+    left out. Returns the spans added. Records them in ``doc.spans["lawrep_rules"]``, which
+    exists (empty or not) once any rule component has run."""
+    if RULE_SPANS_KEY not in doc.spans:
+        doc.spans[RULE_SPANS_KEY] = []
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     added = []
     for index, (start, end) in enumerate(offsets):
@@ -96,6 +107,7 @@ def add_entities(doc: Doc, offsets: Sequence[tuple[int, int]], label: str,
         added.append(span)
     if added:
         doc.ents = sorted([*doc.ents, *added], key=lambda s: s.start)
+        record_rule_spans(doc, added)
         for span in added:  # doc.ents keeps a span's id on its tokens
             if span.id_:
                 for token in span:

@@ -297,3 +297,18 @@ def test_the_summary_counts_in_words_a_reader_expects(tmp_path: Path):
     assert result.exit_code == 0
     assert f"lawrep: 1 document → {out}; 0 files skipped" in result.output
     assert "lawrep: 1/1 file\n" in result.output
+
+
+def test_extract_runs_with_the_ner_enabled(tmp_path):
+    # regression: Language.set_error_handler raised AttributeError on spaCy's compiled ner, so
+    # `lawrep extract` failed as soon as the pipeline ran its NER
+    from lawrep_nlp.cli.extract import ExtractResult, document_records
+
+    nlp = spacy.load("lawrep_zh")
+    nlp.enable_pipe("tok2vec")
+    nlp.enable_pipe("ner")
+    report = tmp_path / "r.txt"
+    report.write_text("区司法局全年受理行政复议案件97件。", encoding="utf-8")
+    result = ExtractResult()
+    (record,) = document_records(nlp, [report], result)
+    assert result.failures == [] and record["measurements"][0]["value"] == 97

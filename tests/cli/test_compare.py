@@ -3,6 +3,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from lawrep_nlp.chart import bar_labels
 from lawrep_nlp.cli import app
 
 from ..conftest import SEEDS
@@ -10,15 +11,22 @@ from ..conftest import SEEDS
 runner = CliRunner()
 
 
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
 def test_compare_lines_up_reports(tmp_path: Path):
     out, chart = tmp_path / "table.csv", tmp_path / "chart.png"
     result = runner.invoke(app, ["compare", str(SEEDS), "--out", str(out), "--chart", str(chart),
                                  "--indicator", "reconsideration_cases_received"])
     assert result.exit_code == 0, result.output
-    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    rows = read_rows(out)
     received = {(r["region"], r["year"]): r for r in rows if r["canonical"] == "reconsideration_cases_received"}
     row = received["朝阳市双塔区", "2024"]  # 受理行政复议案件97件
     assert (row["value"], row["unit"], row["canonical_name"]) == ("97.0", "件", "行政复议案件受理(收案/办理)数")
+    assert (row["publisher"], row["title"]) == ("双塔区司法局", "朝阳市双塔区人民政府2024年法治政府建设工作报告")
+    assert list(rows[0])[:6] == ["region", "year", "publisher", "title", "group", "group_kind"]
     source = Path(row["file"]).read_text(encoding="utf-8")
     assert "行政复议案件97件" in row["sentence"] and row["sentence"] in source
     assert len({(r["file"], r["canonical"]) for r in rows}) == len(rows)  # one row per report and indicator
@@ -47,5 +55,50 @@ def test_chart_when_nothing_maps(tmp_path: Path):
     report.write_text("全区空气质量优良天数达到300天。\n", encoding="utf-8")
     result = runner.invoke(app, ["compare", str(report), "--out", str(tmp_path / "t.csv"), "--chart",
                                  str(tmp_path / "c.png")])
-    assert result.exit_code == 1 and "no report has a value for any canonical indicator" in result.output
+    assert result.exit_code == 1 and "no report has a value for any indicator (grouped by canonical)" in result.output
     assert not (tmp_path / "c.png").exists()
+
+
+def test_chart_labels_a_report_without_metadata_by_its_title_not_its_file(tmp_path: Path):
+    report = tmp_path / "report_0417.txt"
+    report.write_text("某县2023年法治政府建设年度报告\n\n全年共收到行政复议申请32件。\n", encoding="utf-8")
+    out, chart = tmp_path / "t.csv", tmp_path / "c.png"
+    result = runner.invoke(app, ["compare", str(report), "--out", str(out), "--chart", str(chart),
+                                 "--indicator", "reconsideration_cases_received"])
+    assert result.exit_code == 0, result.output
+    (row, *_) = read_rows(out)
+    assert (row["region"], row["publisher"], row["title"]) == ("", "", "某县2023年法治政府建设年度报告")
+    assert bar_labels([row]) == ["某县2023年法治政府建设年度报告"]  # not report_0417
+
+
+def test_compare_groups_by_key_and_by_both(tmp_path: Path):
+    by_key, both = tmp_path / "key.csv", tmp_path / "both.csv"
+    assert runner.invoke(app, ["compare", str(SEEDS), "--out", str(by_key), "--group-by", "key"]).exit_code == 0
+    assert runner.invoke(app, ["compare", str(SEEDS), "--out", str(both), "--group-by", "both"]).exit_code == 0
+    key_rows = read_rows(by_key)
+    both_rows = read_rows(both)
+    # 受理行政复议案件97件 of the 双塔区 report, by its key
+    (row,) = [r for r in key_rows if r["group"] == "行政复议案件|受理|count" and r["region"] == "朝阳市双塔区"]
+    assert (row["group_kind"], row["value"], row["indicator_key"]) == ("key", "97.0", "行政复议案件|受理|count")
+    # both: the canonical id where there is one, the key (flagged) for the rest
+    kinds = {r["group_kind"] for r in both_rows}
+    assert kinds == {"canonical", "key"}
+    assert all(r["group"] == r["canonical"] for r in both_rows if r["group_kind"] == "canonical")
+    assert all(not r["canonical"] and r["group"] == r["indicator_key"] for r in both_rows if r["group_kind"] == "key")
+    assert len(both_rows) > len({(r["file"], r["group"]) for r in key_rows if r["canonical"]})
+
+
+def test_unknown_grouping_is_a_usage_error(tmp_path: Path):
+    result = runner.invoke(app, ["compare", str(SEEDS), "--out", str(tmp_path / "t.csv"), "--group-by", "region"])
+    assert result.exit_code == 2 and "--group-by is one of canonical, key, both" in result.output
+
+
+def test_chart_of_a_key_is_titled_as_not_canonical():
+    from lawrep_nlp.chart import chart_figure
+
+    rows = [{"group": "解除矫正|-|people", "group_kind": "key", "canonical": None, "canonical_name": None,
+             "region": region, "year": "2024", "publisher": None, "title": None, "value": value, "unit": "人",
+             "approx": False} for region, value in (("朝阳市双塔区", 177.0), ("深圳市", 2033.0))]
+    figure = chart_figure(rows, "解除矫正|-|people")
+    assert figure.get_suptitle() == "解除矫正|-|people（非规范键）"
+    assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["朝阳市双塔区 2024", "深圳市 2024"]

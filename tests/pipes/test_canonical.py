@@ -137,3 +137,120 @@ def test_one_link_mapped_right_does_not_win_the_calibration():
     options = [option(1.0, 0.0025, cutoff=1.0), option(0.933, 0.202, cutoff=0.932), option(0.92, 0.288, cutoff=0.79),
                option(0.84, 0.37, cutoff=0.59)]
     assert choose_operating_point(options, links=800, target=0.95) == options[2]
+
+
+# --- the learned mapper (issue 20): trained in initialize from Examples with gold canonical ids ---
+
+def gold_example(nlp, doc_id, text, links):
+    """An Example whose reference has gold QUANTITY/INDICATOR spans, links and canonical ids:
+    links = [(indicator, quantity, unit, canonical id or None)]."""
+    from spacy.training import Example
+
+    from lawrep_nlp.corpus.docbin import record_to_doc
+
+    spans, relations, labels = [], [], {}
+    for indicator, quantity, unit, canonical in links:
+        i_start, q_start = text.index(indicator), text.index(quantity)
+        spans += [{"start": i_start, "end": i_start + len(indicator), "label": "INDICATOR"},
+                  {"start": q_start, "end": q_start + len(quantity), "label": "QUANTITY", "unit": unit}]
+        relations.append({"quantity": [q_start, q_start + len(quantity)],
+                          "indicator": [i_start, i_start + len(indicator)]})
+        labels[doc_id, 1, q_start, q_start + len(quantity)] = canonical
+    record = {"text": text, "spans": sorted(spans, key=lambda s: s["start"]), "relations": relations,
+              "meta": {"doc": doc_id, "para": 1}}
+    reference = record_to_doc(nlp, record, canonical=labels)
+    return Example(nlp.make_doc(text), reference)
+
+
+TRAINING = [  # 复议申请 is no term of TINY: only the model can map it
+    ("a", "全年收到复议申请12件。", [("复议申请", "12件", "件", "cases_received")]),
+    ("b", "新收复议申请8件，办结复议申请5件。", [("复议申请", "8件", "件", "cases_received")]),
+    ("c", "依法办结复议申请30件。", [("复议申请", "30件", "件", "cases_concluded")]),
+    ("d", "每季度开展复议申请培训1次。", [("复议申请培训", "1次", "次", None)]),
+]
+
+
+def tiny_files(folder, policy="model_then_rules", threshold=0.5):
+    import json
+
+    (folder / "taxonomy.json").write_text(json.dumps(TINY), encoding="utf-8")
+    (folder / "calibration.json").write_text(json.dumps({**CALIBRATION, "policy": policy,
+                                                         "model_threshold": threshold}), encoding="utf-8")
+    return {"taxonomy_path": str(folder / "taxonomy.json"), "calibration_path": str(folder / "calibration.json")}
+
+
+def test_gold_canonical_ids_round_trip_through_docbin():
+    from spacy.tokens import DocBin
+
+    blank = blank_with()
+    reference = gold_example(blank, *TRAINING[1]).reference
+    doc = next(DocBin(docs=[reference], store_user_data=True).get_docs(blank.vocab))
+    assert [(e.text, e._.canonical) for e in doc.ents] == [("8件", "cases_received")]
+    assert doc.user_data["lawrep_canonical_gold"] is True
+
+
+def tiny_learned(policy="model_then_rules", threshold=0.5):
+    """A Taxonomy over TINY with a model trained on TRAINING's links."""
+    from lawrep_nlp.pipes.canonical.factory import gold_rows
+    from lawrep_nlp.pipes.canonical.model import IndicatorModel
+
+    blank = blank_with("lawrep_indicators")
+    taxonomy = Taxonomy(TINY, {**CALIBRATION, "policy": policy, "model_threshold": threshold})
+    units = blank.get_pipe("lawrep_quantities").rules.units
+    rows = [row for doc, text, links in TRAINING for row in gold_rows(taxonomy, gold_example(blank, doc, text, links)
+                                                                        .reference, units)]
+    taxonomy.model = IndicatorModel.train(rows, taxonomy.labels_of())
+    return taxonomy
+
+
+@pytest.mark.parametrize(("before", "indicator", "dimension", "expected"), [
+    ("今年收到", "复议申请", "count", "cases_received"),   # the verb says received
+    ("全年依法办结", "复议申请", "count", "cases_concluded"),  # the verb says concluded
+    ("每季度开展", "复议申请培训", "count", None),          # a schedule: no entry
+    ("复议申请办结率达", "复议申请", "rate", None),         # never across unit dimensions
+])
+def test_learned_mapping(before, indicator, dimension, expected):
+    taxonomy = tiny_learned()
+    assert taxonomy.map(indicator, dimension, before=before, sentence=before + indicator).canonical == expected
+
+
+def test_the_model_abstains_below_its_threshold():
+    """Without a verb the model is less sure: a strict threshold keeps only the reading with one."""
+    loose, strict = tiny_learned(threshold=0.5), tiny_learned(threshold=0.995)
+    without_verb = loose.model_reading("复议申请", "count", before="全年", sentence="全年复议申请")
+    assert without_verb.canonical == "cases_received" and without_verb.confidence < 0.995
+    assert loose.map("复议申请", "count", before="全年", sentence="全年复议申请").canonical == "cases_received"
+    assert strict.map("复议申请", "count", before="全年", sentence="全年复议申请").canonical is None
+    assert strict.map("复议申请", "count", before="今年收到", sentence="今年收到复议申请").canonical == "cases_received"
+
+
+@pytest.mark.parametrize(("policy", "expected"), [
+    ("rules", None),  # 复议申请 is not in the lexicon: the rules abstain, the model is not asked
+    ("model", "cases_received"),
+    ("rules_then_model", "cases_received"),
+    ("agree", None),  # the rules have no reading to agree with
+])
+def test_the_policy_is_honoured(policy, expected):
+    taxonomy = tiny_learned(policy)
+    assert taxonomy.map("复议申请", "count", before="今年收到", sentence="今年收到复议申请").canonical == expected
+
+
+def test_initialize_trains_the_model_and_it_round_trips(tmp_path):
+    blank = blank_with("lawrep_indicators")
+    mapper = blank.add_pipe("lawrep_canonical")
+    examples = [gold_example(blank, doc, text, links) for doc, text, links in TRAINING]
+    mapper.initialize(lambda: examples, nlp=blank, **tiny_files(tmp_path))
+    assert mapper.taxonomy.model is not None and mapper.get_data()["model"]["rows"] == 4
+    texts = ["今年收到复议申请20件。", "每季度开展复议申请培训1次。"]
+
+    def readings(pipeline):
+        return [[(m["quantity_text"], m["canonical"], m["canonical_confidence"]) for m in doc._.measurements]
+                for doc in pipeline.pipe(texts)]
+
+    expected = readings(blank)
+    assert [[canonical for _, canonical, _ in doc] for doc in expected] == [["cases_received"], [None]]
+    copy = blank_with("lawrep_indicators")
+    copy.add_pipe("lawrep_canonical").set_data(mapper.get_data())
+    assert readings(copy) == expected
+    blank.to_disk(tmp_path / "pipeline")
+    assert readings(spacy.load(tmp_path / "pipeline")) == expected

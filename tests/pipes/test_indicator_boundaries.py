@@ -1,8 +1,11 @@
+import ast
+from pathlib import Path
+
 import pytest
 import spacy
 
-from lawrep_nlp.pipes.indicators.boundaries import BoundaryModel, refine, training_examples
-from lawrep_nlp.pipes.indicators.linker import link_quantities, rule_target
+from lawrep_nlp.pipes.indicators.candidates import link_quantities, rule_target, rule_targets
+from lawrep_nlp.pipes.indicators.scorer import BoundaryModel, training_examples
 
 from ..conftest import blank_with
 
@@ -29,6 +32,38 @@ LEARNED = [
 ]
 
 
+# (text, the rules' indicator and the candidates the scorer chooses among, the scorer's choice)
+CANDIDATES = [
+    ("全年受理行政复议案件97件。", "行政复议案件", ["全年受理行政复议案件", "受理行政复议案件", "行政复议案件"],
+     "行政复议案件"),  # object–number: the start is free
+    ("组织30余名党政机关主要负责人参加。", "党政机关主要负责人",
+     ["党政机关", "党政机关主要", "党政机关主要负责人", "党政机关主要负责人参加"], "党政机关主要负责人"),  # the end
+    ("人民调解室分别化解纠纷36件。", "人民调解室分别化解纠纷",
+     ["人民调解室分别化解纠纷", "室分别化解纠纷", "分别化解纠纷", "化解纠纷", "纠纷"], "纠纷"),  # moved
+]
+
+
+@pytest.mark.parametrize(("text", "by_rules", "candidates", "chosen"), CANDIDATES)
+def test_candidates_and_scorer(nlp, text, by_rules, candidates, chosen):
+    linker = nlp.get_pipe("lawrep_indicators")
+    doc = nlp(text)
+    ((_, target),) = rule_targets(doc, linker.lexicon)
+    assert doc[slice(*target.rule)].text == by_rules
+    assert [doc[slice(*target.with_edge(edge))].text for edge in target.edges] == candidates
+    assert doc[slice(*linker.boundary_model.refine(target, linker.lexicon))].text == chosen
+
+
+def test_indicator_modules_import_one_way():
+    """The scorer reads the candidates, the factory composes both; the rule walk imports
+    neither (not even for types)."""
+    package = Path(rule_target.__code__.co_filename).parent
+    imports = {path.stem: {node.module for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                           if isinstance(node, ast.ImportFrom) and node.level == 1}
+               for path in package.glob("*.py")}
+    assert imports == {"__init__": {"factory"}, "candidates": set(), "scorer": {"candidates"},
+                       "factory": {"candidates", "scorer"}}
+
+
 @pytest.mark.parametrize(("text", "quantity", "by_rules", "expected"), LEARNED)
 def test_learned_boundaries(nlp, rules_only, text, quantity, by_rules, expected):
     assert indicator_of(rules_only, text, quantity) == by_rules
@@ -52,15 +87,14 @@ def test_training_moves_the_boundary(nlp):
     linker = nlp.get_pipe("lawrep_indicators")
     doc = nlp("人民调解室分别化解纠纷36件")
     quantity = doc.ents[-1]
-    target, side = rule_target(doc, quantity, linker.lexicon)
-    assert (doc[target[0]:target[1]].text, side) != ("纠纷", "before")
+    target = rule_target(doc, quantity, linker.lexicon)
+    assert (doc[slice(*target.rule)].text, target.side) != ("纠纷", "before")
     gold_start = doc.text.index("纠纷")
     examples = training_examples(doc, [(quantity.start_char, quantity.end_char, gold_start, gold_start + 2)],
                                  linker.lexicon)
     assert len(examples) == 1
     model = BoundaryModel.train(examples, epochs=3, seed=0)
-    start, end = refine(doc, quantity, target, side, linker.lexicon, model)
-    assert doc[start:end].text == "纠纷"
+    assert doc[slice(*model.refine(target, linker.lexicon))].text == "纠纷"
     assert model.info == {"epochs": 3, "seed": 0, "examples": 1}
 
 

@@ -13,6 +13,10 @@
 Each way of mapping has a confidence — its precision measured leave-one-document-out on train
 and dev (data/calibration.json, written by scripts/eval_canonical.py --select) — and the mapper
 abstains below ``min_confidence``: precision first, as the annotation guidelines ask.
+
+A learned model (model.py, trained in the component's initialize) can be combined with these
+rules by a declared ``policy`` (POLICIES; ``combine``) and a probability threshold, both chosen by
+document-level cross-validation and recorded in the calibration.
 """
 
 from __future__ import annotations
@@ -25,10 +29,17 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from .model import NONE, Featurizer, IndicatorModel, Row
+
 DATA_DIR = Path(__file__).parent / "data"
 TAXONOMY_FILE = DATA_DIR / "taxonomy.json"
 CALIBRATION_FILE = DATA_DIR / "calibration.json"
 METHODS = ("exact", "exact_by_verb", "head", "head_by_verb", "fuzzy")
+#: how rules and model combine: the rules alone; the model alone (above its threshold); the
+#: rules when confident, else the model; the model when above its threshold, else the rules; only
+#: where the rules' best reading and the model agree (model above its threshold); the rules when
+#: confident, else where both agree.
+POLICIES = ("rules", "model", "rules_then_model", "model_then_rules", "agree", "rules_or_agree")
 QUOTES = "“”‘’\"'「」"
 
 
@@ -59,9 +70,16 @@ class Taxonomy:
     """The taxonomy plus the calibration that says how far each way of mapping can be trusted."""
 
     def __init__(self, data: dict[str, Any], calibration: dict[str, Any], *, min_confidence: float | None = None,
-                 fuzzy_threshold: float | None = None):
+                 fuzzy_threshold: float | None = None, model: IndicatorModel | None = None,
+                 policy: str | None = None, model_threshold: float | None = None):
         self.data = data
         self.calibration = calibration
+        self.model = model
+        self.policy = policy or calibration.get("policy", "rules")
+        if self.policy not in POLICIES:
+            raise ValueError(f"unknown canonical mapping policy {self.policy!r}: one of {POLICIES}")
+        self.model_threshold = round(float(calibration.get("model_threshold", 1.0) if model_threshold is None
+                                           else model_threshold), 4)
         # rounded like the confidences: srsly's JSON reader may read 0.938 back as 0.9380000000000001
         self.min_confidence = round(float(calibration["min_confidence"] if min_confidence is None
                                           else min_confidence), 4)
@@ -72,6 +90,7 @@ class Taxonomy:
         self.entries = [Entry.from_data({**item, "terms": [self.normalise(t) for t in item["terms"]]})
                         for item in data["indicators"]]
         self.names = {item["id"]: item["name"] for item in data["indicators"]}
+        self.dimension_of = {item["id"]: item["dimension"] for item in data["indicators"]}
         # Indexes, so that a quantity costs a few lookups, not a pass over every entry and term.
         self._by_term: dict[tuple[str, str], list[Entry]] = {}
         self._terms_of: dict[str, list[str]] = {}
@@ -79,6 +98,11 @@ class Taxonomy:
             for term in dict.fromkeys(entry.terms):  # two phrasings may read alike (“法治为民办实事”项目)
                 self._by_term.setdefault((entry.dimension, term), []).append(entry)
             self._terms_of.setdefault(entry.dimension, []).extend(entry.terms)
+        self.featurize = Featurizer(data, self.normalise)
+        self._name_grams = {item["id"]: _bigrams(item["name"]) for item in data["indicators"]}
+        self._of_dimension: dict[str, list[Entry]] = {}
+        for entry in self.entries:
+            self._of_dimension.setdefault(entry.dimension, []).append(entry)
         self._siblings = {e.id: [o for o in self.entries if o is e or (o.dimension == e.dimension
                                                                        and set(o.terms) & set(e.terms))]
                           for e in self.entries}
@@ -93,15 +117,117 @@ class Taxonomy:
         # rounded: srsly's JSON reader may read 0.938 back as 0.9380000000000001
         return round(float(self.calibration["method_precision"].get(method, 0.0)), 4)
 
-    def map(self, indicator: str | None, dimension: str | None, *, before: str = "", sentence: str = "") -> Mapping:
-        """The canonical id, or None when the best reading is below ``min_confidence``.
+    def map(self, indicator: str | None, dimension: str | None, *, before: str = "", sentence: str = "",
+            unit: str | None = None) -> Mapping:
+        """The canonical id under the policy, or None (abstain): the rules' reading below
+        ``min_confidence``, the model's below ``model_threshold``.
         `before`: the sentence text up to the quantity (where its verbs are)."""
-        found = self.best_reading(indicator, dimension, before=before, sentence=sentence)
-        return found if found.confidence >= self.min_confidence and found.canonical else NO_MAPPING
+        best = self.best_reading(indicator, dimension, before=before, sentence=sentence)
+        if self.policy == "rules" or self.model is None:
+            return rule_mapping(best, self.min_confidence)
+        learned = self.model_reading(indicator, dimension, before=before, sentence=sentence, unit=unit)
+        return combine(self.policy, best, learned, self.min_confidence, self.model_threshold)
+
+    def model_reading(self, indicator: str | None, dimension: str | None, *, before: str = "", sentence: str = "",
+                      unit: str | None = None) -> Mapping:
+        """The model's most probable id of the dimension, whatever its probability (None: no
+        model, or it says no entry)."""
+        if self.model is None or not indicator or not dimension:
+            return NO_MAPPING
+        label, probability = self.model.predict(self.row(indicator, dimension, None, before=before, sentence=sentence,
+                                                         unit=unit))
+        return Mapping(label, probability, "model") if label else Mapping(None, probability, "none")
+
+    def training_row(self, indicator: str | None, dimension: str | None, gold: str | None, *, before: str = "",
+                     sentence: str = "", unit: str | None = None) -> Row | None:
+        """A gold link as a training row for the model; None without an indicator or a dimension, or
+        when the gold id is not an entry of the quantity's dimension (never across dimensions)."""
+        if not indicator or not dimension:
+            return None
+        if gold is not None and self.dimension_of.get(gold) != dimension:
+            return None
+        return self.row(indicator, dimension, gold or NONE, before=before, sentence=sentence, unit=unit)
+
+    def row(self, indicator: str, dimension: str, label: str | None, *, before: str = "", sentence: str = "",
+            unit: str | None = None) -> Row:
+        """The model's view of a link: its own features and each candidate entry's (model.Row)."""
+        return Row(self.featurize(indicator, dimension, before=before, sentence=sentence, unit=unit), dimension, label,
+                   self.candidate_features(indicator, dimension, before=before, sentence=sentence))
+
+    def candidate_features(self, indicator: str, dimension: str, *, before: str = "",
+                           sentence: str = "") -> dict[str, dict[str, float]]:
+        """Per entry of the dimension, what speaks for it: how its terms match the indicator
+        (exact, head share, contained, fuzzy), its verb before the number (the closest one), its
+        context words in the sentence (or their absence), and whether the rules pick it."""
+        core = self.normalise(indicator)
+        grams = _bigrams(core)
+        entries = self._of_dimension.get(dimension, [])
+        fuzzy: dict[str, float] = {}
+        for term, score, _ in process.extract(core, self._terms_of.get(dimension, []), scorer=fuzz.ratio,
+                                              score_cutoff=50, limit=None):
+            for entry in self._by_term[dimension, term]:
+                fuzzy[entry.id] = max(fuzzy.get(entry.id, 0.0), (score - 50) / 50)
+        verb_end = {e.id: max((before.rfind(v) + len(v) for v in e.actions if v in before), default=-1)
+                    for e in entries}
+        closest = max(verb_end.values(), default=-1)
+        # the lexicon's reading, not the fuzzy fallback: the calibration's fuzzy threshold may change
+        # after the model is trained, its features must not
+        best = self.best_reading(indicator, dimension, before=before, sentence=sentence, fuzzy=False)
+        out: dict[str, dict[str, float]] = {}
+        for entry in entries:
+            found: dict[str, float] = {}
+            if entry.context:
+                found["ctx_ok" if any(w in sentence for w in entry.context) else "ctx_missing"] = 1.0
+            for term in entry.terms:
+                if core == term:
+                    found["exact"] = 1.0
+                elif core.endswith(term):
+                    found["head"] = max(found.get("head", 0.0), len(term) / len(core))
+                elif term in core:
+                    found["contains"] = max(found.get("contains", 0.0), len(term) / len(core))
+            if fuzzy.get(entry.id):
+                found["fuzzy"] = round(fuzzy[entry.id], 4)
+            if grams:  # the share of the indicator's character pairs in the entry's name, in its best term
+                in_name = len(grams & self._name_grams[entry.id]) / len(grams)
+                in_term = max((len(grams & _bigrams(t)) / len(grams) for t in entry.terms), default=0.0)
+                if in_name:
+                    found["name_bigrams"] = round(in_name, 4)
+                if in_term:
+                    found["term_bigrams"] = round(in_term, 4)
+            if verb_end[entry.id] >= 0:
+                found["verb_before"] = 1.0
+                if verb_end[entry.id] == closest:
+                    found["verb_closest"] = 1.0
+            elif entry.actions:
+                found["verb_missing"] = 1.0
+            if best.canonical == entry.id:
+                found["rule_pick"] = 1.0
+                found[f"rule_{best.method}"] = 1.0
+            if found:
+                out[entry.id] = found
+        return out
+
+    def labels_of(self) -> dict[str, list[str]]:
+        """Dimension → the ids of its entries (the model's candidates)."""
+        return {dim: [e.id for e in entries] for dim, entries in self._of_dimension.items()}
+
+    def leave_one_out(self, texts_by_doc: dict[str, list[str]]) -> dict[str, Taxonomy]:
+        """doc → this taxonomy with only the terms found inside the other documents' texts (their
+        gold indicators: how the lexicon looks to a new report); same calibration and model."""
+        terms = {t for entry in self.data["indicators"] for t in entry["terms"]}
+        found_in = {t: {doc for doc, texts in texts_by_doc.items() if any(t in x for x in texts)} for t in terms}
+        out = {}
+        for doc in texts_by_doc:
+            indicators = [{**entry, "terms": [t for t in entry["terms"] if found_in[t] - {doc}]}
+                          for entry in self.data["indicators"]]
+            out[doc] = Taxonomy({**self.data, "indicators": indicators}, self.calibration,
+                                min_confidence=self.min_confidence, fuzzy_threshold=self.fuzzy_threshold,
+                                model=self.model, policy=self.policy, model_threshold=self.model_threshold)
+        return out
 
     def best_reading(self, indicator: str | None, dimension: str | None, *, before: str = "",
-                     sentence: str = "") -> Mapping:
-        """The mapper's best reading whatever its confidence."""
+                     sentence: str = "", fuzzy: bool = True) -> Mapping:
+        """The mapper's best reading whatever its confidence (`fuzzy`: False, the lexicon's only)."""
         if not indicator or not dimension:
             return NO_MAPPING
         core = self.normalise(indicator)
@@ -115,7 +241,7 @@ class Taxonomy:
             if best:
                 break
         if not best:
-            return self._fuzzy(core, dimension, in_context, before)
+            return self._fuzzy(core, dimension, in_context, before) if fuzzy else NO_MAPPING
         kind = "exact" if start == 0 else "head"
         if len(best) == 1 and best[0].actions:
             # Its siblings (entries sharing a term: 受理 vs 办结 of the same cases) may own the
@@ -174,6 +300,36 @@ class Taxonomy:
         best = [entries[i] for i, score in scores.items() if score == best_score]
         winner = best[0].id if len(best) == 1 else self._by_verb(best, before)
         return self._mapping(winner, "fuzzy") if winner else Mapping(None, 0.0, "tie")
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def rule_mapping(best: Mapping, min_confidence: float) -> Mapping:
+    """The rules' answer: their best reading when its confidence reaches ``min_confidence``."""
+    return best if best.canonical and best.confidence >= min_confidence else NO_MAPPING
+
+
+def combine(policy: str, best: Mapping, learned: Mapping, min_confidence: float, threshold: float) -> Mapping:
+    """The answer of `policy` (POLICIES) from the rules' best reading and the model's reading."""
+    rules = rule_mapping(best, min_confidence)
+    model = learned if learned.canonical and learned.confidence >= threshold else NO_MAPPING
+    agreed = (Mapping(learned.canonical, learned.confidence, "agree")
+              if model.canonical and model.canonical == best.canonical else NO_MAPPING)
+    if policy == "rules":
+        return rules
+    if policy == "model":
+        return model
+    if policy == "rules_then_model":
+        return rules if rules.canonical else model
+    if policy == "model_then_rules":
+        return model if model.canonical else rules
+    if policy == "agree":
+        return agreed
+    if policy == "rules_or_agree":
+        return rules if rules.canonical else agreed
+    raise ValueError(f"unknown canonical mapping policy {policy!r}: one of {POLICIES}")
 
 
 def wilson_lower_bound(precision: float, n: float, z: float = 1.96) -> float:

@@ -72,6 +72,6 @@ class DateRecognizer(DataComponent):
         self.set_patterns(data)
 
 
-@Language.factory("lawrep_dates", assigns=["doc.ents"])
+@Language.factory("lawrep_dates", assigns=["doc.ents", "doc.spans"])
 def make_date_recognizer(nlp: Language, name: str) -> DateRecognizer:
     return DateRecognizer(nlp, name)

@@ -14,8 +14,8 @@ from ...extensions import INDICATORS_KEY
 from ...measurements import measurement_records
 from ...script import simplified_view
 from ..base import DataComponent, check_required
-from .boundaries import BOUNDARY_MODEL_FILE, BoundaryModel, fit_boundary_model
-from .linker import LEXICON_FILE, Lexicon, link_quantities
+from .candidates import LEXICON_FILE, Lexicon, link_quantities
+from .scorer import BOUNDARY_MODEL_FILE, BoundaryModel, fit_boundary_model
 
 
 class IndicatorLinker(DataComponent):

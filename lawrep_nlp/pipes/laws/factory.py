@@ -27,6 +27,6 @@ class LawRecognizer(RulesFileComponent):
         return doc
 
 
-@Language.factory("lawrep_laws", assigns=["doc.ents", "span._.law_level"])
+@Language.factory("lawrep_laws", assigns=["doc.ents", "doc.spans", "span._.law_level"])
 def make_law_recognizer(nlp: Language, name: str) -> LawRecognizer:
     return LawRecognizer(nlp, name)

@@ -23,6 +23,6 @@ class OrgRecognizer(RulesFileComponent):
         return doc
 
 
-@Language.factory("lawrep_orgs", assigns=["doc.ents"])
+@Language.factory("lawrep_orgs", assigns=["doc.ents", "doc.spans"])
 def make_org_recognizer(nlp: Language, name: str) -> OrgRecognizer:
     return OrgRecognizer(nlp, name)

@@ -85,7 +85,7 @@ class PlaceRecognizer(DataComponent):
                        data["china_blocked_after"])
 
 
-@Language.factory("lawrep_places", assigns=["doc.ents"])
+@Language.factory("lawrep_places", assigns=["doc.ents", "doc.spans"])
 def make_place_recognizer(nlp: Language, name: str) -> PlaceRecognizer:
     return PlaceRecognizer(nlp, name)
 

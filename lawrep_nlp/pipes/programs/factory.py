@@ -43,6 +43,6 @@ class ProgramRecognizer(DataComponent):
         self.rules = ProgramRules.from_data(data)
 
 
-@Language.factory("lawrep_programs", assigns=["doc.ents"])
+@Language.factory("lawrep_programs", assigns=["doc.ents", "doc.spans"])
 def make_program_recognizer(nlp: Language, name: str) -> ProgramRecognizer:
     return ProgramRecognizer(nlp, name)

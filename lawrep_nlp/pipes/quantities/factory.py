@@ -18,7 +18,7 @@ from spacy.util import filter_spans
 
 from ...extensions import QUANTITY_ATTRS
 from ...script import matching_text
-from ..base import DataComponent, add_entities
+from ..base import DataComponent, add_entities, record_rule_spans
 from .recognizer import RULES_FILE, UNITS_FILE, QuantityRules, find_quantities
 
 LABEL = "QUANTITY"
@@ -59,6 +59,7 @@ class QuantityRecognizer(DataComponent):
             spans.append(span)
         if self.overwrite_ents:
             doc.ents = filter_spans([*spans, *doc.ents])
+            record_rule_spans(doc, [span for span in spans if span in doc.ents])
         else:
             add_entities(doc, [(s.start_char, s.end_char) for s in spans], LABEL)
         return doc
@@ -71,8 +72,8 @@ class QuantityRecognizer(DataComponent):
 
 
 @Language.factory("lawrep_quantities", default_config={"overwrite_ents": False},
-                  assigns=["doc.ents", *(f"span._.{name}" for name in QUANTITY_ATTRS if name not in
-                                         ("action", "canonical", "canonical_confidence"))])
+                  assigns=["doc.ents", "doc.spans", *(f"span._.{name}" for name in QUANTITY_ATTRS
+                                                      if name not in ("action", "canonical", "canonical_confidence"))])
 def make_quantity_recognizer(nlp: Language, name: str, overwrite_ents: bool) -> QuantityRecognizer:
     return QuantityRecognizer(nlp, name, overwrite_ents)
 

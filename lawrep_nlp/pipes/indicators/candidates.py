@@ -1,4 +1,5 @@
-"""Rule linker: for each QUANTITY, the INDICATOR noun phrase it measures, in its sentence.
+"""The rule walk: for each QUANTITY, the INDICATOR noun phrase the rules choose in its sentence,
+and the other boundaries a scorer may choose for that phrase's free edge.
 
 Patterns of the annotation standard, tried in order:
 1. number–object (组织30余名【党政机关主要负责人】; 721项【政务服务事项】中): the noun phrase right
@@ -7,26 +8,27 @@ Patterns of the annotation standard, tried in order:
    it, after skipping connectors (达到, 为, 共…);
 3. elided object (受理【行政复议申请】32件、办结28件): the indicator of the previous quantity in
    the same sentence.
-The word lists are data (data/lexicon.json). A trained boundary model (boundaries.py) may then
-move the free edge of the phrase patterns 1 and 2 find.
+The word lists are data (data/lexicon.json). Candidates are generated here only, for linking
+and for the learned scorer's training instances alike; scorer.py imports this module, never
+the reverse (``link_quantities`` takes the scorer as an argument).
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from spacy.tokens import Doc, Span, Token
 
-if TYPE_CHECKING:
-    from .boundaries import BoundaryModel
-
 LEXICON_FILE = Path(__file__).parent / "data" / "lexicon.json"
 WORD_RE = re.compile(r"[\u4e00-\u9fff“”‘’《》〈〉()（）A-Za-z0-9]")
+#: How far (in characters) the candidate edges reach beyond the fixed edge, unless the rule's reaches further.
+WINDOW_CHARS = 40
 
 
 @dataclass
@@ -165,38 +167,142 @@ def find_action(doc: Doc, quantity: Span, indicator: Span | None, lexicon: Lexic
     return None
 
 
-def rule_target(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[tuple[int, int], str] | None:
-    """The rules' indicator token range for `quantity` and the side it is on ("after" for
-    number–object, "before" for object–number), or None (no object: elided or none)."""
-    target = noun_phrase_after(doc, quantity, lexicon)
-    if target is not None:
-        return target, "after"
-    target = noun_phrase_before(doc, quantity, lexicon)
-    return (target, "before") if target is not None else None
+@dataclass
+class Sentence:
+    """A quantity's sentence as plain values: spaCy builds a Token object on every ``doc[i]``,
+    and the candidate edges and their features look at each token many times."""
+
+    start: int
+    texts: list[str]
+    offsets: list[int]  # character offset of each token
+    words: list[bool]  # may stand inside an indicator (is_word)
+    extends: list[bool]  # a word and not a number: a phrase may run over it
+
+    @classmethod
+    def of(cls, quantity: Span) -> Sentence:
+        tokens = list(quantity.sent)
+        words = [is_word(t) for t in tokens]
+        return cls(quantity.sent.start, [t.text for t in tokens], [t.idx for t in tokens], words,
+                   [word and not t.like_num for word, t in zip(words, tokens, strict=True)])
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.texts)
+
+    def text(self, i: int) -> str:
+        return self.texts[i - self.start]
+
+    def is_word(self, i: int) -> bool:
+        """Token i is in the sentence and may stand inside an indicator."""
+        return self.start <= i < self.end and self.words[i - self.start]
+
+    def tokens(self, start: int, end: int) -> list[str]:
+        return self.texts[start - self.start:end - self.start]
+
+    def chars(self, start: int, end: int) -> int:
+        """Length of the text of tokens start…end (white space between them included)."""
+        last = end - 1 - self.start
+        return self.offsets[last] + len(self.texts[last]) - self.offsets[start - self.start]
 
 
-def link_quantities(doc: Doc, lexicon: Lexicon, model: BoundaryModel | None = None
+@dataclass
+class Target:
+    """The rules' indicator for a quantity: the token range `rule`, on the `side` of the
+    quantity. Its fixed edge is the one next to the quantity; the free edge (the start of an
+    object before the number, the end of one after it) is what a scorer may move."""
+
+    quantity: Span
+    rule: tuple[int, int]
+    side: str  # "after": number–object; "before": object–number
+
+    @property
+    def fixed_edge(self) -> int:
+        return self.rule[1] if self.side == "before" else self.rule[0]
+
+    @property
+    def rule_edge(self) -> int:
+        """The rules' free edge."""
+        return self.rule[0] if self.side == "before" else self.rule[1]
+
+    def with_edge(self, edge: int) -> tuple[int, int]:
+        """The token range with the fixed edge and free edge `edge`."""
+        return (edge, self.rule[1]) if self.side == "before" else (self.rule[0], edge)
+
+    def free_edge_of(self, token_range: tuple[int | None, int | None]) -> int | None:
+        """The free edge of `token_range` if it shares the fixed edge, else None."""
+        edge = token_range[0] if self.side == "before" else token_range[1]
+        return edge if edge is not None and self.with_edge(edge) == token_range else None
+
+    @cached_property
+    def sentence(self) -> Sentence:
+        return Sentence.of(self.quantity)
+
+    @cached_property
+    def edges(self) -> list[int]:
+        """The candidate free edges, ascending, then the rule's if not among them: token
+        boundaries within the run of words (and 、-joined words) beyond the fixed edge, up to
+        WINDOW_CHARS or the rule's edge, whose range starts and ends on a word and leaves quotes
+        balanced."""
+        sentence, before = self.sentence, self.side == "before"
+        step, reach, chars = (-1 if before else 1), self.fixed_edge, 0
+        while sentence.start <= (outside := reach - 1 if before else reach) < sentence.end:
+            text = sentence.text(outside)
+            if text == "、" and reach != self.fixed_edge and sentence.is_word(outside + step):
+                reach += step  # a list runs on: 专题推进会、培训会
+                continue
+            chars += len(text)
+            if not sentence.extends[outside - sentence.start] or chars > WINDOW_CHARS:
+                break
+            reach += step
+        if before:
+            edges = range(min(reach, self.rule_edge), self.fixed_edge)
+        else:
+            edges = range(self.fixed_edge + 1, max(reach, self.rule_edge) + 1)
+        inside = 0 if before else 1  # the range's token at the edge: edge, or edge - 1
+        kept = [edge for edge in edges if sentence.is_word(edge - inside)
+                and is_balanced(sentence.tokens(*self.with_edge(edge)))]
+        return list(dict.fromkeys([*kept, self.rule_edge]))
+
+
+def rule_target(doc: Doc, quantity: Span, lexicon: Lexicon) -> Target | None:
+    """The rules' indicator for `quantity`: the phrase after it (number–object), else the one
+    before it (object–number), else None (no object: elided or none)."""
+    found = noun_phrase_after(doc, quantity, lexicon)
+    if found is not None:
+        return Target(quantity, found, "after")
+    found = noun_phrase_before(doc, quantity, lexicon)
+    return Target(quantity, found, "before") if found is not None else None
+
+
+def rule_targets(doc: Doc, lexicon: Lexicon) -> Iterator[tuple[Span, Target | None]]:
+    """Every QUANTITY of `doc`, in order, with its rule target: the one walk for linking and
+    for the scorer's training instances."""
+    for quantity in (ent for ent in doc.ents if ent.label_ == "QUANTITY"):
+        yield quantity, rule_target(doc, quantity, lexicon)
+
+
+class EdgeScorer(Protocol):
+    """What chooses among a target's candidate edges (scorer.BoundaryModel)."""
+
+    def refine(self, target: Target, lexicon: Lexicon) -> tuple[int, int]: ...
+
+
+def link_quantities(doc: Doc, lexicon: Lexicon, model: EdgeScorer | None = None
                     ) -> tuple[list[Span], list[list[int]]]:
     """Indicator spans and [q_start, q_end, i_start, i_end] links for every QUANTITY in doc;
-    sets ``action`` on each quantity. With a boundary `model`, the free edge of each rule
-    range (the start of an object before the number, the end of one after it) is the model's
-    choice."""
-    from .boundaries import refine
-
+    sets ``action`` on each quantity. With a `model`, the free edge of each rule target is the
+    model's choice among the target's candidate edges."""
     indicators: dict[tuple[int, int], Span] = {}
     links: list[list[int]] = []
     previous: dict[int, Span] = {}  # sentence start → last indicator linked in it
-    for quantity in (e for e in doc.ents if e.label_ == "QUANTITY"):
+    for quantity, target in rule_targets(doc, lexicon):
         sent_start = quantity.sent.start
         if quantity.end < len(doc) and doc[quantity.end].text in lexicon.no_link_when_followed_by:
             continue  # 细化明确9个方面…: the classifier is what is counted (3项12个方面)
-        found = rule_target(doc, quantity, lexicon)
         span = None
-        if found is not None:
-            target, side = found
-            if model is not None:
-                target = refine(doc, quantity, target, side, lexicon, model)
-            span = indicators.setdefault(target, Span(doc, *target, label="INDICATOR"))
+        if target is not None:
+            chosen = target.rule if model is None else model.refine(target, lexicon)
+            span = indicators.setdefault(chosen, Span(doc, *chosen, label="INDICATOR"))
         elif sent_start in previous:
             span = previous[sent_start]
         quantity._.action = find_action(doc, quantity, span, lexicon)

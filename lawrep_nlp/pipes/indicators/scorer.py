@@ -1,12 +1,12 @@
-"""Learned indicator boundaries on top of the rule linker.
+"""The learned scorer: which of a rule target's candidate edges (candidates.py) is the indicator's.
 
 The rules find which noun phrase a quantity measures (relaxed link F ≈ 0.95 on train and dev);
 where that phrase starts and ends is where they and the annotators part most. A ranking
 perceptron, trained on the corpus's links, chooses the start (object before the number:
 办理【法律援助案件】157件) or the end (object after it: 组织30余名【党政机关主要负责人】) among the
-token boundaries around the rule's choice. The rule's choice is itself a feature and wins ties,
-so an empty model is exactly the rules, and a model trained on a user's own annotations learns
-their boundary conventions.
+candidate edges around the rule's choice. The rule's choice is itself a feature and wins ties,
+so an empty model keeps every rule choice, and a model trained on a user's own annotations
+learns their boundary conventions.
 """
 
 from __future__ import annotations
@@ -19,55 +19,18 @@ from pathlib import Path
 from typing import Any
 
 import srsly
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from .linker import Lexicon, is_balanced, is_word, rule_target
+from .candidates import Lexicon, Sentence, Target, rule_targets
 
 BOUNDARY_MODEL_FILE = Path(__file__).parent / "data" / "boundary_model.json"
-#: How far (in characters) candidates reach beyond the rule's choice is bounded by the phrase.
-WINDOW_CHARS = 40
+#: Each candidate edge of a target with its features.
 Candidates = dict[int, list[str]]
 
 
-@dataclass
-class _Sentence:
-    """The quantity's sentence as plain values: spaCy builds a Token object on every
-    ``doc[i]``, and the features look at each token many times."""
-
-    start: int
-    texts: list[str]
-    offsets: list[int]  # character offset of each token
-    words: list[bool]  # may stand inside an indicator (linker.is_word)
-    extends: list[bool]  # a word and not a number: a phrase may run over it
-    unit: str
-
-    @classmethod
-    def of(cls, doc: Doc, quantity: Span, lexicon: Lexicon) -> _Sentence:
-        sentence = quantity.sent
-        unit = quantity._.unit or ""
-        unit_class = "event" if unit in lexicon.event_units else "rate" if unit in lexicon.rate_units else "count"
-        tokens = list(sentence)
-        words = [is_word(t) for t in tokens]
-        return cls(sentence.start, [t.text for t in tokens], [t.idx for t in tokens], words,
-                   [word and not t.like_num for word, t in zip(words, tokens, strict=True)], unit_class)
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.texts)
-
-    def text(self, i: int) -> str:
-        return self.texts[i - self.start]
-
-    def is_word(self, i: int) -> bool:
-        return self.words[i - self.start]
-
-    def tokens(self, start: int, end: int) -> list[str]:
-        return self.texts[start - self.start:end - self.start]
-
-    def chars(self, start: int, end: int) -> int:
-        """Length of the text of tokens start…end (white space between them included)."""
-        last = end - 1 - self.start
-        return self.offsets[last] + len(self.texts[last]) - self.offsets[start - self.start]
+def _unit_kind(target: Target, lexicon: Lexicon) -> str:
+    unit = target.quantity._.unit or ""
+    return "event" if unit in lexicon.event_units else "rate" if unit in lexicon.rate_units else "count"
 
 
 def _word_classes(text: str, lexicon: Lexicon) -> list[str]:
@@ -78,7 +41,14 @@ def _word_classes(text: str, lexicon: Lexicon) -> list[str]:
     return classes
 
 
-def _shared_features(sentence: _Sentence, start: int, end: int, rule: int, index: int,
+def _class_features(where: str, text: str, unit: str, lexicon: Lexicon) -> list[str]:
+    """Word-class features of the token `where` (first, previous, last, following), alone and
+    with the unit's kind."""
+    return [feature for name in _word_classes(text, lexicon)
+            for feature in (f"{where}_{name}", f"{where}_{name}|unit={unit}")]
+
+
+def _shared_features(sentence: Sentence, start: int, end: int, rule: int, index: int,
                      lexicon: Lexicon) -> list[str]:
     """Features of the phrase of tokens start…end, with its free edge at `index`."""
     texts = sentence.tokens(start, end)
@@ -97,77 +67,38 @@ def _shared_features(sentence: _Sentence, start: int, end: int, rule: int, index
     return features
 
 
-def _features_before(sentence: _Sentence, start: int, end: int, rule_start: int, lexicon: Lexicon) -> list[str]:
+def _features_before(sentence: Sentence, start: int, end: int, rule_start: int, unit: str,
+                     lexicon: Lexicon) -> list[str]:
     """Features of tokens start…end as the indicator before the quantity (its start is chosen)."""
     first = sentence.text(start)
     previous = sentence.text(start - 1) if start > sentence.start else "<s>"
-    unit = sentence.unit
     features = _shared_features(sentence, start, end, rule_start, start, lexicon)
     features += ["side=before", f"unit={unit}", f"first_char={first[0]}", f"previous_char={previous[-1]}",
                  f"first_len={min(len(first), 3)}", f"last_char={sentence.text(end - 1)[-1]}|first_char={first[0]}"]
-    for name in _word_classes(first, lexicon):
-        features += [f"first_{name}", f"first_{name}|unit={unit}"]
-    for name in _word_classes(previous, lexicon):
-        features += [f"previous_{name}", f"previous_{name}|unit={unit}"]
+    features += _class_features("first", first, unit, lexicon) + _class_features("previous", previous, unit, lexicon)
     if start == sentence.start or not sentence.is_word(start - 1):
         features += ["clause_start", f"clause_start|unit={unit}"]
     return features
 
 
-def _features_after(sentence: _Sentence, start: int, end: int, rule_end: int, lexicon: Lexicon) -> list[str]:
+def _features_after(sentence: Sentence, start: int, end: int, rule_end: int, unit: str,
+                    lexicon: Lexicon) -> list[str]:
     """Features of tokens start…end as the indicator after the quantity (its end is chosen)."""
     last = sentence.text(end - 1)
     following = sentence.text(end) if end < sentence.end else "</s>"
-    unit = sentence.unit
     features = _shared_features(sentence, start, end, rule_end, end, lexicon)
     features += ["side=after", f"unit={unit}", f"last_char={last[-1]}", f"following_char={following[0]}",
                  f"last_len={min(len(last), 3)}"]
-    for name in _word_classes(last, lexicon):
-        features += [f"last_{name}", f"last_{name}|unit={unit}"]
-    for name in _word_classes(following, lexicon):
-        features += [f"following_{name}", f"following_{name}|unit={unit}"]
+    features += _class_features("last", last, unit, lexicon) + _class_features("following", following, unit, lexicon)
     return features
 
 
-def candidate_starts(doc: Doc, quantity: Span, rule: tuple[int, int], lexicon: Lexicon,
-                     sentence: _Sentence | None = None) -> Candidates:
-    """Possible starts of the indicator ending at rule[1]: token starts within the run of words
-    (and 、-joined words) before it, up to WINDOW_CHARS, that leave balanced quotes."""
-    sentence = sentence or _Sentence.of(doc, quantity, lexicon)
-    rule_start, end = rule
-    low, chars = end, 0
-    while low > sentence.start:
-        text = sentence.text(low - 1)
-        if text == "、" and low < end and low - 1 > sentence.start and sentence.is_word(low - 2):
-            low -= 1
-            continue
-        chars += len(text)
-        if not sentence.extends[low - 1 - sentence.start] or chars > WINDOW_CHARS:
-            break
-        low -= 1
-    starts = [i for i in range(min(low, rule_start), end)
-              if sentence.is_word(i) and is_balanced(sentence.tokens(i, end))] + [rule_start]
-    return {i: _features_before(sentence, i, end, rule_start, lexicon) for i in starts}
-
-
-def candidate_ends(doc: Doc, quantity: Span, rule: tuple[int, int], lexicon: Lexicon,
-                   sentence: _Sentence | None = None) -> Candidates:
-    """Possible ends of the indicator starting at rule[0], symmetric to candidate_starts."""
-    sentence = sentence or _Sentence.of(doc, quantity, lexicon)
-    start, rule_end = rule
-    high, chars = start, 0
-    while high < sentence.end:
-        text = sentence.text(high)
-        if text == "、" and high > start and high + 1 < sentence.end and sentence.is_word(high + 1):
-            high += 1
-            continue
-        chars += len(text)
-        if not sentence.extends[high - sentence.start] or chars > WINDOW_CHARS:
-            break
-        high += 1
-    ends = [i for i in range(start + 1, max(high, rule_end) + 1)
-            if sentence.is_word(i - 1) and is_balanced(sentence.tokens(start, i))] + [rule_end]
-    return {i: _features_after(sentence, start, i, rule_end, lexicon) for i in ends}
+def candidate_features(target: Target, lexicon: Lexicon) -> Candidates:
+    """The target's candidate edges (Target.edges, in order) with their features."""
+    features = _features_before if target.side == "before" else _features_after
+    unit = _unit_kind(target, lexicon)
+    return {edge: features(target.sentence, *target.with_edge(edge), target.rule_edge, unit, lexicon)
+            for edge in target.edges}
 
 
 @dataclass
@@ -183,6 +114,10 @@ class BoundaryModel:
     def choose(self, candidates: Candidates, rule: int) -> int:
         """The best-scoring candidate; the rule's choice on ties."""
         return max(candidates, key=lambda i: (self.score(candidates[i]), i == rule))
+
+    def refine(self, target: Target, lexicon: Lexicon) -> tuple[int, int]:
+        """The target's token range with the free edge this model chooses."""
+        return target.with_edge(self.choose(candidate_features(target, lexicon), target.rule_edge))
 
     def to_data(self) -> dict[str, Any]:
         return {"weights": self.weights, "info": self.info}
@@ -253,37 +188,23 @@ def fit_boundary_model(docs_and_links: Iterable[tuple[Doc, Iterable[tuple[int, i
     return BoundaryModel.train(examples, epochs=epochs, seed=seed, info=info)
 
 
-def refine(doc: Doc, quantity: Span, target: tuple[int, int], side: str, lexicon: Lexicon,
-           model: BoundaryModel) -> tuple[int, int]:
-    """The rule's `target` range with the start (side "before") or end (side "after") the model
-    chooses."""
-    if side == "before":
-        return model.choose(candidate_starts(doc, quantity, target, lexicon), target[0]), target[1]
-    return target[0], model.choose(candidate_ends(doc, quantity, target, lexicon), target[1])
-
-
 def training_examples(doc: Doc, gold_links: Iterable[tuple[int, int, int, int]],
                       lexicon: Lexicon) -> list[tuple[Candidates, int]]:
-    """(candidates, gold) for every quantity of `doc` whose rule range shares the fixed edge with
-    its gold indicator (`gold_links`: character offsets q_start, q_end, i_start, i_end) and whose
-    gold free edge is among the candidates."""
+    """(candidates, gold edge) for every quantity of `doc` whose rule target shares the fixed
+    edge with its gold indicator (`gold_links`: character offsets q_start, q_end, i_start,
+    i_end) and whose gold free edge is among the target's candidate edges."""
     gold_by_quantity = {(qs, qe): (is_, ie) for qs, qe, is_, ie in gold_links}
     starts = {token.idx: token.i for token in doc}
     ends = {token.idx + len(token.text): token.i + 1 for token in doc}
     examples = []
-    for quantity in (ent for ent in doc.ents if ent.label_ == "QUANTITY"):
+    for quantity, target in rule_targets(doc, lexicon):
         gold = gold_by_quantity.get((quantity.start_char, quantity.end_char))
-        found = rule_target(doc, quantity, lexicon)
-        if gold is None or found is None:
+        if gold is None or target is None:
             continue
-        (start, end), side = found
-        gold_start, gold_end = starts.get(gold[0]), ends.get(gold[1])
-        if side == "before" and gold_end == end:
-            candidates, answer = candidate_starts(doc, quantity, (start, end), lexicon), gold_start
-        elif side == "after" and gold_start == start:
-            candidates, answer = candidate_ends(doc, quantity, (start, end), lexicon), gold_end
-        else:
+        answer = target.free_edge_of((starts.get(gold[0]), ends.get(gold[1])))
+        if answer is None:
             continue
+        candidates = candidate_features(target, lexicon)
         if answer in candidates:
             examples.append((candidates, answer))
     return examples

@@ -1,0 +1,145 @@
+"""The bar chart of one canonical indicator across reports (`lawrep compare --chart`).
+
+Chinese labels are drawn with Noto Sans CJK SC from the mplfonts package (a dependency, SIL Open
+Font License): the file is registered with matplotlib's font manager when a chart is drawn, so no
+system font, font cache rebuild or rc file is involved. DejaVu Sans (matplotlib's own) is the
+fallback for any character the CJK font lacks. Each unit (件, 宗, 起 …) gets its own panel: values
+in different units never share an axis."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+#: The bundled CJK font: package and file name inside its fonts/ folder.
+FONT_PACKAGE, FONT_FILE = "mplfonts", "NotoSansCJKsc-Regular.otf"
+#: matplotlib's own font, for what the CJK font cannot draw.
+FALLBACK_FAMILY = "DejaVu Sans"
+#: Label of a report that names neither region, publisher nor title (N = 1, 2, … in row order).
+UNNAMED = "未署名报告 {}"
+#: Titles longer than this are shortened (with …) in bar labels.
+MAX_LABEL = 28
+BAR_COLOR = "#4c72b0"
+
+
+def cjk_font_path() -> Path:
+    """The CJK font file inside the mplfonts package."""
+    return Path(str(resources.files(FONT_PACKAGE) / "fonts" / FONT_FILE))
+
+
+def register_cjk_font() -> str:
+    """Make the bundled CJK font known to matplotlib (idempotent) and return its family name
+    (Noto Sans CJK SC). It is put first among the fonts, so that a system font of the same
+    family name never stands in for it."""
+    from matplotlib import font_manager
+
+    path = str(cjk_font_path())
+    manager = font_manager.fontManager
+    if not any(font.fname == path for font in manager.ttflist):
+        manager.addfont(path)  # clears findfont's cache; nothing is written to disk
+        manager.ttflist[:] = ([font for font in manager.ttflist if font.fname == path]
+                              + [font for font in manager.ttflist if font.fname != path])
+    return font_manager.FontProperties(fname=path).get_name()
+
+
+def font_families() -> list[str]:
+    """The font family list charts are drawn with: the bundled CJK font, then DejaVu Sans."""
+    return [register_cjk_font(), FALLBACK_FAMILY]
+
+
+def bar_labels(rows: list[dict[str, Any]]) -> list[str]:
+    """One label per row: region and year, else publisher and year, else the title, else
+    未署名报告 N — never a file name. A label that repeats gets (2), (3) … appended."""
+    labels, unnamed = [], 0
+    for row in rows:
+        year = field_text(row.get("year"))
+        name = field_text(row.get("region")) or field_text(row.get("publisher"))
+        title = field_text(row.get("title"))
+        if name:
+            label = f"{name} {year}".strip()
+        elif title:
+            label = title if len(title) <= MAX_LABEL else title[:MAX_LABEL - 1] + "…"
+        else:
+            unnamed += 1
+            label = UNNAMED.format(unnamed)
+        labels.append(label)
+    seen: Counter[str] = Counter()
+    distinct = []
+    for label in labels:
+        seen[label] += 1
+        distinct.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return distinct
+
+
+def field_text(value: Any) -> str:
+    """A field as label text: "" for None, False, NaN (a pandas gap) and blanks; 2024.0 as 2024."""
+    if value is None or value is False or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def unit_label(unit: str) -> str:
+    """The x-axis label of a panel."""
+    return f"单位：{unit}" if unit else "数值（无单位）"
+
+
+def group_of(row: dict[str, Any]) -> str | None:
+    """What a row of `lawrep compare` is grouped by: its ``group`` (a canonical id or an
+    open-vocabulary key), else its canonical id (rows made by hand)."""
+    return row.get("group") or row.get("canonical")
+
+
+def chart_figure(rows: list[dict[str, Any]], canonical: str) -> Figure:
+    """The chart of one indicator (a canonical id, or a key when the table was grouped by key)
+    across reports, as a matplotlib Figure (not drawn yet): one panel per unit, the unit with
+    the most reports on top; in each, one horizontal bar per report, largest first, hatched and
+    marked ≈ where the value is approximate. Raises ValueError when no report states a value
+    for the indicator."""
+    from matplotlib.figure import Figure
+
+    chosen = [row for row in rows if group_of(row) == canonical and field_text(row["value"])]
+    if not chosen:
+        raise ValueError(f"no report states a value for {canonical}")
+    families = font_families()
+    labelled = list(zip(bar_labels(chosen), chosen, strict=True))
+    by_unit: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+    for label, row in labelled:
+        by_unit.setdefault(field_text(row.get("unit")), []).append((label, row))
+    panels = sorted(by_unit.items(), key=lambda item: (-len(item[1]), item[0]))
+    heights = [len(bars) + 0.6 for _, bars in panels]  # the same bar thickness in every panel
+    figure = Figure(figsize=(9.0, 0.5 + sum(0.42 * height + 0.75 for height in heights)), layout="constrained")
+    axes_list = figure.subplots(len(panels), 1, squeeze=False, gridspec_kw={"height_ratios": heights})[:, 0]
+    for axes, (unit, bars) in zip(axes_list, panels, strict=True):
+        bars = sorted(bars, key=lambda pair: pair[1]["value"])
+        drawn = axes.barh(range(len(bars)), [row["value"] for _, row in bars], color=BAR_COLOR,
+                          hatch=["//" if field_text(row["approx"]) else "" for _, row in bars], edgecolor="white")
+        for bar, (_, row) in zip(drawn, bars, strict=True):
+            text = f" {'≈' if field_text(row['approx']) else ''}{row['value']:g}{unit}"
+            axes.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), va="center", fontsize=9,
+                          fontfamily=families)
+        axes.set_yticks(range(len(bars)), [label for label, _ in bars], fontsize=9, fontfamily=families)
+        axes.set_xlabel(unit_label(unit), fontfamily=families)
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.margins(x=0.15)
+    name = field_text(chosen[0].get("canonical_name")) or canonical
+    if chosen[0].get("group_kind") == "key":
+        name = f"{canonical}（非规范键）"  # an open-vocabulary key: no taxonomy entry names it
+    figure.suptitle(f"{name}（{canonical}）" if name != canonical and chosen[0].get("group_kind") != "key" else name,
+                    fontfamily=families)
+    return figure
+
+
+def write_chart(rows: list[dict[str, Any]], canonical: str, path: Path, *, dpi: int = 120) -> int:
+    """Draw `chart_figure` to `path` (the format follows its suffix; PNG for .png). Returns the
+    number of bars; raises ValueError when no report states a value for the indicator."""
+    figure = chart_figure(rows, canonical)
+    figure.savefig(path, dpi=dpi)
+    return sum(len(axes.patches) for axes in figure.axes)

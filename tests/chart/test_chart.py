@@ -1,0 +1,114 @@
+"""The comparison chart: every character drawn has a glyph in the font that draws it (the CJK
+font of the mplfonts package, DejaVu Sans for the rest), one unit per axis, and bars labelled
+by region, publisher or title — never by file name."""
+
+import contextlib
+import io
+import logging
+import warnings
+from pathlib import Path
+
+import matplotlib
+import mplfonts
+import pytest
+from fontTools.ttLib import TTFont
+from matplotlib import font_manager
+from matplotlib.text import Text
+
+from lawrep_nlp.chart import bar_labels, chart_figure, cjk_font_path, register_cjk_font, write_chart
+
+DEJAVU = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.ttf"
+
+
+def row(value, unit="件", *, approx=False, **meta):
+    """A row as compare_rows makes it (only what the chart reads)."""
+    return {"canonical": "reconsideration_cases_received", "canonical_name": "行政复议案件受理数", "value": value,
+            "unit": unit, "approx": approx, "file": "corpus/raw/texts/077.txt", "region": None, "year": None,
+            "publisher": None, "title": None, **meta}
+
+
+ROWS = [
+    row(97.0, region="朝阳市双塔区", year=2024),
+    row(129.0, approx=True, publisher="静海区司法局", year="2023"),
+    row(32.0, "宗", title="深圳市2023年法治政府建设年度报告"),
+    row(6.0, "起"),
+]
+
+
+def drawn_texts(figure) -> list[Text]:
+    figure.savefig(io.BytesIO(), format="png")  # lays out and draws: tick labels exist afterwards
+    return [text for text in figure.findobj(Text) if text.get_visible() and text.get_text().strip()]
+
+
+def font_files(text: Text) -> list[Path]:
+    """The font files matplotlib draws `text` with: one per family of its list that it finds."""
+    files = []
+    for family in text.get_fontproperties().get_family():
+        properties = text.get_fontproperties().copy()
+        properties.set_family(family)
+        with contextlib.suppress(ValueError):  # not installed: matplotlib goes on to the next family
+            files.append(Path(font_manager.findfont(properties, fallback_to_default=False)))
+    return files
+
+
+def test_the_cjk_font_is_the_one_in_the_mplfonts_package():
+    family = register_cjk_font()
+    assert family == "Noto Sans CJK SC" and register_cjk_font() == family  # registering twice is harmless
+    assert cjk_font_path().is_file() and cjk_font_path().parent.parent == Path(mplfonts.__file__).parent
+    found = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)
+    assert Path(found) == cjk_font_path()  # not a system font of the same name
+
+
+def test_every_character_drawn_has_a_glyph(tmp_path: Path, caplog):
+    cache = Path(matplotlib.get_cachedir())
+    cached = {path: path.stat().st_mtime for path in cache.glob("*")}
+    with warnings.catch_warnings(record=True) as caught, caplog.at_level(logging.WARNING, logger="matplotlib"):
+        warnings.simplefilter("always")
+        assert write_chart(ROWS, "reconsideration_cases_received", tmp_path / "chart.png") == 4
+        texts = drawn_texts(chart_figure(ROWS, "reconsideration_cases_received"))
+    assert [str(w.message) for w in caught] == []  # e.g. "Glyph 21306 (\N{CJK UNIFIED IDEOGRAPH-533A}) missing"
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("matplotlib")] == []
+    assert {path: path.stat().st_mtime for path in cache.glob("*")} == cached  # no font cache written
+
+    cmaps = {}
+    drawn = "".join(text.get_text() for text in texts)
+    assert {"朝阳市双塔区 2024", "静海区司法局 2023", "≈129件", "单位：宗"} <= {t.get_text().strip() for t in texts}
+    for text in texts:
+        files = font_files(text)
+        covered = set().union(*(cmaps.setdefault(file, set(TTFont(file).getBestCmap())) for file in files))
+        missing = [char for char in text.get_text() if not char.isspace() and ord(char) not in covered]
+        assert missing == [], f"{text.get_text()!r} drawn with {[f.name for f in files]}"
+        assert {file.name for file in files} <= {cjk_font_path().name, DEJAVU.name}
+    assert any(file == cjk_font_path() for text in texts for file in font_files(text) if "区" in text.get_text())
+    assert "区" in drawn and "≈" in drawn
+
+
+def test_one_unit_per_axis():
+    rows = [row(97.0, region="朝阳市双塔区", year=2024), row(20.0, region="钟楼区", year=2023),
+            row(32.0, "宗", region="深圳市", year=2023)]
+    figure = chart_figure(rows, "reconsideration_cases_received")
+    drawn_texts(figure)
+    assert [axes.get_xlabel() for axes in figure.axes] == ["单位：件", "单位：宗"]  # most bars first
+    assert [len(axes.patches) for axes in figure.axes] == [2, 1]
+    assert [[label.get_text() for label in axes.get_yticklabels()] for axes in figure.axes] == [
+        ["钟楼区 2023", "朝阳市双塔区 2024"], ["深圳市 2023"]]  # largest value on top
+    assert [[text.get_text() for text in axes.texts] for axes in figure.axes] == [[" 20件", " 97件"], [" 32宗"]]
+
+
+def test_labels_region_else_publisher_else_title_never_the_file():
+    assert bar_labels(ROWS) == ["朝阳市双塔区 2024", "静海区司法局 2023", "深圳市2023年法治政府建设年度报告", "未署名报告 1"]
+    assert bar_labels([row(1.0), row(2.0, title="  ")]) == ["未署名报告 1", "未署名报告 2"]
+    assert bar_labels([row(1.0, region=float("nan"), publisher="某县司法局", year=2023.0)]) == ["某县司法局 2023"]  # pandas
+    assert bar_labels([row(1.0, region="某区", year=2024), row(2.0, region="某区", year=2024)]) == [
+        "某区 2024", "某区 2024 (2)"]
+    assert bar_labels([row(1.0, title="某市人民政府关于2023年度法治政府建设情况的报告（全文）")]) == [
+        "某市人民政府关于2023年度法治政府建设情况的报告（全…"]
+    figure = chart_figure(ROWS, "reconsideration_cases_received")
+    labels = [label.get_text() for axes in figure.axes for label in axes.get_yticklabels()]
+    assert sorted(labels) == sorted(bar_labels(ROWS)) and not any("077" in label for label in labels)
+
+
+def test_no_value_no_chart(tmp_path: Path):
+    with pytest.raises(ValueError, match="no report states a value for notarizations"):
+        write_chart(ROWS, "notarizations", tmp_path / "chart.png")
+    assert not (tmp_path / "chart.png").exists()

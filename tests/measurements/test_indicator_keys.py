@@ -1,0 +1,55 @@
+"""Open-vocabulary indicator keys (issue 20): measurements that no taxonomy entry covers still
+line up across reports when they say the same thing."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lawrep_nlp.keys import indicator_key
+
+
+@pytest.mark.parametrize(("indicator", "action", "dimension", "key"), [
+    # scope words, quotes, the 的-clause and the counting suffix come off; the action class stays
+    ("全区共受理的“行政复议”案件数", "受理", "count", "行政复议案件|受理|count"),
+    # a counting verb in front of the phrase is the action when the linker found none
+    ("受理行政复议案件", None, "count", "行政复议案件|受理|count"),
+    # verbs of one class say the same thing: 收到 and 新收 are 受理
+    ("行政复议案件", "收到", "count", "行政复议案件|受理|count"),
+    ("行政复议案件", "新收", "count", "行政复议案件|受理|count"),
+    # … but what was done to the cases is kept apart
+    ("行政复议案件", "办结", "count", "行政复议案件|办结|count"),
+    # a verb in no class is its own class
+    ("社区矫正对象", "接送", "people", "社区矫正对象|接送|people"),
+    # parenthesised asides off
+    ("乡镇(街道)司法所", None, "count", "乡镇司法所|-|count"),
+    ("部门（单位）", None, "count", "部门|-|count"),
+    # no cut leaves fewer than two characters: 成功率 keeps its 成功, 人数 is not cut to 人
+    ("成功率", None, "rate", "成功率|-|rate"),
+    ("人数", None, "people", "人数|-|people"),
+    # counts, people and rates never share a key
+    ("法律明白人", None, "people", "法律明白人|-|people"),
+    ("法律明白人", None, "count", "法律明白人|-|count"),
+    # traditional characters read as simplified
+    ("行政復議案件", "受理", "count", "行政复议案件|受理|count"),
+    # an aside that is the whole phrase stays
+    ("(不含公职律师)", None, "people", "(不含公职律师)|-|people"),
+])
+def test_indicator_key(indicator, action, dimension, key):
+    assert indicator_key(indicator, action, dimension) == key
+
+
+@pytest.mark.parametrize("indicator", [None, "", "“”", " \u3000"])
+def test_no_indicator_no_key(indicator):
+    assert indicator_key(indicator, "受理", "count") is None
+
+
+def test_measurements_carry_their_key(nlp):
+    doc = nlp("2024年，全区共受理行政复议案件97件，办结85件。")
+    keys = {m["quantity_text"]: m["indicator_key"] for m in doc._.measurements}
+    assert keys == {"97件": "行政复议案件|受理|count", "85件": "行政复议案件|办结|count"}
+
+
+@given(st.text(max_size=40), st.one_of(st.none(), st.text(max_size=6)), st.sampled_from([None, "count", "rate"]))
+def test_key_is_total_and_three_fields(indicator, action, dimension):
+    key = indicator_key(indicator, action, dimension)
+    assert key is None or (key.count("|") >= 2 and key.endswith(f"|{dimension or '-'}"))
