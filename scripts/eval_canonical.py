@@ -22,7 +22,6 @@ rebuild: scripts/build_pipeline.py, which trains the model on train + dev).
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import sys
 from collections import Counter
@@ -62,14 +61,13 @@ def split_records(*splits: str) -> list[dict]:
     return [r for r in load_annotations(ROOT / "corpus") if r["meta"]["split"] in splits and r["relations"]]
 
 
-def without_document(taxonomy: Taxonomy, records: list[dict], held_out: str) -> dict:
-    """Taxonomy data with only the terms found inside gold indicator texts of the other documents."""
-    seen = [r["text"][rel["indicator"][0]:rel["indicator"][1]]
-            for r in records if r["meta"]["doc"] != held_out for rel in r["relations"]]
-    data = copy.deepcopy(taxonomy.data)
-    for entry in data["indicators"]:
-        entry["terms"] = [t for t in entry["terms"] if any(t in text for text in seen)]
-    return data
+def indicator_texts(records: list[dict]) -> dict[str, list[str]]:
+    """doc → the texts of its gold indicators (what Taxonomy.attested_data reads terms in)."""
+    texts: dict[str, list[str]] = {}
+    for r in records:
+        texts.setdefault(r["meta"]["doc"], []).extend(r["text"][start:end] for start, end in
+                                                      (rel["indicator"] for rel in r["relations"]))
+    return texts
 
 
 def readings(cases: list[CanonicalCase], folds: dict[str, dict], threshold: float) -> list[tuple[str, bool]]:
@@ -176,12 +174,11 @@ def select(nlp: spacy.Language, labels: dict) -> None:
     records = split_records("train", "dev")
     cases = canonical_cases(nlp, records, labels)
     taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
-    folds = {doc: without_document(taxonomy, records, doc) for doc in {c.doc for c in cases}}
+    texts = indicator_texts(records)
+    lexicons = taxonomy.leave_one_out(dict(sorted(texts.items())))
+    folds = {doc: lexicons[doc].data for doc in {c.doc for c in cases}}
     rule_options = calibration_options(cases, folds)
     rules_by_threshold = {t: rule_readings(cases, folds, t) for t in THRESHOLDS}
-    lexicons = taxonomy.leave_one_out({doc: [r["text"][rel["indicator"][0]:rel["indicator"][1]]
-                                             for r in records if r["meta"]["doc"] == doc for rel in r["relations"]]
-                                       for doc in sorted({r["meta"]["doc"] for r in records})})
     learned = {}
     for epochs, l2 in MODEL_SETTINGS:
         learned[epochs, l2] = model_readings(cases, lexicons, epochs=epochs, l2=l2)

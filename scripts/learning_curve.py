@@ -15,7 +15,7 @@ directory (nothing under lawrep_nlp/, lawrep_zh/ or corpus/ is written):
 - the canonical taxonomy with only the terms attested in the subset's gold indicator texts, and
   its calibration chosen leave-one-document-out over the subset's links (each document mapped
   with the terms of the other subset documents), as scripts/eval_canonical.py --select and its
-  `without_document` do;
+  `Taxonomy.attested_data` do;
 - with --with-ner only: the statistical tok2vec + ner (scripts/train_ner.py: `spacy train` of
   configs/lawrep_zh.cfg, seed 0, --ner-steps steps, the last model), trained on the subset with
   the subset's segmenter and then enabled in the scored pipeline (rules, then NER). Off by
@@ -85,7 +85,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import spacy  # noqa: E402
-from eval_canonical import PRECISION_TARGET, calibration_of, calibration_options, without_document  # noqa: E402
+from eval_canonical import PRECISION_TARGET, calibration_of, calibration_options, indicator_texts  # noqa: E402
 from eval_segmentation import alignment  # noqa: E402
 from train_linker import CV_FILE, cross_validate, fit, parsed, without_unseen_entries  # noqa: E402
 from train_segmenter import ITERATIONS, gold_boundaries, jieba_cutter, silver_lines, train_pkuseg  # noqa: E402
@@ -353,9 +353,10 @@ def run_unit(unit: Unit, options: dict[str, Any]) -> dict[str, Any]:
             linked = [(record, doc) for record, doc, _ in items if record["relations"]]
             linked_records = [record for record, _ in linked]
             cases = canonical_cases(nlp, linked_records, st["labels"], docs=[doc for _, doc in linked])
-            folds = {doc: without_document(st["taxonomy"], linked_records, doc) for doc in {c.doc for c in cases}}
+            attested = st["taxonomy"].attested_data({**indicator_texts(linked_records), "": []})
+            folds = {doc: attested[doc] for doc in {c.doc for c in cases}}
             calibration = calibrate(cases, folds)
-            data = without_document(st["taxonomy"], linked_records, held_out="")  # no document held out
+            data = attested[""]  # no document held out
             canonical = nlp.get_pipe("lawrep_canonical")
             canonical.taxonomy = Taxonomy(data, calibration, **canonical.settings)
             built["canonical"] = {

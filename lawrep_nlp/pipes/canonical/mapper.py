@@ -100,6 +100,7 @@ class Taxonomy:
             self._terms_of.setdefault(entry.dimension, []).extend(entry.terms)
         self.featurize = Featurizer(data, self.normalise)
         self._name_grams = {item["id"]: _bigrams(item["name"]) for item in data["indicators"]}
+        self._term_grams = {entry.id: [_bigrams(term) for term in entry.terms] for entry in self.entries}
         self._of_dimension: dict[str, list[Entry]] = {}
         for entry in self.entries:
             self._of_dimension.setdefault(entry.dimension, []).append(entry)
@@ -189,7 +190,7 @@ class Taxonomy:
                 found["fuzzy"] = round(fuzzy[entry.id], 4)
             if grams:  # the share of the indicator's character pairs in the entry's name, in its best term
                 in_name = len(grams & self._name_grams[entry.id]) / len(grams)
-                in_term = max((len(grams & _bigrams(t)) / len(grams) for t in entry.terms), default=0.0)
+                in_term = max((len(grams & term) / len(grams) for term in self._term_grams[entry.id]), default=0.0)
                 if in_name:
                     found["name_bigrams"] = round(in_name, 4)
                 if in_term:
@@ -211,19 +212,22 @@ class Taxonomy:
         """Dimension → the ids of its entries (the model's candidates)."""
         return {dim: [e.id for e in entries] for dim, entries in self._of_dimension.items()}
 
-    def leave_one_out(self, texts_by_doc: dict[str, list[str]]) -> dict[str, Taxonomy]:
-        """doc → this taxonomy with only the terms found inside the other documents' texts (their
-        gold indicators: how the lexicon looks to a new report); same calibration and model."""
+    def attested_data(self, texts_by_doc: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
+        """doc → this taxonomy's data with only the terms found inside the other documents' texts
+        (their gold indicators: how the lexicon looks to a new report). A key with no texts, such
+        as "", holds no document out: every attested term stays."""
         terms = {t for entry in self.data["indicators"] for t in entry["terms"]}
         found_in = {t: {doc for doc, texts in texts_by_doc.items() if any(t in x for x in texts)} for t in terms}
-        out = {}
-        for doc in texts_by_doc:
-            indicators = [{**entry, "terms": [t for t in entry["terms"] if found_in[t] - {doc}]}
-                          for entry in self.data["indicators"]]
-            out[doc] = Taxonomy({**self.data, "indicators": indicators}, self.calibration,
-                                min_confidence=self.min_confidence, fuzzy_threshold=self.fuzzy_threshold,
-                                model=self.model, policy=self.policy, model_threshold=self.model_threshold)
-        return out
+        return {doc: {**self.data, "indicators": [{**entry, "terms": [t for t in entry["terms"] if found_in[t] - {doc}]}
+                                                  for entry in self.data["indicators"]]}
+                for doc in texts_by_doc}
+
+    def leave_one_out(self, texts_by_doc: dict[str, list[str]]) -> dict[str, Taxonomy]:
+        """doc → this taxonomy with the terms of ``attested_data``; same calibration and model."""
+        return {doc: Taxonomy(data, self.calibration, min_confidence=self.min_confidence,
+                              fuzzy_threshold=self.fuzzy_threshold, model=self.model, policy=self.policy,
+                              model_threshold=self.model_threshold)
+                for doc, data in self.attested_data(texts_by_doc).items()}
 
     def best_reading(self, indicator: str | None, dimension: str | None, *, before: str = "",
                      sentence: str = "", fuzzy: bool = True) -> Mapping:
