@@ -208,11 +208,20 @@ def gated_metrics(scores: dict[str, Any]) -> dict[str, float]:
     return metrics
 
 
-def regressions(scores: dict[str, Any], baseline: dict[str, float], tolerance: float = 0.02) -> list[str]:
-    """Recorded figures that the new scores fall more than `tolerance` below."""
+def regressions(scores: dict[str, Any], baseline: dict[str, float], tolerance: float = 0.02,
+                *, both_ways: bool = False) -> list[str]:
+    """Recorded figures that the new scores fall more than `tolerance` below; with `both_ways`,
+    also those they rise more than `tolerance` above (a retrained pipeline must reproduce the
+    recorded figures, not merely keep them)."""
     current = gated_metrics(scores)
-    return [f"{name}: {current.get(name, 0.0):.3f} < recorded {recorded:.3f} - {tolerance}"
-            for name, recorded in baseline.items() if current.get(name, 0.0) < recorded - tolerance]
+    failed = []
+    for name, recorded in baseline.items():
+        value = current.get(name, 0.0)
+        if value < recorded - tolerance:
+            failed.append(f"{name}: {value:.3f} < recorded {recorded:.3f} - {tolerance}")
+        elif both_ways and value > recorded + tolerance:
+            failed.append(f"{name}: {value:.3f} > recorded {recorded:.3f} + {tolerance}")
+    return failed
 
 
 def canonical_rows(path: Path) -> Iterator[tuple[int, tuple[str, int, int, int], str | None]]:

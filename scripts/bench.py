@@ -11,6 +11,7 @@ line breaks, as `lawrep extract` pipes them), repeated until it reaches --chars;
 pipes paragraphs instead (more, shorter docs: more per-doc overhead).
 
     python scripts/bench.py [--chars 500000] [--repeats 3] [--json evaluation/bench.json]
+    python scripts/bench.py --enable tok2vec --enable ner    # with the (disabled) NER running
 """
 
 from __future__ import annotations
@@ -118,6 +119,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--unit", choices=("report", "paragraph"), default="report")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--pipeline", default="lawrep_zh", help="a pipeline name or folder (default lawrep_zh)")
+    parser.add_argument("--enable", action="append", default=[], metavar="NAME",
+                        help="also run this disabled component (repeatable): --enable tok2vec --enable ner")
     args = parser.parse_args()
 
     import jieba
@@ -129,8 +133,10 @@ def main() -> None:
     jieba.setLogLevel(60)
     texts = bench_text(args.chars, args.unit)
     start = time.perf_counter()
-    nlp = spacy.load("lawrep_zh")
+    nlp = spacy.load(args.pipeline)
     load_seconds = time.perf_counter() - start
+    for name in args.enable:
+        nlp.enable_pipe(name)
     char_tokenizer = spacy.blank("zh").tokenizer
     raw_pkuseg = spacy_pkuseg.pkuseg(str(DEFAULT_MODEL_DIR), user_dict=None)
     jieba.lcut("预热")
@@ -149,7 +155,9 @@ def main() -> None:
     seconds = component_seconds(nlp, texts)
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before a second pipeline loads
     # the same pipeline with spaCy's own n_process transport (Doc.to_bytes per Doc), for comparison
-    spacy_transport = spacy.load("lawrep_zh", config={"nlp": {"after_creation": None}})
+    spacy_transport = spacy.load(args.pipeline, config={"nlp": {"after_creation": None}})
+    for name in args.enable:
+        spacy_transport.enable_pipe(name)
     rates["lawrep_zh pipeline (nlp.pipe, n_process=2, spaCy's transport)"] = median_rate(
         lambda ts: list(spacy_transport.pipe(ts, batch_size=4, n_process=2)), texts, args.repeats)
     baseline = rates["raw jieba (jieba.lcut)"]
@@ -164,6 +172,7 @@ def main() -> None:
     result = {
         "machine": f"{platform.processor() or platform.machine()}, {platform.system()} {platform.release()}, "
                    f"Python {platform.python_version()}",
+        "pipeline": args.pipeline, "enabled": args.enable, "components": nlp.pipe_names,
         "chars": sum(map(len, texts)), "documents": len(texts), "unit": args.unit, "repeats": args.repeats,
         "chars_per_second": rates, "component_seconds": seconds,
         "spacy_load_seconds": load_seconds, "peak_rss_mb": peak_rss_mb,

@@ -13,7 +13,7 @@ chosen on by cross-validation (scripts/eval_canonical.py --select).
 The NER would run where lawrep_entity_policy keeps its additions for some label (chosen by
 cross-validation, scripts/train_ner.py --cv); it ships disabled for now (SHIP_NER, below).
 
-    python scripts/build_pipeline.py
+    python scripts/build_pipeline.py [--trained OUT/model-best] [--output DIR]
 """
 
 from __future__ import annotations
@@ -40,12 +40,12 @@ from lawrep_nlp.tokenizer.tokenizer import DEFAULT_MODEL_DIR  # noqa: E402
 PACKAGE = ROOT / "lawrep_zh"
 #: what ships disabled when the entity policy keeps none of the NER's additions, or SHIP_NER is off
 NER_PIPES = ("tok2vec", "ner")
-#: Off for now, although cross-validation keeps the NER's ORG and PROGRAM additions: it costs 60%
-#: of the pipeline's time (0.04 x raw jieba against the floor 0.10; peak RSS 917 MB against 800),
-#: its test gain is small (micro F 0.915 against 0.914), and on a report in traditional
-#: characters its additions differ from those on the same report in simplified ones (the rules
-#: read the simplified view; the NER reads doc.text). Enabled, lawrep_entity_policy applies the
-#: chosen policy: nlp.enable_pipe("tok2vec"); nlp.enable_pipe("ner").
+#: Off, although cross-validation keeps the NER's ORG and PROGRAM additions: it costs 60% of the
+#: pipeline's time (0.04 x raw jieba against the floor 0.10; peak RSS 917 MB against 800) while the
+#: tokenizer and rules alone take the whole budget, and its test gain is small (micro F 0.915
+#: against 0.914). A cheaper model (width 64, depth 2) gains on no label in the same CV
+#: (evaluation/ner_cv_small.json). Enabled, lawrep_entity_policy applies the chosen policy:
+#: nlp.enable_pipe("tok2vec"); nlp.enable_pipe("ner").
 SHIP_NER = False
 NAME = "lawrep_zh"
 CONFIG = spacy.util.load_config(ROOT / "configs" / "lawrep_zh.cfg")
@@ -63,7 +63,9 @@ def refresh_data(nlp: spacy.Language) -> None:
     """The trained pipeline froze the tokenizer and rule data of the day it was trained: add components
     the config has gained since, and reload every data component and the tokenizer from the
     package's current data files (their initialize() defaults), keeping the trained weights;
-    lawrep_canonical's model is trained from the corpus DocBins of train + dev."""
+    lawrep_canonical's model and lawrep_programs' quoted-phrase classifier are trained from the
+    corpus DocBins of train + dev (each with the settings its cross-validation chose there)."""
+    learning = ("lawrep_canonical", "lawrep_programs")  # their initialize learns from corpus_examples
     order = CONFIG["nlp"]["pipeline"]
     for index, name in enumerate(order):
         if name not in nlp.component_names:  # disabled ones too
@@ -71,20 +73,23 @@ def refresh_data(nlp: spacy.Language) -> None:
             previous = [n for n in order[:index] if n in nlp.component_names]
             place = {"after": previous[-1]} if previous else {"first": True}
             nlp.add_pipe(CONFIG["components"][name]["factory"], name=name, config=settings, **place)
-    if "lawrep_canonical" in nlp.component_names:  # its settings (policy, model training) from today's config too
-        settings = {k: v for k, v in CONFIG["components"]["lawrep_canonical"].items() if k != "factory"}
-        nlp.replace_pipe("lawrep_canonical", "lawrep_canonical", config=settings)
+    for name in learning:  # their settings (policy, threshold) from today's config too
+        if name in nlp.component_names:
+            settings = {k: v for k, v in CONFIG["components"][name].items() if k != "factory"}
+            nlp.replace_pipe(name, name, config=settings)
+    examples = corpus_examples(nlp)
     for name, pipe in nlp.components:  # disabled ones too
-        if name == "lawrep_canonical":  # its learned mapper trains on the gold canonical ids of train + dev
-            pipe.initialize(canonical_examples(nlp), nlp=nlp)
+        if name in learning:  # the canonical mapper learns from gold canonical ids, the
+            pipe.initialize(examples, nlp=nlp)  # programme recognizer from gold PROGRAM entities
         elif isinstance(pipe, DataComponent):
             pipe.initialize()
     nlp.tokenizer.initialize()
 
 
-def canonical_examples(nlp: spacy.Language) -> Callable[[], list[Example]]:
-    """The train and dev DocBins (scripts/build_corpus.py: gold links with their canonical ids) as
-    Examples, for lawrep_canonical's initialize."""
+def corpus_examples(nlp: spacy.Language) -> Callable[[], list[Example]]:
+    """The train and dev DocBins (scripts/build_corpus.py: gold entities, links with their canonical
+    ids, each paragraph's document in user_data["lawrep_meta"]) as Examples, for the initialize of
+    the components that learn from the corpus (lawrep_canonical, lawrep_programs)."""
     paths = [ROOT / "corpus" / "spacy" / f"{split}.spacy" for split in ("train", "dev")]
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
@@ -99,7 +104,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trained", type=Path, default=ROOT / "training" / "ner" / "model-best",
                         help="the output of spacy train to package (default: scripts/train_ner.py's)")
-    trained = parser.parse_args().trained
+    parser.add_argument("--output", type=Path, default=None,
+                        help="write the pipeline to this folder instead of the package lawrep_zh/ (to check "
+                             "that a retraining reproduces the shipped figures: lawrep evaluate DIR … --reproduce)")
+    args = parser.parse_args()
+    trained = args.trained
     if not trained.exists():
         raise SystemExit(f"no trained NER at {trained}: run scripts/build_corpus.py and scripts/train_ner.py first")
     # the [nlp] callbacks come from today's config, like the rule data below
@@ -142,6 +151,10 @@ def main() -> None:
                                       "documents": len(boundary_info.get("documents", ()))},
         },
     })
+    if args.output is not None:
+        nlp.to_disk(args.output)
+        print(f"built {NAME} {lawrep_nlp.__version__} → {args.output} ({', '.join(nlp.pipe_names)})")
+        return
     data_dir = PACKAGE / f"zh_{NAME}-{lawrep_nlp.__version__}"
     for old in PACKAGE.glob(f"zh_{NAME}-*"):
         shutil.rmtree(old)

@@ -14,10 +14,10 @@ beside it, and the misses and false finds by kind (quoted or not).
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import sys
 from collections import Counter
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -33,18 +33,22 @@ from lawrep_nlp.pipes.programs.recognizer import ProgramRules  # noqa: E402
 QUOTES = "“”‘’\""
 
 
-def attested_only_in(phrase: str, held_out: str, texts: dict[str, str]) -> bool:
-    """Whether `phrase` occurs in the held-out document's text and in no other document's."""
-    return phrase in texts[held_out] and not any(phrase in text for doc, text in texts.items() if doc != held_out)
+def rules_without(rules: ProgramRules, held_out: str | Collection[str], texts: dict[str, str],
+                  attested: Mapping[str, frozenset[str]] | None = None) -> ProgramRules:
+    """`rules` without the lexicon variants and rhetoric phrases attested only in the held-out
+    document(s) among `texts` (document → text); `attested`: ``rules.attestations(texts)``, when
+    already computed (ProgramRules.without)."""
+    held = {held_out} if isinstance(held_out, str) else set(held_out)
+    return rules.without(held, attested if attested is not None else rules.attestations(texts))
 
 
-def rules_without(rules: ProgramRules, held_out: str, texts: dict[str, str]) -> ProgramRules:
-    data = copy.deepcopy(rules.to_data())
-    for entry in data["lexicon"]:
-        entry["variants"] = [v for v in entry["variants"] if not attested_only_in(v.lstrip("~"), held_out, texts)]
-    data["lexicon"] = [entry for entry in data["lexicon"] if entry["variants"]]
-    data["rules"]["rhetoric"] = [p for p in data["rules"]["rhetoric"] if not attested_only_in(p, held_out, texts)]
-    return ProgramRules.from_data(data)
+def train_dev_records(root: Path = ROOT) -> tuple[list[dict[str, Any]], dict[str, str]]:
+    """The gold records of train + dev, and each document's text (its paragraphs joined)."""
+    records = [r for r in load_annotations(root / "corpus") if r["meta"]["split"] in ("train", "dev")]
+    texts: dict[str, str] = {}
+    for record in records:
+        texts[record["meta"]["doc"]] = texts.get(record["meta"]["doc"], "") + "\n" + record["text"]
+    return records, texts
 
 
 def kind(text: str, start: int, end: int) -> str:
@@ -56,19 +60,17 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--show", action="store_true", help="print every miss and false find")
     args = parser.parse_args()
-    records = [r for r in load_annotations(ROOT / "corpus") if r["meta"]["split"] in ("train", "dev")]
-    texts: dict[str, str] = {}
-    for record in records:
-        texts[record["meta"]["doc"]] = texts.get(record["meta"]["doc"], "") + "\n" + record["text"]
+    records, texts = train_dev_records()
     nlp = spacy.load("lawrep_zh")
     component = nlp.get_pipe("lawrep_programs")
     full = ProgramRules.from_files()  # the data files of the source tree, which the next build ships
+    attested = full.attestations(texts)
     pairs: dict[str, list[tuple[Annotation, Annotation]]] = {"remembering": [], "held_out": []}
     errors: Counter = Counter()
     shown = []
     for held_out in sorted(texts):
         mine = [r for r in records if r["meta"]["doc"] == held_out]
-        for setting, rules in (("remembering", full), ("held_out", rules_without(full, held_out, texts))):
+        for setting, rules in (("remembering", full), ("held_out", rules_without(full, held_out, texts, attested))):
             component.rules = rules
             pairs[setting] += annotation_pairs(mine, list(nlp.pipe(r["text"] for r in mine)))
         for record, (gold, pred) in zip(mine, pairs["held_out"][-len(mine):], strict=True):

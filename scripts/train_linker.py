@@ -13,6 +13,9 @@ the choice). Writes evaluation/linker_boundaries_cv.json.
 Training: the model is trained on the chosen splits (default train and dev) with the chosen
 epochs and a fixed seed and written, with what it was built from, to
 lawrep_nlp/pipes/indicators/data/boundary_model.json (then: python scripts/build_pipeline.py).
+The link filter (link_filter.py) is then trained on the same documents, on the links as that
+model makes them, with the epochs scripts/linker_cv.py chose (evaluation/linker_cv.json; 0 when
+it chose the policy "off": the empty filter), and written to data/link_filter.json.
 `--annotations DIR` trains on other JSONL records of the corpus format (your own annotations).
 
     python scripts/train_linker.py --select
@@ -38,10 +41,12 @@ from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
 from lawrep_nlp.errors import link_errors  # noqa: E402
 from lawrep_nlp.evaluation import from_doc, from_record, pipe_records, prf  # noqa: E402
 from lawrep_nlp.pipes.indicators.candidates import LEXICON_FILE, Lexicon, link_quantities  # noqa: E402
+from lawrep_nlp.pipes.indicators.link_filter import LINK_FILTER_FILE, fit_link_filter  # noqa: E402
 from lawrep_nlp.pipes.indicators.scorer import TRAINING_SEED, BoundaryModel, fit_boundary_model  # noqa: E402
 
 MODEL_FILE = ROOT / "lawrep_nlp" / "pipes" / "indicators" / "data" / "boundary_model.json"
 CV_FILE = ROOT / "evaluation" / "linker_boundaries_cv.json"
+FILTER_CV_FILE = ROOT / "evaluation" / "linker_cv.json"
 EPOCH_CHOICES = (1, 3, 5, 10, 20)
 FOLDS = 5
 SEED = TRAINING_SEED
@@ -135,6 +140,7 @@ def main() -> None:
                         help="corpus folder with annotations/*.jsonl and splits.json")
     parser.add_argument("--dev", action="store_true", help="also score rules and model on the dev split")
     parser.add_argument("--out", type=Path, default=MODEL_FILE)
+    parser.add_argument("--filter-out", type=Path, default=LINK_FILTER_FILE)
     args = parser.parse_args()
     splits = args.splits.split(",")
     if "test" in splits:
@@ -172,6 +178,15 @@ def main() -> None:
     model = fit(items, lexicon, epochs, info)
     args.out.write_text(json.dumps(model.to_data(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     print(f"{len(model.weights)} weights from {model.info.get('examples', 0)} examples → {args.out}")
+    filter_epochs = json.loads(FILTER_CV_FILE.read_text(encoding="utf-8"))["chosen"]["filter_epochs"]
+    filter_info = {"built_by": "scripts/train_linker.py", "splits": splits, "documents": len(info["documents"]),
+                   "texts": len(items), "lexicon_sha256": info["lexicon_sha256"],
+                   "epochs_chosen_by": "scripts/linker_cv.py (evaluation/linker_cv.json)"}
+    link_filter = fit_link_filter(((doc, gold) for _, doc, gold in items), lexicon, filter_epochs,
+                                  boundary_model=model, info=filter_info)
+    args.filter_out.write_text(json.dumps(link_filter.to_data(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    print(f"link filter: {len(link_filter.weights)} weights from {link_filter.info.get('examples', 0)} links "
+          f"→ {args.filter_out}")
     if args.dev:
         dev = parsed(nlp, load_annotations(ROOT / "corpus", "dev"))
         for name, chosen in (("rules", None), ("rules + model", model)):

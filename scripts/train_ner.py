@@ -18,6 +18,8 @@ test split is not used here except by --test-ablation, after the decision.
     python scripts/train_ner.py                   # training/ner/model-best and the dev table
     python scripts/train_ner.py --test-ablation   # the README's test table (no training)
     python scripts/train_ner.py --skip-training   # the dev table again, after a rule change
+    python scripts/train_ner.py --cv 4 --set components.tok2vec.model.encode.width=64 \
+        --cv-file evaluation/ner_cv_small.json    # a cheaper model, compared by the same folds
 
 The rule components run with the package's current data files (as scripts/build_pipeline.py
 packages them), not the data the model was trained with.
@@ -89,7 +91,7 @@ def train(train_path: Path, dev_path: Path, output: Path, max_steps: int | None 
                    check=True)
 
 
-def cross_validate(folds: int, max_steps: int) -> dict:
+def cross_validate(folds: int, max_steps: int, overrides: tuple[str, ...] = ()) -> dict:
     """Per label, exact-span P/R/F of rules only, NER only and rules then NER on held-out
     documents (all folds pooled), how many of the entities the NER adds after the rules are
     right, and the policy chosen from that (choose_policy)."""
@@ -109,7 +111,7 @@ def cross_validate(folds: int, max_steps: int) -> dict:
             for name, keep in (("train", False), ("held_out", True)):
                 part = [doc for doc in docs if (doc.user_data["lawrep_meta"]["doc"] in held_out) == keep]
                 DocBin(docs=part, store_user_data=True).to_disk(fold / f"{name}.spacy")
-            train(fold / "train.spacy", fold / "held_out.spacy", fold, max_steps)
+            train(fold / "train.spacy", fold / "held_out.spacy", fold, max_steps, overrides)
             held_records = [r for r in records if r["meta"]["doc"] in held_out]
             golds = [from_record(r) for r in held_records]
             found = {}
@@ -121,7 +123,8 @@ def cross_validate(folds: int, max_steps: int) -> dict:
             for gold, rule_ann, both_ann in zip(golds, found["rules only"], found["combined"], strict=True):
                 for span in both_ann.entities - rule_ann.entities:
                     added.setdefault(span[2], Counter())["right" if span in gold.entities else "wrong"] += 1
-    table: dict = {"folds": folds, "documents": len(doc_ids), "max_steps": max_steps}
+    table: dict = {"folds": folds, "documents": len(doc_ids), "max_steps": max_steps,
+                   "config_overrides": dict(zip(overrides[::2], overrides[1::2], strict=True))}
     for name, scored in pairs.items():
         table[name] = {label: {k: round(v, 4) for k, v in s.items()}
                        for label, s in score(scored)["ents_per_type"].items()}
@@ -146,26 +149,33 @@ def main() -> None:
                         help="only measure the trained model on the test split (the decision was made on dev)")
     parser.add_argument("--skip-training", action="store_true",
                         help="measure the dev table with the existing model-best (after a rule change)")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                        help="a config override for spacy train (repeatable), e.g. "
+                             "components.tok2vec.model.encode.width=64: a cheaper model to compare by --cv")
+    parser.add_argument("--cv-file", type=Path, default=CV_FILE,
+                        help=f"where --cv writes its table (default {CV_FILE.relative_to(ROOT)}, the policy's)")
+    parser.add_argument("--output", type=Path, default=OUTPUT, help="spacy train's output folder")
     args = parser.parse_args()
+    overrides = tuple(part for item in args.set for part in (f"--{item.split('=', 1)[0]}", item.split("=", 1)[1]))
     if args.cv:
-        table = cross_validate(args.cv, args.max_steps or 1200)
-        CV_FILE.write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n")
+        table = cross_validate(args.cv, args.max_steps or 1200, overrides)
+        args.cv_file.write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n")
         for label in ENTITY_LABELS:
             print(f"{label:9} rules only {table['rules only'][label]['f']:.3f}  NER only "
                   f"{table['NER only'][label]['f']:.3f}  combined {table['combined'][label]['f']:.3f}  "
                   f"added by NER {table['added by NER'].get(label, {})} → {table['policy'][label]}")
         return
     if args.test_ablation:
-        table = ablation(OUTPUT / "model-best", "test")
+        table = ablation(args.output / "model-best", "test")
         (ROOT / "evaluation" / "ablation_test.json").write_text(json.dumps(table, ensure_ascii=False, indent=1)
                                                                  + "\n")
         print_table(table)
         return
     corpus = ROOT / "corpus" / "spacy"
     if not args.skip_training:
-        train(corpus / "train.spacy", corpus / "dev.spacy", OUTPUT, args.max_steps)
-    table = ablation(OUTPUT / "model-best", "dev")
-    (OUTPUT / "ablation_dev.json").write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n")
+        train(corpus / "train.spacy", corpus / "dev.spacy", args.output, args.max_steps, overrides)
+    table = ablation(args.output / "model-best", "dev")
+    (args.output / "ablation_dev.json").write_text(json.dumps(table, ensure_ascii=False, indent=1) + "\n")
     print_table(table)
 
 

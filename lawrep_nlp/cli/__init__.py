@@ -320,6 +320,9 @@ def evaluate(
     json_out: Path = typer.Option(None, "--json", help="Also write the scores as JSON here."),
     baseline: Path = typer.Option(None, "--baseline", help="Recorded figures (JSON); exit 1 on a regression."),
     tolerance: float = typer.Option(0.02, "--tolerance", help="Allowed drop below a recorded figure."),
+    reproduce: bool = typer.Option(False, "--reproduce",
+                                   help="With --baseline: also fail when a figure rises more than --tolerance above "
+                                        "the recorded one (a retrained pipeline must reproduce them)."),
     canonical: Path = typer.Option(None, "--canonical",
                                    help="Folder of gold canonical ids of links (corpus/canonical): also score "
                                         "the canonical indicator mapping."),
@@ -333,7 +336,7 @@ def evaluate(
     """Score a pipeline against gold JSONL (exact character offsets): entities per label and
     micro, indicators, links exact and relaxed, value and unit accuracy, text round trip.
     With --baseline it is a regression gate: exit 1 when a recorded figure drops by more than
-    --tolerance."""
+    --tolerance (--reproduce: or moves by more than --tolerance either way)."""
     from ..corpus.annotations import read_jsonl
     from ..evaluation import (
         annotation_pairs,
@@ -385,10 +388,11 @@ def evaluate(
         json_out.write_text(json.dumps(scores, indent=1) + "\n", encoding="utf-8")
     if baseline:
         recorded = json.loads(baseline.read_text(encoding="utf-8"))["metrics"]
-        failed = regressions(scores, recorded, tolerance)
+        failed = regressions(scores, recorded, tolerance, both_ways=reproduce)
         for line in failed:
-            typer.echo(f"regression: {line}", err=True)
-        typer.echo(f"regression gate: {len(failed)} of {len(recorded)} recorded figures dropped", err=True)
+            typer.echo(f"{'not reproduced' if reproduce else 'regression'}: {line}", err=True)
+        typer.echo(f"regression gate: {len(failed)} of {len(recorded)} recorded figures "
+                   f"{'moved more than ' + str(tolerance) if reproduce else 'dropped'}", err=True)
         raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 

@@ -29,6 +29,11 @@ DIGITS_AND_MULTIPLIERS = "0123456789０１２３４５６７８９" + MULTIPLIER
 PROTECTED_RE = re.compile(f"{URL}|{EMAIL}|{NUMBER}(?![A-Za-z])|{ALNUM}")
 
 
+#: Han characters (the CJK unified ideographs and extension A: all letters, none ASCII), which
+#: rule_segments skips a run at a time instead of asking is_word_char of each.
+HAN_RUN_RE = re.compile("[\u3400-\u4db5\u4e00-\u9fef]*")
+
+
 def is_word_char(ch: str) -> bool:
     """Letters and combining marks go to the segmenter; anything else is decided by rule."""
     return unicodedata.category(ch)[0] in "LM" and not ch.isascii()
@@ -53,7 +58,10 @@ def rule_segments(text: str) -> Iterator[tuple[int, int, bool]]:
             position = match.end()
         elif is_word_char(ch):
             end = position + 1
-            while end < length and is_word_char(text[end]):
+            while end < length:  # a run of Han characters at a time (most of a report), then any other
+                end = HAN_RUN_RE.match(text, end).end()
+                if end >= length or not is_word_char(text[end]):
+                    break
                 end += 1
             yield position, end, True
             position = end

@@ -147,6 +147,10 @@ class LawrepTokenizer(DummyTokenizer):
                 form = simplified[token.idx:token.idx + len(token)]
                 if form != token.text:
                     token.norm_ = form
+                    # the features a statistical model reads (NORM, PREFIX, SUFFIX, SHAPE) are then those
+                    # of the simplified form, so an enabled NER reads both scripts alike
+                    lexeme, simple = self.vocab[token.text], self.vocab[form]
+                    lexeme.prefix_, lexeme.suffix_, lexeme.shape_ = simple.prefix_, simple.suffix_, simple.shape_
         return doc
 
     def score(self, examples: Iterable[Example]) -> dict[str, Any]:

@@ -146,6 +146,11 @@ def test_regression_gate_flags_drops_only_beyond_tolerance():
     assert scores["ents_per_type"]["QUANTITY"]["f"] == pytest.approx(2 / 3)
     assert regressions(scores, {"QUANTITY_f": 0.68}) == []
     assert regressions(scores, {"QUANTITY_f": 0.70}) == ["QUANTITY_f: 0.667 < recorded 0.700 - 0.02"]
+    # one way only, unless a retrained pipeline must reproduce the recorded figures
+    assert regressions(scores, {"QUANTITY_f": 0.60}) == []
+    assert regressions(scores, {"QUANTITY_f": 0.66}, 0.01, both_ways=True) == []
+    assert regressions(scores, {"QUANTITY_f": 0.60}, 0.01, both_ways=True) == [
+        "QUANTITY_f: 0.667 > recorded 0.600 + 0.01"]
 
 
 def test_canonical_annotation_problems_are_reported(tmp_path):

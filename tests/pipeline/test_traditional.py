@@ -43,6 +43,24 @@ def test_converted_report_gives_the_same_annotations(nlp, seed_texts, seed):
     assert annotations(converted) == annotations(published)
 
 
+def test_the_enabled_ner_reads_both_scripts_alike(seed_texts):
+    """The NER ships disabled; enabled, it reads each traditional token's simplified features (norm,
+    prefix, suffix, shape), so a converted report gets the entities of the published one."""
+    import spacy
+
+    with_ner = spacy.load("lawrep_zh")
+    with_ner.enable_pipe("tok2vec")
+    with_ner.enable_pipe("ner")
+    simplified = seed_texts[0]
+    traditional = TO_TRADITIONAL.convert(simplified)
+    published, converted = with_ner(simplified), with_ner(traditional)
+    assert [(e.start_char, e.end_char, e.label_) for e in converted.ents] == [
+        (e.start_char, e.end_char, e.label_) for e in published.ents]
+    changed = [(a, b) for a, b in zip(published, converted, strict=True) if a.text != b.text]
+    assert changed and all((a.norm_, a.prefix_, a.suffix_, a.shape_) == (b.norm_, b.prefix_, b.suffix_, b.shape_)
+                           for a, b in changed)
+
+
 def test_conversion_keeps_every_offset():
     text = "著作權、乾隆年間的發展。\n臺灣"
     simplified = to_simplified(text)

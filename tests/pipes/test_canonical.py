@@ -235,6 +235,45 @@ def test_the_policy_is_honoured(policy, expected):
     assert taxonomy.map("复议申请", "count", before="今年收到", sentence="今年收到复议申请").canonical == expected
 
 
+@pytest.mark.parametrize("policy", ["rules", "model", "rules_then_model", "model_then_rules", "agree",
+                                    "rules_or_agree"])
+def test_the_model_is_asked_only_where_it_can_change_the_answer(policy, monkeypatch):
+    """map() skips the model where the policy's answer cannot depend on it (its features cost
+    most of the mapper's time); the answers are those of asking it every time."""
+    from lawrep_nlp.pipes.canonical import mapper
+
+    taxonomy = tiny_learned(policy)
+    cases = [("复议申请", "今年收到"),  # no term: only the model can read it
+             ("复议案件", "今年收到"),  # a term and a verb: the rules are sure
+             ("行政复议案件", "全年依法办结"),  # the head of a term: a reading the rules do not trust
+             ("复议案件", "全年"),  # two entries, no verb: a tie
+             ("培训", "每季度开展")]
+    asked = []
+    reading = taxonomy.model_reading
+    monkeypatch.setattr(taxonomy, "model_reading", lambda *a, **k: asked.append(a) or reading(*a, **k))
+    lazy = [taxonomy.map(ind, "count", before=before, sentence=before + ind) for ind, before in cases]
+    monkeypatch.setattr(mapper, "model_matters", lambda *_: True)
+    eager = [taxonomy.map(ind, "count", before=before, sentence=before + ind) for ind, before in cases]
+    assert lazy == eager
+    # rules_then_model: where the rules are not sure; agree: where they have a reading;
+    # rules_or_agree: where they have one they do not trust
+    expected = {"rules": 0, "model": 5, "model_then_rules": 5, "rules_then_model": 4, "agree": 2, "rules_or_agree": 1}
+    assert len(asked) - len(cases) == expected[policy]
+
+
+def test_candidate_features_name_the_terms_that_match():
+    """Per entry: how its terms match the indicator, its verb, and the rules' pick; the lexicon's
+    reading passed in gives the same features as the one computed inside."""
+    taxonomy = Taxonomy(TINY, CALIBRATION)
+    features = taxonomy.candidate_features("复议案件", "count", before="今年收到", sentence="今年收到复议案件")
+    assert {entry for entry, found in features.items() if "exact" in found} == {"cases_received", "cases_concluded"}
+    assert features["cases_received"]["verb_closest"] == 1.0 and "verb_missing" in features["cases_concluded"]
+    assert features["cases_received"]["rule_pick"] == 1.0
+    reading = taxonomy.best_reading("复议案件", "count", before="今年收到", sentence="今年收到复议案件", fuzzy=False)
+    assert taxonomy.candidate_features("复议案件", "count", before="今年收到", sentence="今年收到复议案件",
+                                       lexicon_reading=reading) == features
+
+
 def test_initialize_trains_the_model_and_it_round_trips(tmp_path):
     blank = blank_with("lawrep_indicators")
     mapper = blank.add_pipe("lawrep_canonical")

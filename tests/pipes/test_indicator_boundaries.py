@@ -54,14 +54,14 @@ def test_candidates_and_scorer(nlp, text, by_rules, candidates, chosen):
 
 
 def test_indicator_modules_import_one_way():
-    """The scorer reads the candidates, the factory composes both; the rule walk imports
-    neither (not even for types)."""
+    """The scorer and the link filter read the candidates, the factory composes them; the rule
+    walk imports neither (not even for types)."""
     package = Path(rule_target.__code__.co_filename).parent
     imports = {path.stem: {node.module for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
                            if isinstance(node, ast.ImportFrom) and node.level == 1}
                for path in package.glob("*.py")}
     assert imports == {"__init__": {"factory"}, "candidates": set(), "scorer": {"candidates"},
-                       "factory": {"candidates", "scorer"}}
+                       "link_filter": {"candidates"}, "factory": {"candidates", "scorer", "link_filter"}}
 
 
 @pytest.mark.parametrize(("text", "quantity", "by_rules", "expected"), LEARNED)

@@ -104,6 +104,18 @@ class Taxonomy:
         self._of_dimension: dict[str, list[Entry]] = {}
         for entry in self.entries:
             self._of_dimension.setdefault(entry.dimension, []).append(entry)
+        # per dimension: its verbs and context words (each looked up once per quantity), and which
+        # terms hold each character pair (a term can match the indicator only if it shares one)
+        self._actions_of = {dim: sorted({v for e in es for v in e.actions}) for dim, es in self._of_dimension.items()}
+        self._context_of = {dim: sorted({w for e in es for w in e.context}) for dim, es in self._of_dimension.items()}
+        self._terms_by_gram: dict[tuple[str, str], list[tuple[str, int]]] = {}
+        self._short_terms: dict[str, list[tuple[str, int]]] = {}
+        for entry in self.entries:
+            for position, term in enumerate(entry.terms):
+                if len(term) < 2:
+                    self._short_terms.setdefault(entry.dimension, []).append((entry.id, position))
+                for gram in _bigrams(term):
+                    self._terms_by_gram.setdefault((entry.dimension, gram), []).append((entry.id, position))
         self._siblings = {e.id: [o for o in self.entries if o is e or (o.dimension == e.dimension
                                                                        and set(o.terms) & set(e.terms))]
                           for e in self.entries}
@@ -124,19 +136,24 @@ class Taxonomy:
         ``min_confidence``, the model's below ``model_threshold``.
         `before`: the sentence text up to the quantity (where its verbs are)."""
         best = self.best_reading(indicator, dimension, before=before, sentence=sentence)
-        if self.policy == "rules" or self.model is None:
+        if self.model is None:  # untrained: the rules answer alone, whatever the policy
             return rule_mapping(best, self.min_confidence)
-        learned = self.model_reading(indicator, dimension, before=before, sentence=sentence, unit=unit)
+        if not model_matters(self.policy, best, self.min_confidence):
+            return combine(self.policy, best, NO_MAPPING, self.min_confidence, self.model_threshold)
+        # the lexicon's reading (what candidate_features needs) is the best one unless that came from fuzzy matching
+        lexicon_reading = NO_MAPPING if best.method == "fuzzy" else best
+        learned = self.model_reading(indicator, dimension, before=before, sentence=sentence, unit=unit,
+                                     lexicon_reading=lexicon_reading)
         return combine(self.policy, best, learned, self.min_confidence, self.model_threshold)
 
     def model_reading(self, indicator: str | None, dimension: str | None, *, before: str = "", sentence: str = "",
-                      unit: str | None = None) -> Mapping:
+                      unit: str | None = None, lexicon_reading: Mapping | None = None) -> Mapping:
         """The model's most probable id of the dimension, whatever its probability (None: no
         model, or it says no entry)."""
         if self.model is None or not indicator or not dimension:
             return NO_MAPPING
         label, probability = self.model.predict(self.row(indicator, dimension, None, before=before, sentence=sentence,
-                                                         unit=unit))
+                                                         unit=unit, lexicon_reading=lexicon_reading))
         return Mapping(label, probability, "model") if label else Mapping(None, probability, "none")
 
     def training_row(self, indicator: str | None, dimension: str | None, gold: str | None, *, before: str = "",
@@ -150,16 +167,18 @@ class Taxonomy:
         return self.row(indicator, dimension, gold or NONE, before=before, sentence=sentence, unit=unit)
 
     def row(self, indicator: str, dimension: str, label: str | None, *, before: str = "", sentence: str = "",
-            unit: str | None = None) -> Row:
+            unit: str | None = None, lexicon_reading: Mapping | None = None) -> Row:
         """The model's view of a link: its own features and each candidate entry's (model.Row)."""
         return Row(self.featurize(indicator, dimension, before=before, sentence=sentence, unit=unit), dimension, label,
-                   self.candidate_features(indicator, dimension, before=before, sentence=sentence))
+                   self.candidate_features(indicator, dimension, before=before, sentence=sentence,
+                                           lexicon_reading=lexicon_reading))
 
-    def candidate_features(self, indicator: str, dimension: str, *, before: str = "",
-                           sentence: str = "") -> dict[str, dict[str, float]]:
+    def candidate_features(self, indicator: str, dimension: str, *, before: str = "", sentence: str = "",
+                           lexicon_reading: Mapping | None = None) -> dict[str, dict[str, float]]:
         """Per entry of the dimension, what speaks for it: how its terms match the indicator
         (exact, head share, contained, fuzzy), its verb before the number (the closest one), its
-        context words in the sentence (or their absence), and whether the rules pick it."""
+        context words in the sentence (or their absence), and whether the rules pick it.
+        `lexicon_reading`: ``best_reading(…, fuzzy=False)`` when the caller has it already."""
         core = self.normalise(indicator)
         grams = _bigrams(core)
         entries = self._of_dimension.get(dimension, [])
@@ -168,18 +187,28 @@ class Taxonomy:
                                               score_cutoff=50, limit=None):
             for entry in self._by_term[dimension, term]:
                 fuzzy[entry.id] = max(fuzzy.get(entry.id, 0.0), (score - 50) / 50)
-        verb_end = {e.id: max((before.rfind(v) + len(v) for v in e.actions if v in before), default=-1)
-                    for e in entries}
+        verb_at = {v: before.rfind(v) + len(v) for v in self._actions_of.get(dimension, ()) if v in before}
+        in_sentence = {w for w in self._context_of.get(dimension, ()) if w in sentence}
+        verb_end = {e.id: max((verb_at[v] for v in e.actions if v in verb_at), default=-1) for e in entries}
         closest = max(verb_end.values(), default=-1)
+        # only terms that share a character pair with the indicator (or are shorter than a pair) can
+        # match it or share its pairs
+        sharing: dict[str, set[int]] = {}
+        for entry_id, position in [*self._short_terms.get(dimension, ()),
+                                   *(hit for gram in grams for hit in self._terms_by_gram.get((dimension, gram), ()))]:
+            sharing.setdefault(entry_id, set()).add(position)
         # the lexicon's reading, not the fuzzy fallback: the calibration's fuzzy threshold may change
         # after the model is trained, its features must not
-        best = self.best_reading(indicator, dimension, before=before, sentence=sentence, fuzzy=False)
+        best = lexicon_reading if lexicon_reading is not None else self.best_reading(
+            indicator, dimension, before=before, sentence=sentence, fuzzy=False)
         out: dict[str, dict[str, float]] = {}
         for entry in entries:
             found: dict[str, float] = {}
             if entry.context:
-                found["ctx_ok" if any(w in sentence for w in entry.context) else "ctx_missing"] = 1.0
-            for term in entry.terms:
+                found["ctx_ok" if any(w in in_sentence for w in entry.context) else "ctx_missing"] = 1.0
+            positions = sharing.get(entry.id, ())
+            for position in sorted(positions):  # in the terms' order, as the features were trained
+                term = entry.terms[position]
                 if core == term:
                     found["exact"] = 1.0
                 elif core.endswith(term):
@@ -190,7 +219,8 @@ class Taxonomy:
                 found["fuzzy"] = round(fuzzy[entry.id], 4)
             if grams:  # the share of the indicator's character pairs in the entry's name, in its best term
                 in_name = len(grams & self._name_grams[entry.id]) / len(grams)
-                in_term = max((len(grams & term) / len(grams) for term in self._term_grams[entry.id]), default=0.0)
+                term_grams = self._term_grams[entry.id]
+                in_term = max((len(grams & term_grams[position]) / len(grams) for position in positions), default=0.0)
                 if in_name:
                     found["name_bigrams"] = round(in_name, 4)
                 if in_term:
@@ -313,6 +343,22 @@ def _bigrams(text: str) -> set[str]:
 def rule_mapping(best: Mapping, min_confidence: float) -> Mapping:
     """The rules' answer: their best reading when its confidence reaches ``min_confidence``."""
     return best if best.canonical and best.confidence >= min_confidence else NO_MAPPING
+
+
+def model_matters(policy: str, best: Mapping, min_confidence: float) -> bool:
+    """Whether the model's reading can change `policy`'s answer given the rules' best reading: the
+    model costs most of the mapper's time, and under rules_or_agree it only decides a reading the
+    rules found but do not trust."""
+    confident = rule_mapping(best, min_confidence).canonical is not None
+    if policy == "rules":
+        return False
+    if policy == "rules_then_model":
+        return not confident
+    if policy == "agree":
+        return best.canonical is not None
+    if policy == "rules_or_agree":
+        return not confident and best.canonical is not None
+    return True  # model, model_then_rules
 
 
 def combine(policy: str, best: Mapping, learned: Mapping, min_confidence: float, threshold: float) -> Mapping:

@@ -9,8 +9,9 @@ Patterns of the annotation standard, tried in order:
 3. elided object (受理【行政复议申请】32件、办结28件): the indicator of the previous quantity in
    the same sentence.
 The word lists are data (data/lexicon.json). Candidates are generated here only, for linking
-and for the learned scorer's training instances alike; scorer.py imports this module, never
-the reverse (``link_quantities`` takes the scorer as an argument).
+and for the learned scorer's training instances alike; scorer.py and link_filter.py import this
+module, never the reverse (``link_quantities`` takes the boundary scorer and the link judge as
+arguments).
 """
 
 from __future__ import annotations
@@ -287,11 +288,49 @@ class EdgeScorer(Protocol):
     def refine(self, target: Target, lexicon: Lexicon) -> tuple[int, int]: ...
 
 
-def link_quantities(doc: Doc, lexicon: Lexicon, model: EdgeScorer | None = None
-                    ) -> tuple[list[Span], list[list[int]]]:
+#: How the rules reached a link's indicator: the phrase after the quantity, the one before it, or
+#: the previous indicator of the sentence (elided object).
+PATHS = ("after", "before", "previous")
+
+
+@dataclass(frozen=True)
+class Link:
+    """One link the rules propose, with how they found it, for a judge to keep or drop."""
+
+    quantity: Span
+    indicator: Span
+    path: str  # one of PATHS
+    target: Target | None  # the rule target (None on the "previous" path)
+
+
+class LinkJudge(Protocol):
+    """What decides whether a rule link stands (link_filter.KeepRule): the link itself, one of
+    its alternatives, or None (no link); no judge keeps every rule link."""
+
+    def choose(self, link: Link, alternatives: list[Link], lexicon: Lexicon) -> Link | None: ...
+
+
+def alternatives_of(link: Link, previous: Span | None, lexicon: Lexicon, model: EdgeScorer | None) -> list[Link]:
+    """Other phrases the quantity of a rule link may measure: the sentence's previous indicator
+    (新增25项、取消28项: the elided object, not the verb), and after a number–object link the
+    phrase before the quantity (开展法治讲座36场受众…: 法治讲座, not 受众)."""
+    quantity, found = link.quantity, []
+    if link.path != "previous" and previous is not None and previous != link.indicator:
+        found.append(Link(quantity, previous, "previous", None))
+    if link.path == "after" and (before := noun_phrase_before(quantity.doc, quantity, lexicon)) is not None:
+        target = Target(quantity, before, "before")
+        chosen = target.rule if model is None else model.refine(target, lexicon)
+        found.append(Link(quantity, Span(quantity.doc, *chosen, label="INDICATOR"), "before", target))
+    return found
+
+
+def link_quantities(doc: Doc, lexicon: Lexicon, model: EdgeScorer | None = None,
+                    judge: LinkJudge | None = None) -> tuple[list[Span], list[list[int]]]:
     """Indicator spans and [q_start, q_end, i_start, i_end] links for every QUANTITY in doc;
     sets ``action`` on each quantity. With a `model`, the free edge of each rule target is the
-    model's choice among the target's candidate edges."""
+    model's choice among the target's candidate edges. With a `judge`, each rule link is what
+    the judge chooses among it and its alternatives (alternatives_of), or none: then the quantity
+    stays unlinked, and no elided object after it links to the dropped phrase."""
     indicators: dict[tuple[int, int], Span] = {}
     links: list[list[int]] = []
     previous: dict[int, Span] = {}  # sentence start → last indicator linked in it
@@ -299,15 +338,21 @@ def link_quantities(doc: Doc, lexicon: Lexicon, model: EdgeScorer | None = None
         sent_start = quantity.sent.start
         if quantity.end < len(doc) and doc[quantity.end].text in lexicon.no_link_when_followed_by:
             continue  # 细化明确9个方面…: the classifier is what is counted (3项12个方面)
-        span = None
+        span, path = None, "previous"
         if target is not None:
             chosen = target.rule if model is None else model.refine(target, lexicon)
-            span = indicators.setdefault(chosen, Span(doc, *chosen, label="INDICATOR"))
+            span, path = indicators.get(chosen) or Span(doc, *chosen, label="INDICATOR"), target.side
         elif sent_start in previous:
             span = previous[sent_start]
         quantity._.action = find_action(doc, quantity, span, lexicon)
+        if span is not None and judge is not None:
+            link = Link(quantity, span, path, target)
+            decided = judge.choose(link, alternatives_of(link, previous.get(sent_start), lexicon, model), lexicon)
+            span = None if decided is None else indicators.get((decided.indicator.start, decided.indicator.end),
+                                                               decided.indicator)
         if span is None:
             continue
+        indicators.setdefault((span.start, span.end), span)
         previous[sent_start] = span
         links.append([quantity.start_char, quantity.end_char, span.start_char, span.end_char])
     return sorted(indicators.values(), key=lambda s: s.start), links

@@ -15,19 +15,34 @@ from ...measurements import measurement_records
 from ...script import simplified_view
 from ..base import DataComponent, check_required
 from .candidates import LEXICON_FILE, Lexicon, link_quantities
+from .link_filter import LINK_FILTER_FILE, POLICIES, KeepRule, LinkFilterModel, fit_link_filter
 from .scorer import BOUNDARY_MODEL_FILE, BoundaryModel, fit_boundary_model
+
+GoldLinks = list[tuple[int, int, int, int]]
 
 
 class IndicatorLinker(DataComponent):
     """Rule linker (word lists in data/lexicon.json) whose indicator boundaries a trained model
     refines (data/boundary_model.json from scripts/train_linker.py, or learned from the training
-    examples in ``initialize``); `learned_boundaries=False` runs the rules alone."""
+    examples in ``initialize``); `learned_boundaries=False` runs the rules alone. With
+    `link_filter="learned"`, a trained filter (data/link_filter.json, or learned in
+    ``initialize``) drops the links it gives a chance below `keep_threshold` of naming the gold
+    indicator ("learned_refine": or moves them to a likelier alternative phrase); "off" (or an
+    empty filter) keeps every rule link."""
 
-    def __init__(self, nlp: Language, name: str = "lawrep_indicators", *, learned_boundaries: bool = True):
+    def __init__(self, nlp: Language, name: str = "lawrep_indicators", *, learned_boundaries: bool = True,
+                 link_filter: str = "off", keep_threshold: float = 0.5):
+        if link_filter not in POLICIES:
+            raise ValueError(f"{name}: link_filter must be one of {POLICIES}, not {link_filter!r}")
+        if not 0.0 <= keep_threshold <= 1.0:
+            raise ValueError(f"{name}: keep_threshold must be within 0…1, not {keep_threshold!r}")
         self.name = name
         self.learned_boundaries = learned_boundaries
+        self.link_filter = link_filter
+        self.keep_threshold = keep_threshold
         self.lexicon = Lexicon.from_file()
         self.boundary_model = BoundaryModel.from_file()
+        self.filter_model = LinkFilterModel.from_file()
 
     def initialize(
         self,
@@ -37,23 +52,41 @@ class IndicatorLinker(DataComponent):
         lexicon_path: str | None = None,
         boundary_model_path: str | None = None,
         boundary_epochs: int | None = None,
+        link_filter_path: str | None = None,
+        filter_epochs: int | None = None,
     ) -> None:
         """Load the word lists (default: the file that ships with lawrep_nlp). The boundary model
         is learned from the training examples' gold links when `boundary_epochs` is set (what
         ``spacy train`` does with configs/lawrep_zh.cfg; 0 = the rules alone), else loaded from
-        `boundary_model_path` or the shipped file."""
+        `boundary_model_path` or the shipped file. The link filter likewise, with `filter_epochs`
+        (0 = the empty filter), `link_filter_path` or the shipped file; it learns from the links
+        as the boundary model above makes them."""
         self.lexicon = Lexicon.from_file(Path(lexicon_path) if lexicon_path else LEXICON_FILE)
-        if boundary_epochs is not None and get_examples is not None and nlp is not None:
-            self.boundary_model = self._learn_boundaries(get_examples, nlp, boundary_epochs)
+        learn = get_examples is not None and nlp is not None
+        references = self._reference_docs(get_examples, nlp) \
+            if learn and (boundary_epochs is not None or filter_epochs is not None) else []
+        if learn and boundary_epochs is not None:
+            annotated = [(doc, links) for doc, links in references if links]
+            info = {"built_by": f"{self.name}.initialize (spacy train)", "annotated_texts": len(annotated)}
+            self.boundary_model = fit_boundary_model(annotated, self.lexicon, boundary_epochs, info=info)
         else:
             self.boundary_model = BoundaryModel.from_file(
                 Path(boundary_model_path) if boundary_model_path else BOUNDARY_MODEL_FILE)
+        if learn and filter_epochs is not None:
+            info = {"built_by": f"{self.name}.initialize (spacy train)", "texts": len(references)}
+            self.filter_model = fit_link_filter(references, self.lexicon, filter_epochs,
+                                                boundary_model=self.boundary_model if self.learned_boundaries else None,
+                                                info=info)
+        else:
+            self.filter_model = LinkFilterModel.from_file(
+                Path(link_filter_path) if link_filter_path else LINK_FILTER_FILE)
 
-    def _learn_boundaries(self, get_examples: Callable[[], Iterable[Example]], nlp: Language,
-                          epochs: int) -> BoundaryModel:
-        """Fit the boundary model on the examples read as the pipeline reads them: each text
-        through the rule components before this one (trainable ones are skipped: at initialize
-        they have not learned anything yet), then the reference's gold links."""
+    def _reference_docs(self, get_examples: Callable[[], Iterable[Example]], nlp: Language
+                        ) -> list[tuple[Doc, GoldLinks]]:
+        """The examples read as the pipeline reads them, with their gold links: each text through
+        the rule components before this one (trainable ones are skipped: at initialize they have
+        not learned anything yet). Examples without link annotations (links None) are left out;
+        those annotated with no link are kept (every rule link there is false)."""
         upstream = []
         for name, component in nlp.pipeline:
             if name == self.name:
@@ -62,20 +95,21 @@ class IndicatorLinker(DataComponent):
                 upstream.append(component)
         docs_and_links = []
         for example in get_examples():
-            links = [tuple(link) for link in example.reference._.links or ()]
-            if not links:
+            if example.reference._.links is None:
                 continue
+            links = [tuple(link) for link in example.reference._.links]
             doc = nlp.make_doc(example.reference.text)
             for component in upstream:
                 doc = component(doc)
             docs_and_links.append((doc, links))
-        info = {"built_by": f"{self.name}.initialize (spacy train)", "annotated_texts": len(docs_and_links)}
-        return fit_boundary_model(docs_and_links, self.lexicon, epochs, info=info)
+        return docs_and_links
 
     def __call__(self, doc: Doc) -> Doc:
         model = self.boundary_model if self.learned_boundaries else None
         view = simplified_view(doc)  # doc itself unless the report has traditional characters
-        indicators, links = link_quantities(view, self.lexicon, model)
+        judge = None if self.link_filter == "off" else \
+            KeepRule(self.filter_model, self.keep_threshold, refine=self.link_filter == "learned_refine")
+        indicators, links = link_quantities(view, self.lexicon, model, judge)
         if view is not doc:  # same tokens and entities: carry the results over by position
             indicators = [Span(doc, span.start, span.end, label=span.label_) for span in indicators]
             for theirs, ours in zip(view.ents, doc.ents, strict=True):
@@ -86,21 +120,28 @@ class IndicatorLinker(DataComponent):
         return doc
 
     def get_data(self) -> Any:
-        return {"lexicon": self.lexicon.data, "boundary_model": self.boundary_model.to_data()}
+        return {"lexicon": self.lexicon.data, "boundary_model": self.boundary_model.to_data(),
+                "link_filter": self.filter_model.to_data()}
 
     def set_data(self, data: Any) -> None:
-        if "lexicon" not in data:  # saved before the boundary model existed: the word lists alone
+        """Data saved before the boundary model (the word lists alone) or before the link filter
+        existed loads as what that pipeline did: the missing parts empty."""
+        if "lexicon" not in data:
             data = {"lexicon": data, "boundary_model": BoundaryModel.empty().to_data()}
         self.lexicon = Lexicon(data["lexicon"])
         self.boundary_model = BoundaryModel.from_data(data["boundary_model"])
+        self.filter_model = LinkFilterModel.from_data(data.get("link_filter") or LinkFilterModel.empty().to_data())
 
 
 INDICATOR_LINKER_REQUIRES = ["doc.ents", "token.is_sent_start"]
 
 
-@Language.factory("lawrep_indicators", default_config={"learned_boundaries": True},
+@Language.factory("lawrep_indicators",
+                  default_config={"learned_boundaries": True, "link_filter": "off", "keep_threshold": 0.5},
                   requires=INDICATOR_LINKER_REQUIRES,
                   assigns=["doc.spans", "doc._.links", "doc._.measurements", "span._.action"])
-def make_indicator_linker(nlp: Language, name: str, learned_boundaries: bool) -> IndicatorLinker:
+def make_indicator_linker(nlp: Language, name: str, learned_boundaries: bool, link_filter: str,
+                          keep_threshold: float) -> IndicatorLinker:
     check_required(nlp, name, INDICATOR_LINKER_REQUIRES)
-    return IndicatorLinker(nlp, name, learned_boundaries=learned_boundaries)
+    return IndicatorLinker(nlp, name, learned_boundaries=learned_boundaries, link_filter=link_filter,
+                           keep_threshold=keep_threshold)

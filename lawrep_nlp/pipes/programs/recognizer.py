@@ -3,8 +3,10 @@ quoted phrases the lexicon does not know (programme name vs rhetoric)."""
 
 from __future__ import annotations
 
+import copy
 import json
 import re
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,8 @@ from ..base import SpanIndex
 DATA = Path(__file__).parent / "data"
 LEXICON_FILE, RULES_FILE = DATA / "programs.tsv", DATA / "rules.json"
 QUOTE_RE = re.compile(r"[“‘\"]([^“”‘’\"\n]{1,60})[”’\"]")
+#: where the head window after a quote stops
+WINDOW_STOP_RE = re.compile(r"[，,。；;、：:！？\s“”]")
 
 
 @dataclass(frozen=True)
@@ -23,6 +27,46 @@ class ProgramMatch:
     program_id: str
 
 
+@dataclass(frozen=True)
+class QuotedPhrase:
+    """A quoted phrase and its surroundings. `start`/`end`: the phrase inside the quote marks;
+    `run_start`/`run_end`: the run of adjacent quoted phrases it belongs to, quote marks
+    included (“一次性告知”“限时办结”“首问负责”); `run_size`: how many phrases the run has."""
+
+    text: str
+    start: int
+    end: int
+    run_start: int
+    run_end: int
+    run_size: int
+
+    @property
+    def phrase(self) -> str:
+        return self.text[self.start:self.end]
+
+    @property
+    def after(self) -> str:
+        """What the rules read after the run: 12 characters, a leading 等 left out."""
+        return self.text[self.run_end:self.run_end + 12].removeprefix("等")
+
+    def before(self, n: int) -> str:
+        """The `n` characters before the run's opening quote."""
+        return self.text[max(0, self.run_start - n):self.run_start]
+
+
+def quoted_phrases(text: str) -> list[QuotedPhrase]:
+    """Every quoted phrase of `text`, in order, with the run of adjacent quotes it stands in."""
+    quotes = list(QUOTE_RE.finditer(text))
+    runs: list[list[re.Match[str]]] = []
+    for match in quotes:
+        if runs and runs[-1][-1].end() == match.start():
+            runs[-1].append(match)
+        else:
+            runs.append([match])
+    return [QuotedPhrase(text, m.start(1), m.end(1), run[0].start(), run[-1].end(), len(run))
+            for run in runs for m in run]
+
+
 def read_lexicon(path: Path) -> list[dict[str, Any]]:
     entries = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
@@ -30,6 +74,19 @@ def read_lexicon(path: Path) -> list[dict[str, Any]]:
             program_id, name, variants = line.split("\t")
             entries.append({"id": program_id, "name": name, "variants": variants.split("|")})
     return entries
+
+
+@dataclass(frozen=True)
+class QuotedEvidence:
+    """What the rules see in a quoted phrase (the learned classifier reads it as features)."""
+
+    rhetoric: bool  # a listed rhetoric or doctrine phrase
+    too_long: bool  # longer than max_quoted_chars
+    head_after: bool  # a programme head in the window after the quote (的 skipped)
+    not_head_after: bool  # a principle/goal head there
+    code: bool  # a code or formula of steps: 1+7+9+15, 事前—事中—事后
+    own_head: bool  # the phrase ends with a programme head: “宪法宣传周”
+    coined: bool  # a short coined name opening with a numeral: 四不两直
 
 
 class ProgramRules:
@@ -62,38 +119,77 @@ class ProgramRules:
     def from_data(cls, data: dict[str, Any]) -> ProgramRules:
         return cls(data["lexicon"], data["rules"])
 
+    def knows(self, phrase: str) -> str | None:
+        """The programme id of a quoted phrase the lexicon knows, else None."""
+        return self.quoted_only.get(phrase) or self.anywhere.get(phrase)
+
+    def phrases(self) -> list[str]:
+        """The lexicon's variants (without the quoted-only mark) and the rhetoric phrases."""
+        variants = [v.lstrip("~") for entry in self.lexicon for v in entry["variants"]]
+        return sorted({*variants, *self.rules["rhetoric"]})
+
+    def attestations(self, texts: Mapping[str, str]) -> dict[str, frozenset[str]]:
+        """For each of :meth:`phrases`, the documents (`texts`: document → text) containing it."""
+        return {phrase: frozenset(doc for doc, text in texts.items() if phrase in text) for phrase in self.phrases()}
+
+    def without(self, held_out: Collection[str], attested: Mapping[str, frozenset[str]]) -> ProgramRules:
+        """These rules as a report outside the corpus sees them: without the lexicon variants and
+        rhetoric phrases attested only in the `held_out` documents (`attested`: :meth:`attestations`
+        of the corpus), which were written from those documents. Entries attested nowhere stay."""
+        held = frozenset(held_out)
+
+        def only_held_out(phrase: str) -> bool:
+            docs = attested.get(phrase, frozenset())
+            return bool(docs) and docs <= held
+
+        data = copy.deepcopy(self.to_data())
+        for entry in data["lexicon"]:
+            entry["variants"] = [v for v in entry["variants"] if not only_held_out(v.lstrip("~"))]
+        data["lexicon"] = [entry for entry in data["lexicon"] if entry["variants"]]
+        data["rules"]["rhetoric"] = [p for p in data["rules"]["rhetoric"] if not only_held_out(p)]
+        return ProgramRules.from_data(data)
+
+    def evidence(self, phrase: str, after: str) -> QuotedEvidence:
+        """`after` is the text after the closing quote (after a run of adjacent quoted phrases)."""
+        window = WINDOW_STOP_RE.split(after.removeprefix("的")[: self.rules["head_window"]])[0]
+        return QuotedEvidence(
+            rhetoric=phrase in self.rhetoric,
+            too_long=len(phrase) > self.rules["max_quoted_chars"],
+            head_after=any(head in window for head in self.heads),
+            not_head_after=any(head in window for head in self.not_heads),
+            code=bool(self.code_re.match(phrase)),
+            own_head=any(phrase.endswith(head) and len(phrase) > len(head) for head in self.heads),
+            coined=len(phrase) <= self.rules["coined_max_chars"] and bool(self.coined_re.search(phrase)),
+        )
+
     def quoted_is_programme(self, phrase: str, after: str) -> bool:
         """`after` is the text after the closing quote (after a run of adjacent quoted phrases)."""
-        if phrase in self.rhetoric or len(phrase) > self.rules["max_quoted_chars"]:
+        return self.decide(self.evidence(phrase, after))
+
+    @staticmethod
+    def decide(seen: QuotedEvidence) -> bool:
+        if seen.rhetoric or seen.too_long or seen.not_head_after:
             return False
-        window = re.split(r"[，,。；;、：:！？\s“”]", after.removeprefix("的")[: self.rules["head_window"]])[0]
-        if any(head in window for head in self.not_heads):
-            return False
-        if any(head in window for head in self.heads) or self.code_re.match(phrase):
-            return True
-        if any(phrase.endswith(head) and len(phrase) > len(head) for head in self.heads):
-            return True  # the name carries its own head: “宪法宣传周”, “行政执法三项制度”
-        return len(phrase) <= self.rules["coined_max_chars"] and bool(self.coined_re.search(phrase))
+        # the name carries its own head: “宪法宣传周”, “行政执法三项制度”
+        return seen.head_after or seen.code or seen.own_head or seen.coined
 
 
-def find_programs(text: str, rules: ProgramRules) -> list[ProgramMatch]:
+#: decides a quoted phrase the lexicon does not know (default: the rules' quoted_is_programme)
+QuotedDecision = Callable[[QuotedPhrase], bool]
+
+
+def find_programs(text: str, rules: ProgramRules, decide: QuotedDecision | None = None) -> list[ProgramMatch]:
     found: dict[tuple[int, int], str] = {}
-    quotes = list(QUOTE_RE.finditer(text))
-    for index, match in enumerate(quotes):
-        phrase, start, end = match.group(1), match.start(1), match.end(1)
-        run_end = match.end()
-        for following in quotes[index + 1:]:  # “一次性告知”“限时办结”“首问负责”等制度
-            if following.start() != run_end:
-                break
-            run_end = following.end()
-        after = text[run_end:run_end + 12].removeprefix("等")
-        if phrase in rules.quoted_only or phrase in rules.anywhere:
-            found[(start, end)] = rules.quoted_only.get(phrase) or rules.anywhere[phrase]
-        elif rules.quoted_is_programme(phrase, after):
-            found[(start, end)] = phrase
+    for quoted in quoted_phrases(text):  # “一次性告知”“限时办结”“首问负责”等制度: the run's after
+        phrase = quoted.phrase
+        known = rules.knows(phrase)
+        if known:
+            found[(quoted.start, quoted.end)] = known
+        elif decide(quoted) if decide is not None else rules.quoted_is_programme(phrase, quoted.after):
+            found[(quoted.start, quoted.end)] = phrase
     if rules.anywhere_re is not None:
-        quoted = SpanIndex(found)  # lexicon matches never overlap each other (finditer)
+        quoted_spans = SpanIndex(found)  # lexicon matches never overlap each other (finditer)
         for match in rules.anywhere_re.finditer(text):
-            if not quoted.overlaps(match.start(), match.end()):
+            if not quoted_spans.overlaps(match.start(), match.end()):
                 found[match.start(), match.end()] = rules.anywhere[match.group()]
     return [ProgramMatch(s, e, i) for (s, e), i in sorted(found.items())]

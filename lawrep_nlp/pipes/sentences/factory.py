@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy
-from spacy.attrs import IDX, LENGTH, SENT_START, SPACY
+from spacy.attrs import IDX, IS_SPACE, LENGTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.scorer import Scorer
 from spacy.tokens import Doc
@@ -40,24 +40,29 @@ class ReportSentencizer:
     def __call__(self, doc: Doc) -> Doc:
         if not len(doc):
             return doc
-        starts = {start for start, _ in sentence_spans(matching_text(doc))}
-        offsets = doc.to_array([IDX, LENGTH, SPACY]).tolist()
+        starts = numpy.array(sorted({start for start, _ in sentence_spans(matching_text(doc))}), dtype="int64")
+        columns = doc.to_array([IDX, LENGTH, SPACY, IS_SPACE]).astype("int64")
+        idx, ends = columns[:, 0], columns[:, 0] + columns[:, 1] + columns[:, 2]
+        # per token (whole-array, not token by token: Token objects cost most of the time): a
+        # boundary at its first character; one inside it or on its trailing space
+        at_start = numpy.isin(idx, starts).tolist()
+        inside = (numpy.searchsorted(starts, ends, "left") > numpy.searchsorted(starts, idx, "right")).tolist()
+        spaces = columns[:, 3].astype(bool).tolist()
         flags = []
         pending = False  # a boundary fell inside the previous token, or on white space: start at the next one
-        leading_space = doc[0].is_space  # white space opening the text belongs to the first sentence
-        for i, (idx, length, trailing_space) in enumerate(offsets):
-            is_space = doc[i].is_space
+        leading_space = spaces[0]  # white space opening the text belongs to the first sentence
+        for i, is_space in enumerate(spaces):
             if i == 0:
                 is_start = True
             elif leading_space:  # still the opening white space, or the first word after it
                 is_start, leading_space = False, is_space
             else:
-                is_start = idx in starts or pending
+                is_start = at_start[i] or pending
             if is_start and i > 0 and is_space:
                 is_start, pending = False, True  # the line break after 。 stays with its sentence
             else:
                 # a boundary inside the token or on its trailing space (；␣全年) starts the next one
-                pending = any(idx + k in starts for k in range(1, length + trailing_space))
+                pending = inside[i]
             flags.append(1 if is_start else -1)
         # One array write: setting token.is_sent_start one by one re-checks the whole doc each time.
         doc.from_array([SENT_START], numpy.array(flags, dtype="int64").astype("uint64"))
