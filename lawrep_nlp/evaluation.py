@@ -125,33 +125,78 @@ def score(pairs: Iterable[tuple[Annotation, Annotation]]) -> dict[str, Any]:
 
 
 def flat_scores(scores: dict[str, Any]) -> dict[str, float]:
-    """The scores as flat keys, the way spaCy's training log and `spacy evaluate` show them.
-    The entity and indicator scores also go under spaCy's own names (``ents_*``,
-    ``spans_indicators_*``), which `spacy evaluate` prints as NER P/R/F with a per-label table
-    and, with ``--spans-key indicators``, as SPAN P/R/F; when the trained ``ner`` is enabled, its
-    own scorer runs later and its ``ents_*`` take their place."""
-    flat: dict[str, Any] = {
+    """The entity and value scores as flat keys, the way spaCy's training log and `spacy evaluate`
+    show them; the entity scores also go under spaCy's own names (``ents_*``), which `spacy
+    evaluate` prints as NER P/R/F with a per-label table; when the trained ``ner`` is enabled, its
+    own scorer runs later and its ``ents_*`` take their place. The links and indicators are the
+    linker's part (``link_flat_scores``)."""
+    return {
         "ents_p": scores["ents"]["p"], "ents_r": scores["ents"]["r"], "ents_f": scores["ents"]["f"],
         "ents_per_type": scores["ents_per_type"],
-        **{f"spans_indicators_{k}": scores["indicator"][k] for k in ("p", "r", "f")},
         "lawrep_ents_f": scores["ents"]["f"],
         "lawrep_ents_p": scores["ents"]["p"],
         "lawrep_ents_r": scores["ents"]["r"],
-        "lawrep_indicator_f": scores["indicator"]["f"],
-        "lawrep_link_exact_f": scores["link_exact"]["f"], "lawrep_link_relaxed_f": scores["link_relaxed"]["f"],
         "lawrep_value_acc": scores["quantity_value_acc"], "lawrep_unit_acc": scores["quantity_unit_acc"],
         "lawrep_quantity_f": scores["ents_per_type"]["QUANTITY"]["f"],
         "lawrep_ents_per_type": scores["ents_per_type"],
     }
-    return flat
+
+
+def link_flat_scores(scores: dict[str, Any]) -> dict[str, float]:
+    """The indicator spans and quantity → indicator links, as flat keys; the spans also under
+    spaCy's names (``spans_indicators_*``), which `spacy evaluate --spans-key indicators` prints."""
+    return {
+        **{f"spans_indicators_{k}": scores["indicator"][k] for k in ("p", "r", "f")},
+        "lawrep_indicator_f": scores["indicator"]["f"],
+        **{f"lawrep_link_exact_{k}": scores["link_exact"][k] for k in ("p", "r", "f")},
+        "lawrep_link_relaxed_f": scores["link_relaxed"]["f"],
+    }
+
+
+def _pairs(examples: Iterable[Example]) -> Iterator[tuple[Annotation, Annotation]]:
+    return ((from_doc(eg.reference), from_doc(eg.predicted)) for eg in examples)
 
 
 @registry.scorers("lawrep.report_scorer.v1")
 def make_report_scorer():
+    """Entities (every label, micro) and quantity values: what no single component owns."""
     def report_scorer(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
-        return flat_scores(score((from_doc(eg.reference), from_doc(eg.predicted)) for eg in examples))
+        return flat_scores(score(_pairs(examples)))
 
     return report_scorer
+
+
+@registry.scorers("lawrep.link_scorer.v1")
+def make_link_scorer():
+    """lawrep_indicators' own part: indicator spans and links, exact and relaxed."""
+    def link_scorer(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        return link_flat_scores(score(_pairs(examples)))
+
+    return link_scorer
+
+
+def canonical_example_scores(examples: Iterable[Example], gold_flag: str) -> dict[str, float | None]:
+    """lawrep_canonical's own part, end to end at the gold links: over the gold links of the
+    references flagged `gold_flag` (their QUANTITY ents carry gold ids), the predicted id of the
+    QUANTITY at the same offsets. Precision over the ids given, recall over the links that have a
+    gold id, coverage over all those links. None where a denominator is 0 (no flagged reference)."""
+    links = given = correct = with_gold = 0
+    for eg in examples:
+        if not eg.reference.user_data.get(gold_flag):
+            continue
+        gold = {(e.start_char, e.end_char): e._.canonical for e in eg.reference.ents if e.label_ == "QUANTITY"}
+        predicted = {(e.start_char, e.end_char): e._.canonical for e in eg.predicted.ents if e.label_ == "QUANTITY"}
+        for offsets in dict.fromkeys((q_start, q_end) for q_start, q_end, _, _ in eg.reference._.links or ()):
+            if offsets not in gold:
+                continue
+            links += 1
+            with_gold += gold[offsets] is not None
+            answer = predicted.get(offsets)
+            given += answer is not None
+            correct += answer is not None and answer == gold[offsets]
+    return {"lawrep_canonical_p": correct / given if given else None,
+            "lawrep_canonical_r": correct / with_gold if with_gold else None,
+            "lawrep_canonical_coverage": given / links if links else None}
 
 
 def pipe_records(nlp, records: list[dict[str, Any]], batch_size: int = 32) -> list[Doc]:

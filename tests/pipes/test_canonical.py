@@ -293,3 +293,33 @@ def test_initialize_trains_the_model_and_it_round_trips(tmp_path):
     assert readings(copy) == expected
     blank.to_disk(tmp_path / "pipeline")
     assert readings(spacy.load(tmp_path / "pipeline")) == expected
+
+
+def test_the_linker_and_the_mapper_score_their_own_parts(nlp):
+    """nlp.evaluate (and spacy train's log) shows the links from lawrep_indicators' scorer and the
+    canonical ids from lawrep_canonical's, each component scoring what it assigns."""
+    from spacy.training import Example
+
+    from lawrep_nlp.corpus.docbin import CANONICAL_GOLD_KEY
+    from lawrep_nlp.extensions import INDICATORS_KEY
+
+    text = "全年办理法律援助案件157件。"
+    reference = nlp.get_pipe("lawrep_sentences")(nlp.make_doc(text))
+    quantity = reference.char_span(10, 14, "QUANTITY")
+    reference.ents = [quantity]
+    reference._.links = [(10, 14, 4, 10)]
+    reference.spans[INDICATORS_KEY] = [reference.char_span(4, 10, "INDICATOR")]
+    quantity._.canonical = "legal_aid_cases"
+    reference.user_data[CANONICAL_GOLD_KEY] = True
+    example = Example(nlp.make_doc(text), reference)
+    linker, mapper = nlp.get_pipe("lawrep_indicators"), nlp.get_pipe("lawrep_canonical")
+    scored = nlp.evaluate([example])
+    assert scored["lawrep_link_exact_f"] == 1.0 and scored["spans_indicators_f"] == 1.0
+    assert (scored["lawrep_canonical_p"], scored["lawrep_canonical_r"], scored["lawrep_canonical_coverage"]) == (
+        1.0, 1.0, 1.0)
+    predicted = nlp(text)
+    predicted.ents[0]._.canonical = "legal_aid_people"  # a wrong id: precision and recall fall, coverage stays
+    wrong = Example(predicted, reference)
+    assert mapper.score([wrong]) == {"lawrep_canonical_p": 0.0, "lawrep_canonical_r": 0.0,
+                                     "lawrep_canonical_coverage": 1.0}
+    assert "lawrep_canonical_p" not in linker.score([wrong]) and "lawrep_link_exact_f" not in mapper.score([wrong])

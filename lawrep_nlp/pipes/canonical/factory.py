@@ -20,8 +20,10 @@ from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import registry
 
 from ...corpus.docbin import CANONICAL_GOLD_KEY
+from ...evaluation import canonical_example_scores
 from ...measurements import measurement_records
 from ...script import matching_text
 from ..base import DataComponent, check_required
@@ -34,8 +36,9 @@ class CanonicalMapper(DataComponent):
     def __init__(self, nlp: Language, name: str = "lawrep_canonical", min_confidence: float | None = None,
                  fuzzy_threshold: float | None = None, policy: str | None = None,
                  model_threshold: float | None = None, model_epochs: int | None = None,
-                 model_l2: float | None = None):
+                 model_l2: float | None = None, scorer: Callable[..., dict[str, Any]] | None = None):
         self.name = name
+        self.scorer = scorer
         self.settings = {"min_confidence": min_confidence, "fuzzy_threshold": fuzzy_threshold, "policy": policy,
                          "model_threshold": model_threshold}
         self.training = {"epochs": model_epochs, "l2": model_l2}
@@ -95,6 +98,11 @@ class CanonicalMapper(DataComponent):
         doc._.measurements = records
         return doc
 
+    def score(self, examples: Iterable[Any], **kwargs: Any) -> dict[str, Any]:
+        """This component's part: canonical ids at the gold links (precision, recall over links
+        with a gold id, coverage), so that `spacy train` logs and `spacy evaluate` show it."""
+        return self.scorer(examples, **kwargs) if self.scorer is not None else {}
+
     def get_data(self) -> Any:
         model = self.taxonomy.model
         return {"taxonomy": self.taxonomy.data, "calibration": self.taxonomy.calibration,
@@ -134,17 +142,30 @@ DEFAULT_TRAINING = {"epochs": 150, "l2": 1e-2}
 CANONICAL_MAPPER_REQUIRES = ["doc.ents", "token.is_sent_start", "doc._.links"]
 
 
+@registry.scorers("lawrep.canonical_scorer.v1")
+def make_canonical_scorer() -> Callable[..., dict[str, Any]]:
+    """Canonical ids of the predicted QUANTITY at each gold link of the references that carry
+    gold ids (evaluation.canonical_example_scores)."""
+    def canonical_scorer(examples: Iterable[Any], **kwargs: Any) -> dict[str, Any]:
+        return canonical_example_scores(examples, CANONICAL_GOLD_KEY)
+
+    return canonical_scorer
+
+
 @Language.factory("lawrep_canonical",
                   default_config={"min_confidence": None, "fuzzy_threshold": None, "policy": None,
-                                  "model_threshold": None, "model_epochs": None, "model_l2": None},
+                                  "model_threshold": None, "model_epochs": None, "model_l2": None,
+                                  "scorer": {"@scorers": "lawrep.canonical_scorer.v1"}},
+                  default_score_weights={"lawrep_canonical_p": 0.0, "lawrep_canonical_r": 0.0,
+                                         "lawrep_canonical_coverage": 0.0},
                   requires=CANONICAL_MAPPER_REQUIRES,
                   assigns=["doc._.measurements", "span._.canonical", "span._.canonical_confidence"])
 def make_canonical_mapper(nlp: Language, name: str, min_confidence: float | None, fuzzy_threshold: float | None,
                           policy: str | None, model_threshold: float | None, model_epochs: int | None,
-                          model_l2: float | None) -> CanonicalMapper:
+                          model_l2: float | None, scorer: Callable[..., dict[str, Any]] | None) -> CanonicalMapper:
     check_required(nlp, name, CANONICAL_MAPPER_REQUIRES)
     return CanonicalMapper(nlp, name, min_confidence, fuzzy_threshold, policy, model_threshold, model_epochs,
-                           model_l2)
+                           model_l2, scorer)
 
 
 __all__ = ["CANONICAL_GOLD_KEY", "CanonicalMapper", "gold_rows", "make_canonical_mapper"]

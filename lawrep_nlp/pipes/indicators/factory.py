@@ -31,12 +31,14 @@ class IndicatorLinker(DataComponent):
     empty filter) keeps every rule link."""
 
     def __init__(self, nlp: Language, name: str = "lawrep_indicators", *, learned_boundaries: bool = True,
-                 link_filter: str = "off", keep_threshold: float = 0.5):
+                 link_filter: str = "off", keep_threshold: float = 0.5,
+                 scorer: Callable[..., dict[str, Any]] | None = None):
         if link_filter not in POLICIES:
             raise ValueError(f"{name}: link_filter must be one of {POLICIES}, not {link_filter!r}")
         if not 0.0 <= keep_threshold <= 1.0:
             raise ValueError(f"{name}: keep_threshold must be within 0…1, not {keep_threshold!r}")
         self.name = name
+        self.scorer = scorer
         self.learned_boundaries = learned_boundaries
         self.link_filter = link_filter
         self.keep_threshold = keep_threshold
@@ -119,6 +121,11 @@ class IndicatorLinker(DataComponent):
         doc._.measurements = measurement_records(doc)
         return doc
 
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        """This component's part (indicator spans, links exact and relaxed), so that `spacy train`
+        logs and `spacy evaluate` show it; none without a scorer."""
+        return self.scorer(examples, **kwargs) if self.scorer is not None else {}
+
     def get_data(self) -> Any:
         return {"lexicon": self.lexicon.data, "boundary_model": self.boundary_model.to_data(),
                 "link_filter": self.filter_model.to_data()}
@@ -137,11 +144,13 @@ INDICATOR_LINKER_REQUIRES = ["doc.ents", "token.is_sent_start"]
 
 
 @Language.factory("lawrep_indicators",
-                  default_config={"learned_boundaries": True, "link_filter": "off", "keep_threshold": 0.5},
+                  default_config={"learned_boundaries": True, "link_filter": "off", "keep_threshold": 0.5,
+                                  "scorer": {"@scorers": "lawrep.link_scorer.v1"}},
+                  default_score_weights={"lawrep_link_exact_f": 0.5},
                   requires=INDICATOR_LINKER_REQUIRES,
                   assigns=["doc.spans", "doc._.links", "doc._.measurements", "span._.action"])
 def make_indicator_linker(nlp: Language, name: str, learned_boundaries: bool, link_filter: str,
-                          keep_threshold: float) -> IndicatorLinker:
+                          keep_threshold: float, scorer: Callable[..., dict[str, Any]] | None) -> IndicatorLinker:
     check_required(nlp, name, INDICATOR_LINKER_REQUIRES)
     return IndicatorLinker(nlp, name, learned_boundaries=learned_boundaries, link_filter=link_filter,
-                           keep_threshold=keep_threshold)
+                           keep_threshold=keep_threshold, scorer=scorer)

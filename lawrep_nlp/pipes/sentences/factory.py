@@ -29,8 +29,8 @@ class ReportSentencizer:
         self.scorer = scorer
 
     def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
-        """Sentence P/R/F, plus the configured report scorer (the corpus's entity, indicator,
-        link and value metrics) so that nlp.evaluate and spacy train show them."""
+        """Sentence P/R/F, plus the configured report scorer (the corpus's entity and value
+        metrics, which no single component owns) so that nlp.evaluate and spacy train show them."""
         examples = list(examples)
         scores = Scorer.score_spans(examples, "sents", **kwargs)
         if self.scorer is not None:
@@ -73,7 +73,7 @@ class ReportSentencizer:
     "lawrep_sentences",
     assigns=["token.is_sent_start"],
     default_config={"scorer": {"@scorers": "lawrep.report_scorer.v1"}},
-    default_score_weights={"sents_f": 0.0, "lawrep_ents_f": 0.5, "lawrep_link_exact_f": 0.5},
+    default_score_weights={"sents_f": 0.0, "lawrep_ents_f": 0.5},
 )
 def make_report_sentencizer(nlp: Language, name: str, scorer: Callable | None) -> ReportSentencizer:
     return ReportSentencizer(name, scorer)
