@@ -2,7 +2,7 @@
 rules by the declared quoted_policy, saved with the pipeline.
 
 The toy training set is built so that only the context can decide: the same lengths and the same
-text after the quote on both sides, coined names after 开展, rhetoric after 当好; none of the phrases
+text after the quote on both sides, coined names after 推进, rhetoric after 争当; none of the phrases
 has a head word, so the rules call every one of them rhetoric."""
 
 import json
@@ -14,19 +14,19 @@ import spacy
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from lawrep_nlp.pipes.programs.context import combine, training_samples
+from lawrep_nlp.pipes.programs.context import FORMAT, QuotedModel, combine, training_samples
 from lawrep_nlp.pipes.programs.recognizer import ProgramRules, find_programs
 
 ROOT = Path(__file__).resolve().parents[2]
-TOY = [("深入开展“春风送法”，", True), ("深入开展“法润万家”，", True), ("深入开展“码上办”，", True),
-       ("深入开展“云调解”，", True), ("切实当好“领头雁”，", False), ("切实当好“排头兵”，", False),
-       ("切实当好“贴心管家”，", False), ("切实当好“金牌帮手”，", False)]
+TOY = [("全面推进“春风送法”，", True), ("全面推进“法润万家”，", True), ("全面推进“码上办”，", True),
+       ("全面推进“云调解”，", True), ("全力争当“领头雁”，", False), ("全力争当“排头兵”，", False),
+       ("全力争当“贴心管家”，", False), ("全力争当“金牌帮手”，", False)]
 #: sentences none of the toy examples has, with the PROGRAM spans the toy classifier gives
-UNSEEN = {"深入开展“指尖办案”，": ["指尖办案"], "切实当好“主力军”，": []}
+UNSEEN = {"全面推进“指尖办案”，": ["指尖办案"], "全力争当“主力军”，": []}
 #: what the rules say, whatever was trained: heads, codes, listed rhetoric, the lexicon
 RULE_CASES = {"建立“1211”机制，": ["1211"], "开展“扫码入企”活动，": ["扫码入企"], "当好“关键少数”，": [],
               "推行“三项制度”，": ["三项制度"], "坚持“合法、合理、必要、可行”原则，": [],
-              "深入开展“指尖办案”，": []}
+              "全面推进“指尖办案”，": []}
 
 
 @pytest.fixture()
@@ -105,6 +105,17 @@ def test_the_lexicon_and_listed_rhetoric_still_decide_under_the_model_policy(fre
     assert fresh.get_pipe("lawrep_programs").model.probability(["rule=yes"]) > 0.01
 
 
+@pytest.mark.parametrize(("policy", "expected"), [
+    ("rules", ["扫码入企"]), ("model", ["指尖办案"]), ("rules_and_model", []), ("rules_or_model", ["扫码入企", "指尖办案"])])
+def test_the_policy_says_how_rules_and_classifier_combine(fresh, policy, expected):
+    pipe = fresh.get_pipe("lawrep_programs")
+    # a hand-set classifier: yes after 推进 (p 0.82), no elsewhere (p 0.18)
+    pipe.model = QuotedModel({"format": FORMAT, "bias": -1.5, "weights": {"b2=推进": 3.0}})
+    pipe.quoted_policy = policy
+    # the rules say yes to 扫码入企 (its head 活动 after it) and no to 指尖办案 (no head)
+    assert programmes(fresh, "开展“扫码入企”活动，全面推进“指尖办案”。") == expected
+
+
 @pytest.mark.parametrize(("policy", "rule", "probability", "expected"), [
     ("rules", True, 0.1, True), ("model", True, 0.1, False), ("model", False, 0.6, True),
     ("rules_and_model", True, 0.6, True), ("rules_and_model", False, 0.6, False),
@@ -141,11 +152,20 @@ def test_the_classifier_round_trips(fresh, tmp_path):
     assert {text: programmes(again, text) for text in UNSEEN} == UNSEEN
 
 
+def test_saved_weights_read_back_as_the_same_numbers(fresh, tmp_path):
+    pipe = fresh.get_pipe("lawrep_programs")
+    pipe.model = QuotedModel({"format": FORMAT, "bias": -0.4829, "weights": {"b2=推进": 0.1974, "a1=，": -0.6032}})
+    pipe.to_disk(tmp_path / "programs")
+    again = spacy.blank("zh").add_pipe("lawrep_programs").from_disk(tmp_path / "programs")
+    assert again.model.to_data() == pipe.model.to_data()
+    assert again.model.weights == {"b2=推进": 0.1974, "a1=，": -0.6032}
+
+
 def test_traditional_characters_get_the_same_answer(fresh):
     trained(fresh)
     to_traditional = opencc.OpenCC("s2t").convert
     converted = {to_traditional(text): [to_traditional(p) for p in found] for text, found in UNSEEN.items()}
-    assert list(converted) == ["深入開展“指尖辦案”，", "切實當好“主力軍”，"]
+    assert list(converted) == ["全面推進“指尖辦案”，", "全力爭當“主力軍”，"]
     assert {text: programmes(fresh, text) for text in converted} == converted
 
 

@@ -38,6 +38,8 @@ FORMAT = 1
 EPOCHS, LEARNING_RATE, L2 = 200, 0.1, 3e-3
 #: features seen in fewer training phrases than this are left out; weights below MIN_WEIGHT dropped
 MIN_COUNT, MIN_WEIGHT = 2, 0.01
+#: decimal places of the saved weights
+DECIMALS = 4
 
 DIGIT_RE = re.compile(r"[0-9０-９]+")
 LIST_RE = re.compile(r"[、，,；;]")
@@ -86,9 +88,11 @@ class QuotedModel:
     """P(programme name | features): a bias and one weight per feature, as plain data."""
 
     def __init__(self, data: dict[str, Any]):
-        self.data = data
-        self.bias = float(data["bias"])
-        self.weights: dict[str, float] = {name: float(w) for name, w in data["weights"].items()}
+        # weights are kept at DECIMALS places; reading them back from data.json (srsly's parser
+        # gives 0.19740000000000002 for 0.1974) comes to the same floats again
+        self.bias = round(float(data["bias"]), DECIMALS)
+        self.weights: dict[str, float] = {name: round(float(w), DECIMALS) for name, w in data["weights"].items()}
+        self.data = {**data, "bias": self.bias, "weights": self.weights}
 
     def probability(self, names: Iterable[str]) -> float:
         z = self.bias + sum(self.weights.get(name, 0.0) for name in names)
@@ -120,9 +124,8 @@ class QuotedModel:
             step_size = learning_rate * np.sqrt(1 - beta2 ** step) / (1 - beta1 ** step)
             update = step_size * m / (np.sqrt(v) + eps)
             w, b = w - update[:-1], b - float(update[-1])
-        weights = {name: round(float(value), 4) for name, value in zip(names, w, strict=True)
-                   if abs(value) >= MIN_WEIGHT}
-        return cls({"format": FORMAT, "bias": round(b, 4), "weights": weights,
+        weights = {name: float(value) for name, value in zip(names, w, strict=True) if abs(value) >= MIN_WEIGHT}
+        return cls({"format": FORMAT, "bias": b, "weights": weights,
                     "trained_on": {"phrases": len(samples), "programmes": int(y.sum()),
                                    "epochs": epochs, "learning_rate": learning_rate, "l2": l2,
                                    "min_count": min_count}})
