@@ -1,5 +1,6 @@
-"""`python -m spacy package` builds an installable package of the shipped pipeline, and the
-installed package loads and runs (spaCy's meta schema: sources are dicts of strings)."""
+"""`python -m spacy package` builds an installable package of the shipped pipeline and of one
+retrained on a user's annotations, and the installed package loads and runs with what was learned
+(spaCy's meta schema: sources are dicts of strings)."""
 
 import os
 import subprocess
@@ -11,10 +12,12 @@ import lawrep_zh
 PIPELINE = next(Path(lawrep_zh.__file__).parent.glob("zh_lawrep_zh-*"))
 
 
-def test_spacy_package_builds_a_wheel_that_installs_and_loads(tmp_path: Path):
+def package_install_and_run(pipeline: Path, tmp_path: Path, text: str) -> str:
+    """`spacy package` the pipeline folder as a wheel, install it into a fresh folder, load it by
+    its package name in a new interpreter and print its name, measurements and programmes."""
     out = tmp_path / "packages"
     out.mkdir()
-    built = subprocess.run([sys.executable, "-m", "spacy", "package", str(PIPELINE), str(out), "--build", "wheel",
+    built = subprocess.run([sys.executable, "-m", "spacy", "package", str(pipeline), str(out), "--build", "wheel",
                             "--force"], capture_output=True, text=True)
     assert built.returncode == 0, built.stdout + built.stderr
     (wheel,) = out.glob("*/dist/zh_lawrep_zh-*.whl")
@@ -22,9 +25,37 @@ def test_spacy_package_builds_a_wheel_that_installs_and_loads(tmp_path: Path):
     installed = subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
                                 "--target", str(target), str(wheel)], capture_output=True, text=True)
     assert installed.returncode == 0, installed.stderr
-    code = ("import spacy; nlp = spacy.load('zh_lawrep_zh'); doc = nlp('全年办理法律援助案件157件。'); "
-            "print(nlp.meta['name'], [(m['indicator'], m['value'], m['canonical']) for m in doc._.measurements])")
+    code = (f"import spacy; nlp = spacy.load('zh_lawrep_zh'); doc = nlp({text!r}); "
+            "print(nlp.meta['name'], [(m['indicator'], m['value'], m['canonical']) for m in doc._.measurements], "
+            "[e.text for e in doc.ents if e.label_ == 'PROGRAM'])")
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             env={**os.environ, "PYTHONPATH": str(target)})
     assert loaded.returncode == 0, loaded.stderr
-    assert loaded.stdout.strip() == "lawrep_zh [('法律援助案件', 157.0, 'legal_aid_cases')]"
+    return loaded.stdout.strip()
+
+
+def test_spacy_package_builds_a_wheel_that_installs_and_loads(tmp_path: Path):
+    assert package_install_and_run(PIPELINE, tmp_path, "全年办理法律援助案件157件。") == (
+        "lawrep_zh [('法律援助案件', 157.0, 'legal_aid_cases')] []")
+
+
+def test_a_retrained_pipeline_packages_with_what_it_learned(tmp_path: Path):
+    """Retrained on a user's annotations (here: lawrep_programs' quoted-phrase classifier on three
+    names and three slogans), the packaged pipeline carries the new weights and its config."""
+    import spacy
+    from spacy.training import Example
+
+    nlp = spacy.load(PIPELINE, config={"components": {"lawrep_programs": {"quoted_policy": "model",
+                                                                          "quoted_threshold": 0.5}}})
+    examples = []
+    for text, name in [("全面推行“春风送法”，", "春风送法"), ("全面推行“法润万家”，", "法润万家"),
+                       ("全面推行“掌上调解”，", "掌上调解"), ("切实当好“领头雁”，", None),
+                       ("切实当好“排头兵”，", None), ("切实当好“守门人”，", None)]:
+        reference = nlp.make_doc(text)
+        if name:
+            reference.ents = [reference.char_span(text.index(name), text.index(name) + len(name), "PROGRAM")]
+        examples.append(Example(nlp.make_doc(text), reference))
+    nlp.get_pipe("lawrep_programs").initialize(lambda: examples, nlp=nlp)
+    nlp.to_disk(tmp_path / "retrained")
+    assert package_install_and_run(tmp_path / "retrained", tmp_path, "全面推行“指尖办案”，切实当好“主力军”。") == (
+        "lawrep_zh [] ['指尖办案']")
