@@ -2,7 +2,7 @@
 
 A link can only be mapped right if the taxonomy has its indicator, and the taxonomy grows from the
 train and dev links annotators map (corpus/canonical/GUIDELINES.md). This script measures the
-ceiling that growth sets: for seeded random subsets of the train + dev documents (10–100%, five
+ceiling that growth sets: for seeded random subsets of the train + dev documents with links (10–100%, five
 draws each), the entries attested by those documents' gold canonical ids, and the share of test
 links whose gold id is one of them. At 100% it is the share of test links whose indicator a
 taxonomy built from train + dev could name; the share with any gold id at all (the annotators
@@ -81,7 +81,7 @@ def draw(result: dict, path: Path) -> None:
     ax.fill_between(x, [p["share_min"] for p in points], [p["share_max"] for p in points], alpha=0.2)
     ax.axhline(result["any_gold_id"], linestyle="--", color="grey", label="any gold id (whole taxonomy)")
     ax.axhline(0.5, linestyle=":", color="red", label="issue floor: 0.50 of test links mapped")
-    ax.set_xlabel("train + dev documents")
+    ax.set_xlabel("train + dev documents with links")
     ax.set_ylabel("share of test links")
     ax.set_ylim(0, 1)
     ax.set_title("Test links a taxonomy grown from annotated documents can name")

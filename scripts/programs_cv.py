@@ -15,6 +15,7 @@ the folds (ties: the rules, then the higher threshold); configs/lawrep_zh.cfg's
 [components.lawrep_programs] must name it (tests/pipes/test_programs_context.py checks).
 
     python scripts/programs_cv.py [--json evaluation/programs_cv.json]
+    python scripts/programs_cv.py --curve evaluation/programs_curve.json   # what more data buys
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import statistics
 import sys
 from pathlib import Path
 from typing import Any
@@ -48,6 +50,8 @@ from lawrep_nlp.pipes.programs.recognizer import ProgramRules  # noqa: E402
 
 FOLDS, SEED = 4, 20260412
 THRESHOLDS = (0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.7)
+#: the learning curve (--curve): fractions of each fold's training documents, draws below 100%
+CURVE_FRACTIONS, CURVE_DRAWS = (0.25, 0.5, 0.75, 1.0), 3
 SETTINGS = [("rules", None)] + [(policy, threshold) for policy in ("model", "rules_and_model", "rules_or_model")
                                 for threshold in THRESHOLDS]
 
@@ -71,6 +75,10 @@ def main() -> None:
     parser.add_argument("--l2", type=float, default=L2, help="the classifier's L2 (default: context.L2)")
     parser.add_argument("--epochs", type=int, default=EPOCHS)
     parser.add_argument("--min-count", type=int, default=MIN_COUNT)
+    parser.add_argument("--curve", type=Path, metavar="JSON",
+                        help="instead: the learning curve of the configured policy (PROGRAM F on the held-out "
+                             "folds with the classifier trained on 25/50/75/100%% of each fold's training "
+                             "documents, seeded draws) → JSON")
     args = parser.parse_args()
     records, texts = train_dev_records()
     nlp = spacy.load("lawrep_zh")
@@ -85,6 +93,40 @@ def main() -> None:
     training = {"epochs": args.epochs, "learning_rate": LEARNING_RATE, "l2": args.l2, "min_count": args.min_count}
     counts: dict[str, list[dict[str, int]]] = {setting_name(*s): [] for s in SETTINGS}
     folds = document_folds(sorted(texts), args.folds, args.seed)
+    if args.curve:
+        configured = spacy.util.load_config(ROOT / "configs" / "lawrep_zh.cfg")["components"]["lawrep_programs"]
+        component.quoted_policy = configured["quoted_policy"]
+        component.quoted_threshold = configured["quoted_threshold"]
+        points: dict[float, list[dict[str, int]]] = {fraction: [] for fraction in CURVE_FRACTIONS}
+        sizes: dict[float, list[int]] = {fraction: [] for fraction in CURVE_FRACTIONS}
+        for held_out in folds:
+            held = set(held_out)
+            component.rules = full.without(held, attested)
+            pool = sorted({doc for doc in reference_docs if doc not in held})
+            mine = [(r, d) for r, d in zip(records, prepared, strict=True) if r["meta"]["doc"] in held]
+            for fraction in CURVE_FRACTIONS:
+                for draw in range(CURVE_DRAWS if fraction < 1.0 else 1):
+                    draw_seed = random.Random(f"{args.seed}:{fraction}:{draw}")
+                    subset = set(draw_seed.sample(pool, round(fraction * len(pool))))
+                    samples = training_samples([ref for ref, doc in zip(references, reference_docs, strict=True)
+                                                if doc in subset], component.rules)
+                    component.model = QuotedModel.train(samples, **training)
+                    pairs = annotation_pairs([r for r, _ in mine], [component(doc.copy()) for _, doc in mine])
+                    points[fraction].append(score(pairs)["counts"]["PROGRAM"])
+                    sizes[fraction].append(len(subset))
+        curve = []
+        for fraction, per_run in points.items():
+            pooled = {key: sum(c[key] for c in per_run) for key in ("tp", "predicted", "gold")}
+            runs = len(per_run) // args.folds
+            curve.append({"fraction": fraction, "documents": round(statistics.mean(sizes[fraction]), 1),
+                          "draws": runs, **prf(pooled["tp"], pooled["predicted"], pooled["gold"])})
+            print(f"{fraction:.0%} of each fold's training documents ({curve[-1]['documents']}): "
+                  f"PROGRAM P {curve[-1]['p']:.3f} R {curve[-1]['r']:.3f} F {curve[-1]['f']:.3f} ({runs} draw(s) per fold, pooled)")
+        args.curve.write_text(json.dumps({"command": "python scripts/programs_cv.py --curve "
+                                                     "evaluation/programs_curve.json",
+                                          "policy": configured, "folds": args.folds, "seed": args.seed,
+                                          "curve": curve}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        return
     for k, held_out in enumerate(folds):
         held = set(held_out)
         rules = full.without(held, attested)
