@@ -121,7 +121,8 @@ def main() -> None:
             curve.append({"fraction": fraction, "documents": round(statistics.mean(sizes[fraction]), 1),
                           "draws": runs, **prf(pooled["tp"], pooled["predicted"], pooled["gold"])})
             print(f"{fraction:.0%} of each fold's training documents ({curve[-1]['documents']}): "
-                  f"PROGRAM P {curve[-1]['p']:.3f} R {curve[-1]['r']:.3f} F {curve[-1]['f']:.3f} ({runs} draw(s) per fold, pooled)")
+                  f"PROGRAM P {curve[-1]['p']:.3f} R {curve[-1]['r']:.3f} F {curve[-1]['f']:.3f} "
+                  f"({runs} draw(s) per fold, pooled)")
         args.curve.write_text(json.dumps({"command": "python scripts/programs_cv.py --curve "
                                                      "evaluation/programs_curve.json",
                                           "policy": configured, "folds": args.folds, "seed": args.seed,
