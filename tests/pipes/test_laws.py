@@ -41,6 +41,15 @@ def test_newspaper_in_title_marks_is_org(nlp):
     assert [(e.text, e.label_) for e in nlp("在《人民日报》刊发").ents] == [("人民日报", "ORG")]
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("在《甘肃日报》增设“学习专栏”", ("甘肃日报", "ORG")),  # a provincial paper: ORG, not the place inside
+    ("在《福建日报》刊发署名文章", ("福建日报", "ORG")),
+])
+def test_any_newspaper_title_is_org_not_a_place(nlp, text, expected):
+    found = [(e.text, e.label_) for e in nlp(text).ents if e.label_ in ("ORG", "GPE", "LAW")]
+    assert found == [expected]
+
+
 def test_year_inside_a_title_belongs_to_the_title(nlp):
     doc = nlp("制定《2025年区统计局普法责任清单》")
     assert [(e.text, e.label_) for e in doc.ents] == [("2025年区统计局普法责任清单", "LAW")]

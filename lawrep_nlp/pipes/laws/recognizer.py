@@ -67,8 +67,8 @@ class LawRules:
     def classify_title(self, title: str) -> str | None:
         """LAW, ORG (a medium), or None (a book, article, class…)."""
         d = self.data
-        if title in d["media_titles"]:
-            return "ORG"
+        if title in d["media_titles"] or title.endswith(tuple(d.get("media_title_endings", ()))):
+            return "ORG"  # a newspaper or journal: 《甘肃日报》 (an older rules file has no endings)
         if (title.endswith(tuple(d["not_law_title_endings"])) or title.startswith(tuple(d["not_law_title_starts"]))
                 or any(mark in title for mark in d["not_law_title_contains"])):
             return None
