@@ -17,7 +17,6 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +30,6 @@ from lawrep_nlp.evaluation import Annotation, annotation_pairs, score  # noqa: E
 from lawrep_nlp.pipes.programs.recognizer import ProgramRules  # noqa: E402
 
 QUOTES = "“”‘’\""
-
-
-def rules_without(rules: ProgramRules, held_out: str | Collection[str], texts: dict[str, str],
-                  attested: Mapping[str, frozenset[str]] | None = None) -> ProgramRules:
-    """`rules` without the lexicon variants and rhetoric phrases attested only in the held-out
-    document(s) among `texts` (document → text); `attested`: ``rules.attestations(texts)``, when
-    already computed (ProgramRules.without)."""
-    held = {held_out} if isinstance(held_out, str) else set(held_out)
-    return rules.without(held, attested if attested is not None else rules.attestations(texts))
 
 
 def train_dev_records(root: Path = ROOT) -> tuple[list[dict[str, Any]], dict[str, str]]:
@@ -73,7 +63,7 @@ def main() -> None:
     shown = []
     for held_out in sorted(texts):
         mine = [r for r in records if r["meta"]["doc"] == held_out]
-        for setting, rules in (("remembering", full), ("held_out", rules_without(full, held_out, texts, attested))):
+        for setting, rules in (("remembering", full), ("held_out", full.without({held_out}, attested))):
             component.rules = rules
             pairs[setting] += annotation_pairs(mine, list(nlp.pipe(r["text"] for r in mine)))
         for record, (gold, pred) in zip(mine, pairs["held_out"][-len(mine):], strict=True):

@@ -56,6 +56,11 @@ class Lexicon:
             self.data["not_actions"])
         self.relative_clause_max_chars = int(self.data["relative_clause_max_chars"])
 
+    def unit_kind(self, unit: str | None) -> str:
+        """What a quantity's unit counts, for the learned scorers: events (次, 场), a rate, or things."""
+        unit = unit or ""
+        return "event" if unit in self.event_units else "rate" if unit in self.rate_units else "count"
+
 
 INSIDE_MARKS = set("“”‘’()（）")
 OPENING, CLOSING = set("“‘(（"), set("”’)）")

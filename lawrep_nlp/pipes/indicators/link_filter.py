@@ -47,10 +47,6 @@ def _bucket(value: float | None) -> str:
     return ">1000"
 
 
-def _unit_kind(unit: str, lexicon: Lexicon) -> str:
-    return "event" if unit in lexicon.event_units else "rate" if unit in lexicon.rate_units else "count"
-
-
 def _clause(doc: Doc, quantity: Span) -> tuple[int, int]:
     """Token range of the quantity's clause: its sentence cut at clause punctuation."""
     start, end = quantity.start, quantity.end
@@ -67,7 +63,7 @@ def link_features(link: Link, lexicon: Lexicon) -> list[str]:
     quantity, indicator, path = link.quantity, link.indicator, link.path
     doc = quantity.doc
     unit = quantity._.unit or ""
-    kind = _unit_kind(unit, lexicon)
+    kind = lexicon.unit_kind(unit)
     first = quantity.text.lstrip()[:1]
     numeral = "digit" if first.isdigit() else "star" if first == "*" else "han"
     previous = doc[quantity.start - 1].text if quantity.start > quantity.sent.start else "<s>"

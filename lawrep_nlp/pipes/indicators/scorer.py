@@ -28,11 +28,6 @@ BOUNDARY_MODEL_FILE = Path(__file__).parent / "data" / "boundary_model.json"
 Candidates = dict[int, list[str]]
 
 
-def _unit_kind(target: Target, lexicon: Lexicon) -> str:
-    unit = target.quantity._.unit or ""
-    return "event" if unit in lexicon.event_units else "rate" if unit in lexicon.rate_units else "count"
-
-
 def _word_classes(text: str, lexicon: Lexicon) -> list[str]:
     classes = [name for name, words in (("verb", lexicon.leading_verbs), ("stop", lexicon.left_stops),
                                         ("scope", lexicon.scope_words)) if text in words]
@@ -96,7 +91,7 @@ def _features_after(sentence: Sentence, start: int, end: int, rule_end: int, uni
 def candidate_features(target: Target, lexicon: Lexicon) -> Candidates:
     """The target's candidate edges (Target.edges, in order) with their features."""
     features = _features_before if target.side == "before" else _features_after
-    unit = _unit_kind(target, lexicon)
+    unit = lexicon.unit_kind(target.quantity._.unit)
     return {edge: features(target.sentence, *target.with_edge(edge), target.rule_edge, unit, lexicon)
             for edge in target.edges}
 
