@@ -72,6 +72,22 @@ def test_every_document_in_exactly_one_split():
     assert len(splits["test"]) >= 50
 
 
+def test_no_taxonomy_term_is_known_only_from_test_text():
+    """The canonical taxonomy is made from train + dev: a term found in test reports but in no
+    train/dev report would be knowledge of the held-out split (four such terms were removed)."""
+    from lawrep_nlp.pipes.canonical.mapper import QUOTES, TAXONOMY_FILE
+
+    text_of = {"train": "", "dev": "", "test": ""}
+    for path in sorted((ROOT / "corpus" / "annotations").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            record = json.loads(line)
+            text_of[record["meta"]["split"]] += record["text"] + "\n"
+    terms = {"".join(ch for ch in term if ch not in QUOTES)
+             for entry in json.loads(TAXONOMY_FILE.read_text(encoding="utf-8"))["indicators"] for term in entry["terms"]}
+    seen_in_training = text_of["train"] + text_of["dev"]
+    assert sorted(t for t in terms if t in text_of["test"] and t not in seen_in_training) == []
+
+
 def test_second_round_documents_follow_the_seeded_split_rule():
     """The second round's 155 documents are where splits.assign_documents puts them with the
     recorded seed (lawrep validate checks it too)."""

@@ -12,6 +12,8 @@ from ..base import SpanIndex
 RULES_FILE = Path(__file__).parent / "data" / "rules.json"
 MAX_PLACE_CHARS = 12
 ALIAS_RE = re.compile(r"[(（]([^()（）,，。、]{2,10})[)）]")
+#: a congress's term before its name: 上海市第十四届人大常委会, 市六届人大常委会
+TERM_RE = re.compile(r"第?[一二三四五六七八九十]{1,3}届$")
 
 
 class OrgRules:
@@ -33,6 +35,20 @@ class OrgRules:
             self.generic_end_re = re.compile("|".join(map(re.escape, endings)))
             self.generic_stop = set(self.generic["body_stop_chars"])
             self.blocked_body_starts = tuple(self.generic["blocked_body_starts"])
+        self.term_heads = set(data.get("term_heads", ()))
+        self.units = data.get("named_units")
+        if self.units:
+            endings = sorted(self.units["endings"], key=len, reverse=True)
+            self.unit_re = re.compile(r"(?:^|(?<=[%s]))([\u4e00-\u9fff]{%d})(%s)" % (
+                re.escape(self.units["before_chars"]), self.units["name_chars"], "|".join(map(re.escape, endings))))
+            self.blocked_unit_names = set(self.units["blocked_names"])
+        self.groups = data.get("working_groups")
+        if self.groups:
+            endings = sorted(self.groups["endings"], key=len, reverse=True)
+            self.group_end_re = re.compile("|".join(map(re.escape, endings)))
+            self.group_stop = set(self.groups["stop_chars"])
+            self.group_introducers = sorted(self.groups["introducers"], key=len, reverse=True)
+            self.group_scope_starts = sorted(self.groups["scope_starts"], key=len, reverse=True)
 
     @classmethod
     def from_file(cls, path: Path = RULES_FILE, place_names: set[str] | None = None) -> OrgRules:
@@ -53,12 +69,17 @@ class OrgRules:
         found = False
         while True:
             for size in range(min(MAX_PLACE_CHARS, start), 1, -1):
-                if text[start - size:start] in self.place_names:
+                if text[start - size:start] in self.place_names and not self._conjunction(text, start - size):
                     start -= size
                     found = True
                     break
             else:
                 return start, found
+
+    def _conjunction(self, text: str, start: int) -> bool:
+        """和县 in 市政府和县委: the place name starts with a conjunction that follows an agency name."""
+        rule = self.data.get("conjunction_places")
+        return bool(rule and start > 0 and text[start] in rule["first_chars"] and text[start - 1] in rule["after_chars"])
 
     def extend_left(self, text: str, start: int) -> tuple[int, bool]:
         """New start after taking place names (四平市铁西区) or a level word and place names
@@ -97,11 +118,54 @@ class OrgRules:
 
 def find_orgs(text: str, rules: OrgRules) -> list[tuple[int, int]]:
     named = _find_named_heads(text, rules)
-    if not rules.generic:
-        return named
-    named_index = SpanIndex(named)
-    generic = [span for span in _find_generic(text, rules) if not named_index.overlaps(*span)]
-    return sorted(named + generic)
+    if rules.generic:
+        named_index = SpanIndex(named)
+        named += [span for span in _find_generic(text, rules) if not named_index.overlaps(*span)]
+    if rules.units:
+        named_index = SpanIndex(named)
+        named += [span for span in _find_named_units(text, rules) if not named_index.overlaps(*span)]
+    if rules.groups:  # a named group holds the bodies it names (县委依法治县办执法协调小组)
+        groups = _find_working_groups(text, rules)
+        group_index = SpanIndex(groups)
+        named = [span for span in named if not group_index.overlaps(*span)] + groups
+    return sorted(named)
+
+
+def _find_named_units(text: str, rules: OrgRules) -> list[tuple[int, int]]:
+    """Offices named by a proper name that is no place (石岐公证处, 岳坊司法所, 尚信公证处): a
+    two-character name right after punctuation, before a unit ending; 部分司法所, 基层司法所 are not."""
+    return [(m.start(1), m.end(2)) for m in rules.unit_re.finditer(text) if m.group(1) not in rules.blocked_unit_names]
+
+
+def _find_working_groups(text: str, rules: OrgRules) -> list[tuple[int, int]]:
+    """Named working groups, whose names are topics rather than places (法治政府建设工作领导小组,
+    县推进依法行政工作领导小组, 根治欠薪领导小组): the Han text before a group ending, from the
+    punctuation, 的 or verb that introduces it (成立, 调整, 提请 …), when the topic has at least
+    ``min_topic_chars`` characters besides 工作 (法治领导小组 and 工作领导小组 stay generic)."""
+    groups = rules.groups
+    found: list[tuple[int, int]] = []
+    for match in rules.group_end_re.finditer(text):
+        start, depth = match.start(), 0
+        while start > 0 and match.start() - start < groups["body_max_chars"]:
+            ch = text[start - 1]
+            if ch in ")）":
+                depth += 1
+            elif ch in "(（" and depth:
+                depth -= 1
+            elif not ("\u4e00" <= ch <= "\u9fff") or ch in rules.group_stop:
+                break
+            start -= 1
+        if depth:  # an unmatched bracket: not a name
+            continue
+        body = text[start:match.start()]
+        cut = max((body.rfind(word) + len(word) for word in rules.group_introducers if word in body), default=0)
+        start += cut
+        scope = next((w for w in rules.group_scope_starts if text.startswith(w, start, match.start())), "")
+        start += len(scope)
+        topic = text[start:match.start()].removesuffix("工作")
+        if len(topic) >= groups["min_topic_chars"] and (not found or start >= found[-1][1]):
+            found.append((start, rules.extend_right(text, match.end())))
+    return found
 
 
 def _find_generic(text: str, rules: OrgRules) -> list[tuple[int, int]]:
@@ -134,7 +198,13 @@ def _find_named_heads(text: str, rules: OrgRules) -> list[tuple[int, int]]:
         if match is None:
             return found
         head = match.group()
-        start, prefixed = rules.extend_left(text, match.start())
+        head_start = match.start()
+        if head in rules.term_heads:
+            term = TERM_RE.search(text, max(0, head_start - 5), head_start)
+            head_start = term.start() if term else head_start
+        start, prefixed = rules.extend_left(text, head_start)
+        if start == head_start:  # a term without a place or level is no name
+            start = match.start()
         blocked = text.startswith(rules.standalone_blocked_after, match.end())
         ok = (prefixed and not rules.after_scope_word(text, start)) or (head in rules.standalone and not blocked)
         # 自治区党委、政府: a bare 政府 coordinated with a named 党委 is that region's government

@@ -3,6 +3,7 @@
 names as one span (四平市铁西区); ``ent_id_`` is the adcode of the most specific division. Place
 names inside ORG, LAW or PROGRAM spans are left to those (components that run earlier)."""
 
+import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,25 @@ from ..base import DataComponent, add_entities
 from .divisions import DIVISIONS_FILE, NameFinder, division_tree, name_index, place_rules
 
 CHINA = "中国"
+#: the rules for places the division table cannot name (rules.json), saved with the component
+LOCAL_RULES = ("visited_abbreviations", "named_localities")
+
+
+def _local_patterns(rules: dict[str, Any]) -> list[tuple[re.Pattern[str], dict[str, str] | None, str]]:
+    """(pattern whose group 1 is the place, adcode of each name or None, blocked name characters)."""
+    patterns: list[tuple[re.Pattern[str], dict[str, str] | None, str]] = []
+    visited = rules.get("visited_abbreviations")
+    if visited:
+        patterns.append((re.compile("(?<=[%s])([%s])(?=%s)" % (
+            "".join(map(re.escape, visited["before"])), "".join(visited["names"]),
+            "|".join(map(re.escape, visited["after"])))), visited["names"], ""))
+    local = rules.get("named_localities")
+    if local:
+        low, high = local["name_chars"]
+        patterns.append((re.compile(r"(?:^|(?<=[%s]))([\u4e00-\u9fff]{%d,%d}?(?:%s))(?!%s)" % (
+            re.escape(local["before_chars"]), low, high, "|".join(map(re.escape, local["endings"])),
+            "|".join(map(re.escape, local["blocked_after"])))), None, local["blocked_chars"]))
+    return patterns
 
 
 class PlaceRecognizer(DataComponent):
@@ -23,12 +43,17 @@ class PlaceRecognizer(DataComponent):
         self.set_index(name_index(), *division_tree())
 
     def set_index(self, index: dict[str, str], shared_names: dict[str, list[str]], parents: dict[str, str],
-                  china_blocked_after: list[str] | None = None) -> None:
+                  china_blocked_after: list[str] | None = None, local_rules: dict[str, Any] | None = None) -> None:
         self.index = dict(index)
         self.shared_names = {name: list(codes) for name, codes in sorted(shared_names.items())}  # stable on disk
         self.parents = dict(parents)
         self.china_blocked_after = tuple(china_blocked_after or place_rules()["china_blocked_after"])
         self._names = NameFinder(self.index)
+        if local_rules is None:
+            rules = place_rules()
+            local_rules = {key: rules[key] for key in LOCAL_RULES if key in rules}
+        self.local_rules = local_rules
+        self._local_patterns = _local_patterns(local_rules)
 
     def initialize(
         self,
@@ -58,7 +83,21 @@ class PlaceRecognizer(DataComponent):
                 code = self._code_under(following, code)
                 position += len(following)
             found.append((start, position, code))
-        return found
+        return self._with_local_places(text, found)
+
+    def _with_local_places(self, text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+        """Add the places of the local rules (来陕考察, 三华村) where no division name is."""
+        taken = [(start, end) for start, end, _ in found]
+        for pattern, codes, blocked_chars in self._local_patterns:
+            for match in pattern.finditer(text):
+                start, end = match.span(1)
+                name = match.group(1)
+                if blocked_chars and any(ch in blocked_chars for ch in name[:-1]):
+                    continue
+                if not any(s < end and start < e for s, e in taken):
+                    found.append((start, end, codes[name] if codes else ""))
+                    taken.append((start, end))
+        return sorted(found)
 
     def _code_under(self, name: str, parent_code: str) -> str:
         """The adcode of `name` inside the division just named (铁西区 after 四平市), else its
@@ -78,11 +117,11 @@ class PlaceRecognizer(DataComponent):
 
     def get_data(self) -> Any:
         return {"index": self.index, "shared_names": self.shared_names, "parents": self.parents,
-                "china_blocked_after": list(self.china_blocked_after)}
+                "china_blocked_after": list(self.china_blocked_after), "local_rules": self.local_rules}
 
     def set_data(self, data: Any) -> None:
         self.set_index(data["index"], data.get("shared_names", {}), data.get("parents", {}),
-                       data["china_blocked_after"])
+                       data["china_blocked_after"], data.get("local_rules", {}))  # saved before local rules: none
 
 
 @Language.factory("lawrep_places", assigns=["doc.ents", "doc.spans"])
