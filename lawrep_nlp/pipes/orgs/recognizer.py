@@ -39,8 +39,9 @@ class OrgRules:
         self.units = data.get("named_units")
         if self.units:
             endings = sorted(self.units["endings"], key=len, reverse=True)
-            self.unit_re = re.compile(r"(?:^|(?<=[%s]))([\u4e00-\u9fff]{%d})(%s)" % (
-                re.escape(self.units["before_chars"]), self.units["name_chars"], "|".join(map(re.escape, endings))))
+            before = re.escape(self.units["before_chars"])
+            name = "[\u4e00-\u9fff]{%d}" % self.units["name_chars"]  # noqa: UP031 (a regex's braces)
+            self.unit_re = re.compile(f"(?:^|(?<=[{before}]))({name})({'|'.join(map(re.escape, endings))})")
             self.blocked_unit_names = set(self.units["blocked_names"])
         self.groups = data.get("working_groups")
         if self.groups:
@@ -79,7 +80,8 @@ class OrgRules:
     def _conjunction(self, text: str, start: int) -> bool:
         """和县 in 市政府和县委: the place name starts with a conjunction that follows an agency name."""
         rule = self.data.get("conjunction_places")
-        return bool(rule and start > 0 and text[start] in rule["first_chars"] and text[start - 1] in rule["after_chars"])
+        return bool(rule and start > 0 and text[start] in rule["first_chars"]
+                    and text[start - 1] in rule["after_chars"])
 
     def extend_left(self, text: str, start: int) -> tuple[int, bool]:
         """New start after taking place names (四平市铁西区) or a level word and place names

@@ -22,18 +22,23 @@ LOCAL_RULES = ("visited_abbreviations", "named_localities")
 
 def _local_patterns(rules: dict[str, Any]) -> list[tuple[re.Pattern[str], dict[str, str] | None, str]]:
     """(pattern whose group 1 is the place, adcode of each name or None, blocked name characters)."""
+    def either(words: Iterable[str]) -> str:
+        return "|".join(map(re.escape, words))
+
     patterns: list[tuple[re.Pattern[str], dict[str, str] | None, str]] = []
     visited = rules.get("visited_abbreviations")
     if visited:
-        patterns.append((re.compile("(?<=[%s])([%s])(?=%s)" % (
-            "".join(map(re.escape, visited["before"])), "".join(visited["names"]),
-            "|".join(map(re.escape, visited["after"])))), visited["names"], ""))
+        names = "".join(visited["names"])
+        before = re.escape("".join(visited["before"]))  # one character each: a lookbehind has a fixed width
+        patterns.append((re.compile(f"(?<=[{before}])([{names}])(?={either(visited['after'])})"),
+                         visited["names"], ""))
     local = rules.get("named_localities")
     if local:
         low, high = local["name_chars"]
-        patterns.append((re.compile(r"(?:^|(?<=[%s]))([\u4e00-\u9fff]{%d,%d}?(?:%s))(?!%s)" % (
-            re.escape(local["before_chars"]), low, high, "|".join(map(re.escape, local["endings"])),
-            "|".join(map(re.escape, local["blocked_after"])))), None, local["blocked_chars"]))
+        name = "[\u4e00-\u9fff]{%d,%d}?" % (low, high)  # noqa: UP031 (a regex's braces)
+        before = re.escape(local["before_chars"])
+        patterns.append((re.compile(f"(?:^|(?<=[{before}]))({name}(?:{either(local['endings'])}))"
+                                    f"(?!{either(local['blocked_after'])})"), None, local["blocked_chars"]))
     return patterns
 
 
