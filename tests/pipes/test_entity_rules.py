@@ -44,12 +44,19 @@ ORG_CASES = [
     ("新华社、人民日报等中央媒体先后报道", ["新华社", "人民日报"]),
     ("市法制办、万秀区法制办获评", ["市法制办", "万秀区法制办"]),
     ("在政府门户网站予以公示", ["政府门户网站"]),
+    # media and offices named by a place; development zones as a level
+    ("在宝安日报、宝安电视台开展根治欠薪主题宣传", ["宝安日报", "宝安电视台"]),
+    ("2023年,深圳市卫生健康委坚持依法行政", ["深圳市卫生健康委"]),
+    ("武汉经开区统计局关于2025年度法治政府建设情况的报告", ["武汉经开区统计局"]),
+    ("连续3年邀请省委讲师团讲师作专题辅导", ["省委讲师团"]),
 ]
 NOT_ORG = ["各级调解组织、执法部门和司法所", "局党组和党组理论学习中心组", "我局认真落实", "中央全面依法治国工作会议精神",
            # a verb after the level word, a scope word before it, 司法部门 (departments, not the ministry)
            "区成立法律服务中心", "全省政府系统运用法治思维", "及时报司法部门审核",
            # a group whose topic is too short to name it; unnamed offices
-           "及时调整法治领导小组", "部分司法所办公场所不足"]
+           "及时调整法治领导小组", "部分司法所办公场所不足",
+           # a verb inside the body: the 局 is no name
+           "指导平度市组建行政审批局"]
 
 
 @pytest.mark.parametrize(("text", "expected"), ORG_CASES)

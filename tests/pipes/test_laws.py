@@ -17,6 +17,12 @@ CASES = [
     # nested titles: the innermost complete one
     ("关于转发〈关于转发《中共辽宁省委关于印发〈2024年度推进法治环境持续改善专项方案〉的通知》",
      [("2024年度推进法治环境持续改善专项方案", "工作文件")]),
+    # national laws named without 《》
+    ("积极开展野生动物保护法、湿地保护法、草原法等法律法规宣传",
+     [("野生动物保护法", "法律"), ("湿地保护法", "法律"), ("草原法", "法律")]),
+    # regression: 规定 and 学习 after a known law no longer hide it (法规 and 法学 still do)
+    ("取消了不符合行政许可法规定的资格准入", [("行政许可法", "法律")]),
+    ("加强民法典学习宣传教育", [("民法典", "法律")]),
     # unbalanced marks survive
     ("学习《宪法》和《行政处罚法", [("宪法", "法律")]),
 ]
@@ -31,7 +37,8 @@ def test_laws(nlp, text, expected):
 @pytest.mark.parametrize(
     "text",
     ["组织参加《学习贯彻习近平法治思想专题研讨班》", "阅读《习近平法治文选》", "编写《法治内蒙古建设发展报告》",
-     "开展宪法宣传周活动", "《天津经开区政务办:公益专席暖民心》", "发放《给市民朋友的一封信》"],
+     "开展宪法宣传周活动", "《天津经开区政务办:公益专席暖民心》", "发放《给市民朋友的一封信》",
+     "加强安全生产法规宣传", "刑法学专家授课"],
 )
 def test_not_laws(nlp, text):
     assert [e.text for e in nlp(text).ents if e.label_ == "LAW"] == []

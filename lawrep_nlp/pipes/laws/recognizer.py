@@ -48,6 +48,10 @@ class LawRules:
         self.levels = [(re.compile(rule["pattern"]), rule["level"]) for rule in data["law_levels"]]
         names = sorted(data["known_laws"], key=len, reverse=True)
         blocked = "|".join(map(re.escape, data["known_law_blocked_after"]))
+        # a blocked word may still follow when it begins an allowed one (行政许可法规定, 民法典学习)
+        allowed = "|".join(map(re.escape, data.get("known_law_allowed_after", ())))
+        if allowed:
+            blocked = f"(?!{allowed})(?:{blocked})"
         self.known_re = re.compile(f"(?:{'|'.join(map(re.escape, names))})(?!{blocked})")
 
     @classmethod

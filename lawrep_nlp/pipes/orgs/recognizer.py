@@ -182,7 +182,8 @@ def _find_generic(text: str, rules: OrgRules) -> list[tuple[int, int]]:
                and "\u4e00" <= text[body_start - 1] <= "\u9fff" and text[body_start - 1] not in rules.generic_stop):
             body_start -= 1
         for start_of_body in range(body_start, body_end):  # longest body first
-            if text.startswith(rules.blocked_body_starts, start_of_body):
+            # no body holds a verb of the sentence (指导平度市组建行政审批局: the 局 is no name)
+            if any(verb in text[start_of_body:body_end] for verb in rules.blocked_body_starts):
                 continue
             start, prefixed = rules.extend_left(text, start_of_body)
             if prefixed and start < start_of_body and not rules.after_scope_word(text, start):
