@@ -217,8 +217,9 @@ def provenance(taxonomy: dict[str, Any], splits: dict[str, list[str]], rows: dic
 def restricted_data(taxonomy: dict[str, Any], attested: set[str], texts: list[str]) -> dict[str, Any]:
     """The taxonomy with only the `attested` entries, each with only its terms found inside `texts`
     (the subset's gold indicator texts, as Taxonomy.attested_data keeps terms)."""
-    return {**taxonomy, "indicators": [{**entry, "terms": [t for t in entry["terms"] if any(t in x for x in texts)]}
-                                       for entry in taxonomy["indicators"] if entry["id"] in attested]}
+    from lawrep_nlp.pipes.canonical.mapper import with_terms
+
+    return with_terms(taxonomy, lambda term: any(term in text for text in texts), attested)
 
 
 def mapper_curve(taxonomy: dict[str, Any], training_rows: list[dict[str, str]], fractions: Iterable[float],

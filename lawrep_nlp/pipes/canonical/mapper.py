@@ -248,9 +248,7 @@ class Taxonomy:
         as "", holds no document out: every attested term stays."""
         terms = {t for entry in self.data["indicators"] for t in entry["terms"]}
         found_in = {t: {doc for doc, texts in texts_by_doc.items() if any(t in x for x in texts)} for t in terms}
-        return {doc: {**self.data, "indicators": [{**entry, "terms": [t for t in entry["terms"] if found_in[t] - {doc}]}
-                                                  for entry in self.data["indicators"]]}
-                for doc in texts_by_doc}
+        return {doc: with_terms(self.data, lambda term, doc=doc: bool(found_in[term] - {doc})) for doc in texts_by_doc}
 
     def leave_one_out(self, texts_by_doc: dict[str, list[str]]) -> dict[str, Taxonomy]:
         """doc → this taxonomy with the terms of ``attested_data``; same calibration and model."""
@@ -334,6 +332,13 @@ class Taxonomy:
         best = [entries[i] for i, score in scores.items() if score == best_score]
         winner = best[0].id if len(best) == 1 else self._by_verb(best, before)
         return self._mapping(winner, "fuzzy") if winner else Mapping(None, 0.0, "tie")
+
+
+def with_terms(data: dict[str, Any], keep: Callable[[str], bool], entries: set[str] | None = None) -> dict[str, Any]:
+    """Taxonomy data with only the terms `keep` accepts (and only `entries`, when given): the
+    lexicon as a subset of the annotated documents would have made it."""
+    return {**data, "indicators": [{**entry, "terms": [t for t in entry["terms"] if keep(t)]}
+                                   for entry in data["indicators"] if entries is None or entry["id"] in entries]}
 
 
 def _bigrams(text: str) -> set[str]:
