@@ -47,4 +47,7 @@ def test_spacys_own_sentencizer_satisfies_the_linker():
     blank.add_pipe("lawrep_quantities")
     blank.add_pipe("lawrep_indicators")
     doc = blank("受理行政复议案件97件。")
-    assert [(m["indicator"], m["value"]) for m in doc._.measurements] == [("行政复议案件", 97.0)]
+    # spacy.blank("zh") splits characters, so where the indicator starts (受理 is a word only to
+    # lawrep's tokenizer) is not what this checks: that the quantity is found and linked is
+    [(indicator, value)] = [(m["indicator"], m["value"]) for m in doc._.measurements]
+    assert value == 97.0 and indicator.endswith("行政复议案件")

@@ -71,6 +71,7 @@ def _features_before(sentence: Sentence, start: int, end: int, rule_start: int, 
     features += ["side=before", f"unit={unit}", f"first_char={first[0]}", f"previous_char={previous[-1]}",
                  f"first_len={min(len(first), 3)}", f"last_char={sentence.text(end - 1)[-1]}|first_char={first[0]}"]
     features += _class_features("first", first, unit, lexicon) + _class_features("previous", previous, unit, lexicon)
+    features += [f"first_word={first}", f"previous_word={previous}", f"first_word={first}|unit={unit}"]
     if start == sentence.start or not sentence.is_word(start - 1):
         features += ["clause_start", f"clause_start|unit={unit}"]
     return features
@@ -85,6 +86,7 @@ def _features_after(sentence: Sentence, start: int, end: int, rule_end: int, uni
     features += ["side=after", f"unit={unit}", f"last_char={last[-1]}", f"following_char={following[0]}",
                  f"last_len={min(len(last), 3)}"]
     features += _class_features("last", last, unit, lexicon) + _class_features("following", following, unit, lexicon)
+    features += [f"last_word={last}", f"following_word={following}", f"last_word={last}|unit={unit}"]
     return features
 
 
