@@ -70,3 +70,21 @@ def test_without_rule_components_every_entity_is_the_models():
 def test_unknown_policy_is_refused_with_its_label():
     with pytest.raises(ValueError, match="PROGRAM"):
         pipeline({"PROGRAM": "model_first"})
+
+
+def test_every_addition_is_kept_aside_and_scored_where_the_policy_hides_it():
+    """model-best must tell a trained NER from an untrained one even when the policy keeps none
+    of its additions: the union score counts them (lawrep_ner_union_f in the config's weights)."""
+    from spacy.training import Example
+
+    nlp = pipeline({"ORG": "rules", "PROGRAM": "rules"})
+    doc = nlp(SENTENCE)
+    assert entities(doc) == RULES
+    assert {(span.text, span.label_) for span in doc.spans["lawrep_ner_added"]} == {
+        ("星河科技公司", "ORG"), ("清单制", "PROGRAM")}
+    reference = nlp.make_doc(SENTENCE)
+    reference.ents = [reference.char_span(SENTENCE.index(t), SENTENCE.index(t) + len(t), label=label)
+                      for t, label in (("沈阳市司法局", "ORG"), ("星河科技公司", "ORG"))]
+    scores = nlp.get_pipe("lawrep_entity_policy").score([Example(doc, reference)])
+    # 沈阳市司法局 and 星河科技公司 right, 清单制 not in the reference
+    assert scores["lawrep_ner_union_p"] == pytest.approx(2 / 3) and scores["lawrep_ner_union_r"] == 1.0

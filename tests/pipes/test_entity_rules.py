@@ -38,6 +38,9 @@ ORG_CASES = [
     # regression: 和 + 县委 is a conjunction and a county committee, not 和县 + 委
     ("在市委、市政府和县委的坚强领导下", ["市委", "市政府", "县委"]),
     ("和县人民政府", ["和县人民政府"]),
+    ("含山县、和县人民政府", ["和县人民政府"]),  # regression: after 、, 和县 is the place
+    # regression: a 人民政府网 head cut 区人民政府网站 inside a token, and the ORG was lost
+    ("在区人民政府网站公开", ["区人民政府网站"]),
     ("加强与中国社科院、中国人民大学专家学者合作", ["中国社科院", "中国人民大学"]),
     ("积极配合中央依法治国办第四督察组来皖实地督察", ["中央依法治国办第四督察组"]),
     ("区委组织部、区委党校在", ["区委组织部", "区委党校"]),
@@ -100,7 +103,9 @@ def test_places_with_adcodes(nlp, text, expected):
 @pytest.mark.parametrize(
     "text", ["坚持中国特色社会主义法治道路", "公安、法院派驻调解室", "城区环境整治",
              # 社区 and 村 that name no place
-             "深化城乡社区依法治理,扎实推进社区矫正工作", "部分村(社区)法律顾问", "加强林草资源保护和管理"],
+             "深化城乡社区依法治理,扎实推进社区矫正工作", "部分村(社区)法律顾问", "加强林草资源保护和管理",
+             # regression: 来 of 带来 is no visit (新 is also Xinjiang's abbreviation)
+             "为企业带来新工作机遇"],
 )
 def test_not_places(nlp, text):
     assert ents(nlp, text, "GPE") == []

@@ -11,26 +11,44 @@ only add entities in the gaps. Per label, the policy says whether those addition
 Labels the policy does not name follow ``default`` (a label only a retrained NER knows keeps its
 entities). The shipped policy is the one cross-validation by document on train + dev chose per
 label (``scripts/train_ner.py --cv``, docs/entities.md). With the NER disabled, nothing changes.
+
+Every entity the NER added, kept or not, is in ``doc.spans["lawrep_ner_added"]``, and the
+component's scorer reports ``lawrep_ner_union_f``: the F of the rules' entities plus all of them
+(the policy "rules_then_model" for every label). It measures the NER itself where the policy
+hides it, so that ``spacy train``'s model-best is a trained NER even when no label keeps its
+additions (with the policy alone, every checkpoint would tie and the untrained first one win).
 """
+
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.training import Example
+from spacy.util import registry
 
+from ...evaluation import prf
 from ..base import RULE_SPANS_KEY
 
 POLICIES = ("rules", "rules_then_model")
+NER_ADDED_KEY = "lawrep_ner_added"
 
 
 class EntityPolicy:
     def __init__(self, nlp: Language, name: str = "lawrep_entity_policy", policy: dict[str, str] | None = None,
-                 default: str = "rules_then_model"):
+                 default: str = "rules_then_model", scorer: Callable[..., dict[str, Any]] | None = None):
         self.name = name
+        self.scorer = scorer
         self.policy = dict(policy or {})
         self.default = default
         unknown = {label: value for label, value in {**self.policy, "(default)": default}.items()
                    if value not in POLICIES}
         if unknown:
             raise ValueError(f"{name}: unknown entity policy {unknown}; choose one of {POLICIES} per label")
+
+    def score(self, examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        """The registered scorer's figures (spaCy's Language.evaluate calls this)."""
+        return self.scorer(examples, **kwargs) if self.scorer is not None else {}
 
     def policy_of(self, label: str) -> str:
         return self.policy.get(label, self.default)
@@ -39,6 +57,9 @@ class EntityPolicy:
         if RULE_SPANS_KEY not in doc.spans:  # no rule component ran: every entity is the model's own
             return doc
         from_rules = {(span.start, span.end, span.label) for span in doc.spans[RULE_SPANS_KEY]}
+        added = [ent for ent in doc.ents if (ent.start, ent.end, ent.label) not in from_rules]
+        if added:
+            doc.spans[NER_ADDED_KEY] = added
         kept = [ent for ent in doc.ents
                 if (ent.start, ent.end, ent.label) in from_rules or self.policy_of(ent.label_) == "rules_then_model"]
         if len(kept) < len(doc.ents):
@@ -46,7 +67,31 @@ class EntityPolicy:
         return doc
 
 
-@Language.factory("lawrep_entity_policy", default_config={"policy": {}, "default": "rules_then_model"},
-                  requires=["doc.ents"], assigns=["doc.ents"])
-def make_entity_policy(nlp: Language, name: str, policy: dict[str, str], default: str) -> EntityPolicy:
-    return EntityPolicy(nlp, name, policy, default)
+def ner_union_scores(examples: Iterable[Example]) -> dict[str, float]:
+    """P/R/F of the final entities plus every entity the NER added (NER_ADDED_KEY), against the
+    references' entities, pooled over the examples."""
+    tp = n_pred = n_gold = 0
+    for example in examples:
+        doc = example.predicted
+        predicted = {(e.start_char, e.end_char, e.label_) for e in [*doc.ents, *doc.spans.get(NER_ADDED_KEY, [])]}
+        gold = {(e.start_char, e.end_char, e.label_) for e in example.reference.ents}
+        tp, n_pred, n_gold = tp + len(predicted & gold), n_pred + len(predicted), n_gold + len(gold)
+    scores = prf(tp, n_pred, n_gold)
+    return {f"lawrep_ner_union_{key}": value for key, value in scores.items()}
+
+
+@registry.scorers("lawrep.ner_union_scorer.v1")
+def make_ner_union_scorer() -> Callable[..., dict[str, Any]]:
+    def score(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+        return ner_union_scores(examples)
+
+    return score
+
+
+@Language.factory("lawrep_entity_policy",
+                  default_config={"policy": {}, "default": "rules_then_model",
+                                  "scorer": {"@scorers": "lawrep.ner_union_scorer.v1"}},
+                  requires=["doc.ents"], assigns=["doc.ents", "doc.spans"])
+def make_entity_policy(nlp: Language, name: str, policy: dict[str, str], default: str,
+                       scorer: Callable[..., dict[str, Any]] | None) -> EntityPolicy:
+    return EntityPolicy(nlp, name, policy, default, scorer)

@@ -30,7 +30,10 @@ def _local_patterns(rules: dict[str, Any]) -> list[tuple[re.Pattern[str], dict[s
     if visited:
         names = "".join(visited["names"])
         before = re.escape("".join(visited["before"]))  # one character each: a lookbehind has a fixed width
-        patterns.append((re.compile(f"(?<=[{before}])([{names}])(?={either(visited['after'])})"),
+        # 来 ending another word (带来新工作) is no visit: the character before it is blocked
+        blocked = re.escape(visited.get("blocked_before", "")) or "^\\s\\S"
+        patterns.append((re.compile(f"(?<![{blocked}][{before}])(?<=[{before}])([{names}])"
+                                    f"(?={either(visited['after'])})"),
                          visited["names"], ""))
     local = rules.get("named_localities")
     if local:
