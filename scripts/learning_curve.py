@@ -1,37 +1,66 @@
 """Learning curve: what more annotated data buys.
 
-For each fraction f of the TRAIN documents (corpus/splits.json "train"), every part that
-scripts/rebuild.sh derives from the training data is rebuilt from that subset only, in a temporary
-directory (nothing under lawrep_nlp/, lawrep_zh/ or corpus/ is written):
+For each fraction f of the TRAIN documents (corpus/splits.json "train"), every part of the pipeline
+that is learned from annotations is rebuilt from that subset only, in a temporary directory (nothing
+under lawrep_nlp/, lawrep_zh/ or corpus/ is written):
 
 - the pkuseg segmentation model, as scripts/train_segmenter.py builds it (jieba silver
   segmentation of the subset's paragraphs inside the tokenizer's rule layer, split at the subset's
   gold span edges; same seed; 30 iterations unless --iterations);
-- the linker's boundary model, as scripts/train_linker.py trains it (the subset's paragraphs
-  parsed by the pipeline with the new segmenter, same seed), with the number of epochs
-  train_linker last chose (evaluation/linker_boundaries_cv.json) or, with --select-epochs,
-  chosen by train_linker's own five-fold selection on the subset; train_linker derives no word
-  list from the documents, so the word lists stay as shipped unless --fold-out-lexicon (below);
+- lawrep_programs' quoted-phrase classifier (pipes/programs/context.py), trained by the
+  component's own ``initialize(get_examples, nlp=…)`` from the subset's Examples (the train + dev
+  DocBins of corpus/spacy, as scripts/build_pipeline.py builds them, restricted to the subset's
+  documents; each training phrase read without the lexicon entries attested only in its own
+  document, as initialize does), with the shipped quoted_policy and quoted_threshold;
+- lawrep_indicators' boundary model and link filter, trained by the component's own
+  ``initialize(get_examples, nlp=…, boundary_epochs=…, filter_epochs=…)`` from the subset's
+  Examples, as `spacy train` does with configs/lawrep_zh.cfg (each text read by the rule components
+  before the linker with the new segmenter, the filter on the links the new boundary model makes;
+  same seeds). Boundary epochs: those train_linker last chose (evaluation/linker_boundaries_cv.json)
+  or, with --select-epochs, chosen by train_linker's own five-fold selection on the subset; filter
+  epochs: configs/lawrep_zh.cfg's [initialize.components.lawrep_indicators] filter_epochs; the
+  filter policy and keep_threshold: the shipped component's. Neither derives a word list from the
+  documents, so the word lists stay as shipped unless --fold-out-lexicon (below);
 - the canonical taxonomy with only the terms attested in the subset's gold indicator texts, and
-  its calibration chosen leave-one-document-out over the subset's links (each document mapped
-  with the terms of the other subset documents), as scripts/eval_canonical.py --select and its
-  `Taxonomy.attested_data` do;
+  the rules' calibration (method precisions, min_confidence, fuzzy threshold) chosen
+  leave-one-document-out over the subset's links (each document mapped with the terms of the other
+  subset documents), as scripts/eval_canonical.py --select and its `Taxonomy.attested_data` do;
+- lawrep_canonical's learned model (pipes/canonical/model.py), trained by the component's own
+  ``initialize(get_examples, nlp=…)`` from the gold canonical ids of the subset's Examples, with
+  that taxonomy and calibration (each document's rows read with the terms of the other subset
+  documents, as initialize does); the policy combining rules and model, the model's threshold and
+  its training settings (epochs, l2) are the shipped calibration's (chosen by
+  scripts/eval_canonical.py --select on train + dev; not selected again per subset);
 - with --with-ner only: the statistical tok2vec + ner (scripts/train_ner.py: `spacy train` of
   configs/lawrep_zh.cfg, seed 0, --ner-steps steps, the last model), trained on the subset with
   the subset's segmenter and then enabled in the scored pipeline (rules, then NER). Off by
   default: it costs most of the run's time (the curve was recorded when the NER shipped disabled).
 
-What stays fixed is everything written by hand: the entity rules and lexicons, the quantity rules
-and unit table, the tokenizer's user dictionary and place names, the linker's word lists
-(lawrep_nlp/pipes/indicators/data/lexicon.json), the taxonomy's entries with their verbs, context
-and scope words, and the calibration rule. Those were written from train and dev reports, so the
-small-subset figures are optimistic about them (the curve measures what more *annotation* buys to
-the trained parts). --fold-out-lexicon removes the linker word-list entries that occur only in
-train/dev documents outside the subset (train_linker's fold-out estimate, `without_unseen_entries`).
+Called on all train + dev Examples, the three initialize calls reproduce the shipped classifier,
+boundary model, link filter and canonical model (the same weights), so each subset's parts are
+built exactly as the shipped ones, from less data.
+
+What stays fixed is everything written by hand and every setting chosen by cross-validation on
+train + dev: the entity rules and lexicons (lawrep_programs' programme lexicon and rhetoric list
+included), the quantity rules and unit table, the tokenizer's user dictionary and place names, the
+linker's word lists (lawrep_nlp/pipes/indicators/data/lexicon.json), the taxonomy's entries with
+their verbs, context and scope words, the calibration rule; lawrep_programs' quoted_policy and
+quoted_threshold, the link filter's policy, keep_threshold and epochs, the boundary epochs (unless
+--select-epochs), the canonical policy, model threshold and model training settings. Those were
+written or chosen from train and dev reports, so the small-subset figures are optimistic about them
+(the curve measures what more *annotation* buys to the trained parts). Two fold-outs make the
+hand-written lists look as they would to a report they were not written from:
+- on CV units, lawrep_programs' lexicon and rhetoric list lose the entries attested only in the
+  held-out fold's documents, for training and scoring, as scripts/programs_cv.py reads its held-out
+  folds (`ProgramRules.without`, attestations over the train + dev texts);
+- --fold-out-lexicon removes the linker word-list entries that occur only in train/dev documents
+  outside the subset (train_linker's fold-out estimate, `without_unseen_entries`), and the
+  programme lexicon and rhetoric entries attested only in train/dev documents outside the subset.
 
 The pipeline scored is the shipped `spacy.load("lawrep_zh")` with the rebuilt parts swapped in
-(the tokenizer's pkuseg model, lawrep_indicators' boundary model and word lists,
-lawrep_canonical's taxonomy and calibration), scored
+(the tokenizer's pkuseg model; lawrep_programs' classifier and, on CV units or with
+--fold-out-lexicon, its reduced lists; lawrep_indicators' boundary model, link filter and word
+lists; lawrep_canonical's taxonomy, calibration and model), scored
 
 (a) on the TEST split (corpus/annotations, corpus/canonical/test.tsv): --draws seeded draws per
     fraction, `random.Random(f"{seed}:{f}:{draw}").sample(sorted(train), round(f * len(train)))`,
@@ -43,8 +72,8 @@ lawrep_canonical's taxonomy and calibration), scored
 
 The shipped parts were built from train + dev, so the 100% test point (train only) is not the
 shipped pipeline's test figure. The entity rules run on the new segmentation (a span whose edge
-falls inside a token is not added), so entity F1 changes only through the segmenter (and, with
---with-ner, the NER).
+falls inside a token is not added), so entity F1 changes only through the segmenter, the programme
+classifier (PROGRAM) and, with --with-ner, the NER.
 
 Metrics, as `lawrep evaluate` reports them (lawrep_nlp.evaluation): entity F1 per label and micro,
 INDICATOR F1, link F1 exact and relaxed, canonical mapping precision and coverage; and the share of
@@ -57,7 +86,8 @@ rises over the last step (difference of the means larger than the spread of the 
 Progress goes to stderr; the trainers' own logs (pkuseg, `spacy train`) go to a log file in the
 temporary directory, shown on stderr only when a build fails.
 
-    python scripts/learning_curve.py --jobs 2     # the full curve: ~20 min on 2 cores (~35 min with --jobs 1)
+    python scripts/learning_curve.py --jobs 2     # the full curve: 30.5 min on 2 cores shared with other work
+                                                  # (the pkuseg builds are ~85% of it; more with --jobs 1)
     python scripts/learning_curve.py --fractions 0.25 1.0 --draws 1 --folds 2 --iterations 2 \\
         --out-json /tmp/lc.json --out-png /tmp/lc.png               # a smoke run
 """
@@ -85,9 +115,10 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
 import spacy  # noqa: E402
+from build_pipeline import corpus_examples  # noqa: E402
 from eval_canonical import PRECISION_TARGET, calibration_of, calibration_options, indicator_texts  # noqa: E402
 from eval_segmentation import alignment  # noqa: E402
-from train_linker import CV_FILE, cross_validate, fit, parsed, without_unseen_entries  # noqa: E402
+from train_linker import CV_FILE, cross_validate, parsed, without_unseen_entries  # noqa: E402
 from train_segmenter import ITERATIONS, gold_boundaries, jieba_cutter, silver_lines, train_pkuseg  # noqa: E402
 
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
@@ -103,10 +134,15 @@ from lawrep_nlp.evaluation import (  # noqa: E402
     score,
     score_canonical_answers,
 )
-from lawrep_nlp.pipes.canonical.mapper import Taxonomy, choose_operating_point  # noqa: E402
+from lawrep_nlp.pipes.canonical.mapper import choose_operating_point  # noqa: E402
+from lawrep_nlp.pipes.canonical.model import NONE  # noqa: E402
+from lawrep_nlp.pipes.indicators.candidates import Lexicon  # noqa: E402
+from lawrep_nlp.pipes.programs.context import document_of  # noqa: E402
+from lawrep_nlp.pipes.programs.recognizer import ProgramRules  # noqa: E402
 from lawrep_nlp.tokenizer.tokenizer import PkusegSegmenter  # noqa: E402
 
 CORPUS = ROOT / "corpus"
+CONFIG_FILE = ROOT / "configs" / "lawrep_zh.cfg"
 SEED = 20261205
 FRACTIONS = (0.25, 0.5, 0.75, 1.0)
 #: paragraphs given to pkuseg as its "dev" file: it only scores them in its log
@@ -126,17 +162,32 @@ ROWS = (
 )
 REBUILT = (
     "pkuseg segmentation model (scripts/train_segmenter.py's silver lines and training, subset only)",
-    "linker boundary model (scripts/train_linker.py's fit on the subset parsed with the new segmenter)",
     "canonical taxonomy terms (only those attested in the subset's gold indicator texts)",
-    "canonical calibration (scripts/eval_canonical.py --select, leave-one-document-out over the subset)",
+    "canonical calibration of the rules (scripts/eval_canonical.py --select's rule options, leave-one-document-out "
+    "over the subset)",
+    "lawrep_programs' quoted-phrase classifier (lawrep_programs.initialize on the subset's Examples)",
+    "linker boundary model and link filter (lawrep_indicators.initialize on the subset's Examples, as spacy train: "
+    "the texts read by the rule components with the new segmenter; boundary epochs as train_linker chose them or, "
+    "with select_epochs, chosen on the subset; filter epochs as configured)",
+    "lawrep_canonical's learned model (lawrep_canonical.initialize on the subset's Examples: their gold canonical ids)",
 )
 FIXED = (
-    "entity rules and lexicons (laws, programmes, orgs, places, dates), quantity rules, unit table",
+    "entity rules and lexicons (laws, orgs, places, dates), quantity rules, unit table",
+    "programme lexicon and rhetoric list (pipes/programs/data), except on CV units the entries attested only in "
+    "the held-out fold (scripts/programs_cv.py's fold-out) and, with fold_out_lexicon, those attested only in "
+    "train/dev documents outside the subset",
     "tokenizer user dictionary and place names",
     "linker word lists (pipes/indicators/data/lexicon.json) unless fold_out_lexicon",
     "taxonomy entries, verbs, context and scope words; the calibration rule",
+    "lawrep_programs' quoted_policy and quoted_threshold (the shipped component's, configs/lawrep_zh.cfg)",
+    "link filter policy, keep_threshold and filter_epochs (configs/lawrep_zh.cfg); boundary epochs unless "
+    "select_epochs",
+    "canonical policy, model_threshold and model training settings (the shipped calibration's, "
+    "scripts/eval_canonical.py --select on train + dev)",
     "sentence rules; the shipped pipeline's configuration",
 )
+#: what the shipped canonical calibration chose besides the rules' cut-offs (kept for every subset)
+CANONICAL_CHOICES = ("policy", "model_threshold", "model_settings")
 
 
 @dataclass(frozen=True)
@@ -190,10 +241,18 @@ def state() -> dict[str, Any]:
         nlp = spacy.load("lawrep_zh")
         splits = load_splits(CORPUS)
         gold_bounds, _ = gold_boundaries(splits["test"])
+        # train then dev, in file order: the order train_linker.py reads them in
+        train_dev = load_annotations(CORPUS, "train") + load_annotations(CORPUS, "dev")
+        program_rules = nlp.get_pipe("lawrep_programs").rules
+        examples = corpus_examples(nlp)()  # the train + dev DocBins, as build_pipeline.py reads them
         _STATE.update(
             nlp=nlp,
-            # train then dev, in file order: the order train_linker.py reads them in
-            train_dev=load_annotations(CORPUS, "train") + load_annotations(CORPUS, "dev"),
+            train_dev=train_dev,
+            examples=examples,
+            example_docs=[document_of(example.reference, i) for i, example in enumerate(examples)],
+            program_rules=program_rules,
+            program_attested=program_rules.attestations(document_texts(train_dev)),
+            calibration=dict(nlp.get_pipe("lawrep_canonical").taxonomy.calibration),
             test=load_annotations(CORPUS, "test"),
             labels=read_canonical_labels(CORPUS / "canonical"),
             gold_bounds=gold_bounds,
@@ -204,6 +263,14 @@ def state() -> dict[str, Any]:
             units=nlp.tokenizer.units,
         )
     return _STATE
+
+
+def document_texts(records: list[dict]) -> dict[str, str]:
+    """document → its paragraphs joined (scripts/programs_lodo.py's train_dev_records)."""
+    texts: dict[str, str] = {}
+    for record in records:
+        texts[record["meta"]["doc"]] = texts.get(record["meta"]["doc"], "") + "\n" + record["text"]
+    return texts
 
 
 @contextlib.contextmanager
@@ -258,6 +325,98 @@ def build_ner(nlp: spacy.Language, records: list[dict], seg_dir: Path, tmp: Path
             nlp.enable_pipe(name)
     return {"max_steps": steps, "records": len(records), "spans": conversion.spans,
             "tokens_split": conversion.tokens_split}
+
+
+# -- the parts learned in the components' initialize, as `spacy train` and build_pipeline.py train them ----
+
+def write_json(path: Path, data: Any) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
+    return str(path)
+
+
+def examples_of(st: dict[str, Any], documents: set[str]) -> list:
+    """The corpus Examples (train + dev DocBins) of these documents, in DocBin order."""
+    missing = documents - set(st["example_docs"])
+    if missing:
+        raise ValueError(f"documents without a paragraph in corpus/spacy (run scripts/build_corpus.py): "
+                         f"{sorted(missing)[:5]}")
+    return [example for example, doc in zip(st["examples"], st["example_docs"], strict=True) if doc in documents]
+
+
+def program_rules_for(unit: Unit, st: dict[str, Any], fold_out_lexicon: bool) -> ProgramRules:
+    """The shipped programme lexicon and rhetoric list; on a CV unit without the entries attested only
+    in the held-out fold (scripts/programs_cv.py); with `fold_out_lexicon`, without those attested
+    only in train/dev documents outside the subset."""
+    held = set(unit.eval_docs or ())
+    if fold_out_lexicon:
+        held |= {record["meta"]["doc"] for record in st["train_dev"]} - set(unit.train_docs)
+    return st["program_rules"].without(held, st["program_attested"]) if held else st["program_rules"]
+
+
+def retrain_programs(nlp: spacy.Language, get_examples, rules: ProgramRules, directory: Path) -> dict[str, Any]:
+    """lawrep_programs initialized as spacy train / build_pipeline.py initialize it: `rules` (written
+    as its lexicon and rules files) and the quoted-phrase classifier it trains from the examples'
+    gold PROGRAM entities. Its quoted_policy and quoted_threshold stay the shipped ones."""
+    directory.mkdir(parents=True, exist_ok=True)
+    lexicon_path = directory / "programs.tsv"
+    lexicon_path.write_text("".join(f"{e['id']}\t{e['name']}\t{'|'.join(e['variants'])}\n" for e in rules.lexicon),
+                            encoding="utf-8")
+    component = nlp.get_pipe("lawrep_programs")
+    component.initialize(get_examples, nlp=nlp, lexicon_path=str(lexicon_path),
+                         rules_path=write_json(directory / "rules.json", rules.rules))
+    if component.rules.to_data() != rules.to_data():
+        raise ValueError("lawrep_programs: the programme lexicon did not read back as written")
+    model = component.model
+    return {"quoted_policy": component.quoted_policy, "quoted_threshold": component.quoted_threshold,
+            "classifier": None if model is None else {**model.data["trained_on"], "weights": len(model.weights)},
+            "lexicon_variants": sum(len(e["variants"]) for e in rules.lexicon),
+            "rhetoric": len(rules.rules["rhetoric"])}
+
+
+def retrain_linker(nlp: spacy.Language, get_examples, lexicon: Lexicon, boundary_epochs: int, filter_epochs: int,
+                   directory: Path) -> dict[str, Any]:
+    """lawrep_indicators initialized as spacy train initializes it with configs/lawrep_zh.cfg: the word
+    lists `lexicon`, the boundary model and then the link filter learned from the examples' gold
+    links (boundary_epochs, filter_epochs; 0: the empty model)."""
+    linker = nlp.get_pipe("lawrep_indicators")
+    linker.initialize(get_examples, nlp=nlp, lexicon_path=write_json(directory / "lexicon.json", lexicon.data),
+                      boundary_epochs=boundary_epochs, filter_epochs=filter_epochs)
+    if linker.lexicon.data != lexicon.data:
+        raise ValueError("lawrep_indicators: the word lists did not read back as written")
+    boundary, link_filter = linker.boundary_model, linker.filter_model
+    return {"boundary_epochs": boundary_epochs, "examples": boundary.info.get("examples", 0),
+            "weights": len(boundary.weights), "annotated_texts": boundary.info.get("annotated_texts", 0),
+            "link_filter": {"policy": linker.link_filter, "keep_threshold": linker.keep_threshold,
+                            "epochs": filter_epochs, "texts": link_filter.info.get("texts", 0),
+                            "links": link_filter.info.get("examples", 0), "kept": link_filter.info.get("kept", 0),
+                            "weights": len(link_filter.weights)}}
+
+
+def trained_labels(model: Any) -> dict[str, list[str]]:
+    """dimension → the labels the canonical model holds weights for (those seen in training)."""
+    out = {}
+    for dim, part in model.to_data()["dimensions"].items():
+        indices = {int(pair.split(":")[0]) for packed in part["weights"].values() for pair in packed.split()}
+        out[dim] = sorted(part["labels"][k] for k in indices)
+    return out
+
+
+def retrain_canonical(nlp: spacy.Language, get_examples, taxonomy_data: dict, calibration: dict,
+                      directory: Path) -> dict[str, Any]:
+    """lawrep_canonical initialized as build_pipeline.py initializes it: this taxonomy and calibration
+    (written as its data files) and the model trained from the examples' gold canonical ids with the
+    calibration's model settings (none without such examples: the rules answer alone)."""
+    canonical = nlp.get_pipe("lawrep_canonical")
+    canonical.initialize(get_examples, nlp=nlp, taxonomy_path=write_json(directory / "taxonomy.json", taxonomy_data),
+                         calibration_path=write_json(directory / "calibration.json", calibration))
+    taxonomy, model = canonical.taxonomy, canonical.taxonomy.model
+    labels = trained_labels(model) if model is not None else {}
+    return {"policy": taxonomy.policy, "model_threshold": taxonomy.model_threshold,
+            "model": None if model is None else {
+                "rows": model.data["rows"], "epochs": model.data["epochs"], "l2": model.data["l2"],
+                "labels_trained": sum(len([x for x in v if x != NONE]) for v in labels.values()),
+                "labels_by_dimension": labels}}
 
 
 def calibrate(cases: list, folds: dict[str, dict]) -> dict[str, Any]:
@@ -332,7 +491,20 @@ def run_unit(unit: Unit, options: dict[str, Any]) -> dict[str, Any]:
                 if options["with_ner"]:
                     built["ner"] = build_ner(nlp, records, seg_dir, tmp, options["ner_steps"])
                     lap("ner")
-            # 3. linker: word lists (as shipped, or without what only other documents hold) and boundary model
+            examples = examples_of(st, subset)
+
+            def get_examples() -> list:
+                return examples
+
+            # 3. programmes: the lexicon (as shipped, or folded out) and the quoted-phrase classifier
+            rules = program_rules_for(unit, st, options["fold_out_lexicon"])
+            shipped_rules = st["program_rules"]
+            built["programs"] = {"examples": len(examples),
+                                 **retrain_programs(nlp, get_examples, rules, tmp / "programs"),
+                                 "lexicon_variants_shipped": sum(len(e["variants"]) for e in shipped_rules.lexicon),
+                                 "rhetoric_shipped": len(shipped_rules.rules["rhetoric"])}
+            lap("programs")
+            # 4. linker: word lists (as shipped, or without what only other documents hold), boundary model, filter
             lexicon = st["lexicon"]
             if options["fold_out_lexicon"]:
                 others = "\n".join(r["text"] for r in st["train_dev"] if r["meta"]["doc"] not in subset)
@@ -340,38 +512,36 @@ def run_unit(unit: Unit, options: dict[str, Any]) -> dict[str, Any]:
             with nlp.select_pipes(disable=["lawrep_indicators", "lawrep_canonical"]):
                 items = parsed(nlp, records)  # the pipeline the linker runs after, as train_linker.py parses
             epochs, epoch_info = linker_epochs(items, lexicon, options)
-            info = {"built_by": "scripts/learning_curve.py", "documents": len(subset)}
-            model = fit(items, lexicon, epochs, info)  # 0 epochs: the empty model (the rules alone)
-            indicators = nlp.get_pipe("lawrep_indicators")
-            indicators.lexicon, indicators.boundary_model = lexicon, model
-            built["linker"] = {**epoch_info, "examples": model.info.get("examples", 0), "weights": len(model.weights),
+            built["linker"] = {**epoch_info,
+                               **retrain_linker(nlp, get_examples, lexicon, epochs, options["filter_epochs"],
+                                                tmp / "linker"),
                                "lexicon_entries_removed": sum(
                                    len(v) for v in st["lexicon"].data.values() if isinstance(v, list))
                                - sum(len(v) for v in lexicon.data.values() if isinstance(v, list))}
             lap("linker")
-            # 4. canonical taxonomy (attested terms) and its leave-one-document-out calibration
+            # 5. canonical taxonomy (attested terms), its leave-one-document-out calibration, the model
             linked = [(record, doc) for record, doc, _ in items if record["relations"]]
             linked_records = [record for record, _ in linked]
             cases = canonical_cases(nlp, linked_records, st["labels"], docs=[doc for _, doc in linked])
             attested = st["taxonomy"].attested_data({**indicator_texts(linked_records), "": []})
             folds = {doc: attested[doc] for doc in {c.doc for c in cases}}
-            calibration = calibrate(cases, folds)
+            calibration = {**calibrate(cases, folds),
+                           **{key: st["calibration"][key] for key in CANONICAL_CHOICES if key in st["calibration"]}}
             data = attested[""]  # no document held out
-            canonical = nlp.get_pipe("lawrep_canonical")
-            canonical.taxonomy = Taxonomy(data, calibration, **canonical.settings)
             built["canonical"] = {
                 "terms": sum(len(e["terms"]) for e in data["indicators"]),
                 "terms_shipped": sum(len(e["terms"]) for e in st["taxonomy"].data["indicators"]),
                 "entries_with_terms": sum(bool(e["terms"]) for e in data["indicators"]),
                 "entries": len(data["indicators"]),
-                "calibration": dict(calibration)}
+                "calibration": dict(calibration),
+                **retrain_canonical(nlp, get_examples, data, calibration, tmp / "canonical")}
             lap("canonical")
         except Exception:
             if log.exists():
                 sys.stderr.write(f"{unit.name}: build failed; end of its log:\n"
                                  + "".join(log.read_text(encoding="utf-8", errors="replace").splitlines(True)[-30:]))
             raise
-    # 5. score
+    # 6. score
     eval_records = st["test"] if unit.eval_docs is None else [
         r for r in st["train_dev"] if r["meta"]["doc"] in set(unit.eval_docs)]
     metrics, details = evaluate(nlp, eval_records, st["labels"])
@@ -531,8 +701,11 @@ def main() -> None:
         parser.error("--draws and --jobs must be at least 1, --folds 0 or at least 2")
     fractions = sorted(set(args.fractions))
     recorded_epochs = json.loads(CV_FILE.read_text(encoding="utf-8"))["chosen_epochs"]
+    configured = spacy.util.load_config(CONFIG_FILE)
+    filter_epochs = int(configured["initialize"]["components"]["lawrep_indicators"]["filter_epochs"])
     options = {"iterations": args.iterations, "epochs": recorded_epochs, "select_epochs": args.select_epochs,
-               "fold_out_lexicon": args.fold_out_lexicon, "with_ner": args.with_ner, "ner_steps": args.ner_steps}
+               "filter_epochs": filter_epochs, "fold_out_lexicon": args.fold_out_lexicon, "with_ner": args.with_ner,
+               "ner_steps": args.ner_steps}
 
     splits = load_splits(CORPUS)
     units, cv_folds = plan(splits, fractions, args.draws, args.folds, args.seed)
@@ -542,7 +715,8 @@ def main() -> None:
     print(f"learning curve: {len(units)} builds ({sum(u.kind == 'test' for u in units)} scored on test, "
           f"{sum(u.kind == 'cv' for u in units)} by {args.folds}-fold CV), {args.jobs} process(es), "
           f"pkuseg {args.iterations} iterations, linker "
-          f"{'epochs selected per subset' if args.select_epochs else f'{recorded_epochs} epochs'}"
+          f"{'epochs selected per subset' if args.select_epochs else f'{recorded_epochs} epochs'}, link filter "
+          f"{filter_epochs} epochs, programme classifier and canonical model from each subset"
           f"{', with NER' if args.with_ner else ''}", file=sys.stderr)
     results = []
 
@@ -553,6 +727,7 @@ def main() -> None:
               f"{'draw' if result['kind'] == 'test' else 'fold'} {result.get('draw', result.get('fold'))}: "
               f"{result['documents']} docs, {result['seconds_total']:.0f} s "
               f"(segmenter {result['seconds']['segmenter']:.0f} s) — ents {m['ENTS_f']:.3f}, "
+              f"PROGRAM {m['PROGRAM_f']:.3f}, "
               f"links {m['LINK_exact_f']:.3f}, canonical {m['CANONICAL_precision']:.3f}/{m['CANONICAL_coverage']:.3f},"
               f" aligned {m['alignment']:.4f}  [{time.perf_counter() - clock:.0f} s]", file=sys.stderr, flush=True)
 
@@ -575,6 +750,23 @@ def main() -> None:
         rising = {kind: {metric: still_rising(summary, metric, *step) for metric, _ in ROWS}
                   for kind, summary in summaries.items()}
     elapsed = time.perf_counter() - clock
+    # the settings the learned parts were used with, as the workers found them in the shipped pipeline
+    # (the same in every unit), and what configs/lawrep_zh.cfg says (they differ only when the
+    # package was not rebuilt after a change of the config)
+    shipped = {"programs": {key: results[0]["built"]["programs"][key] for key in ("quoted_policy", "quoted_threshold")},
+               "link_filter": {key: results[0]["built"]["linker"]["link_filter"][key]
+                               for key in ("policy", "keep_threshold", "epochs")},
+               "canonical": {key: results[0]["built"]["canonical"]["calibration"].get(key)
+                             for key in CANONICAL_CHOICES}}
+    components = configured["components"]
+    configured_settings = {
+        "programs": {key: components["lawrep_programs"][key] for key in ("quoted_policy", "quoted_threshold")},
+        "link_filter": {"policy": components["lawrep_indicators"]["link_filter"],
+                        "keep_threshold": components["lawrep_indicators"]["keep_threshold"], "epochs": filter_epochs}}
+    for part, settings in configured_settings.items():
+        if settings != shipped[part]:
+            print(f"warning: the shipped pipeline's {part} settings {shipped[part]} are not those of "
+                  f"{CONFIG_FILE.relative_to(ROOT)} {settings}: the curve used the shipped ones", file=sys.stderr)
     output = {
         "built_by": "scripts/learning_curve.py",
         "command": " ".join(["python", "scripts/learning_curve.py", *sys.argv[1:]]),
@@ -585,7 +777,9 @@ def main() -> None:
         "draws": args.draws,
         "folds": args.folds,
         "jobs": args.jobs,
-        "settings": {**options, "epochs_recorded_in": str(CV_FILE.relative_to(ROOT))},
+        "settings": {**options, "epochs_recorded_in": str(CV_FILE.relative_to(ROOT)),
+                     "filter_epochs_from": f"{CONFIG_FILE.relative_to(ROOT)} [initialize.components.lawrep_indicators]",
+                     **shipped, "configured": configured_settings},
         "subset_rule": {"test": "random.Random(f'{seed}:{f}:{draw}').sample(sorted(train), round(f * len(train)))",
                         "cv": "documents of train + dev sorted, shuffled with random.Random(f'{seed}:folds'), "
                               "fold k = documents[k::folds]; subset random.Random(f'{seed}:{f}:cv{k}')"
