@@ -59,12 +59,13 @@ def corpus_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def refresh_data(nlp: spacy.Language) -> None:
+def refresh_data(nlp: spacy.Language, examples: Callable[[], list[Example]] | None = None) -> None:
     """The trained pipeline froze the tokenizer and rule data of the day it was trained: add components
     the config has gained since, and reload every data component and the tokenizer from the
     package's current data files (their initialize() defaults), keeping the trained weights;
     lawrep_canonical's model and lawrep_programs' quoted-phrase classifier are trained from the
-    corpus DocBins of train + dev (each with the settings its cross-validation chose there)."""
+    corpus DocBins of train + dev (each with the settings its cross-validation chose there), or from
+    `examples` (a cross-validation fold's training documents: its held-out ones must not be)."""
     learning = ("lawrep_canonical", "lawrep_programs")  # their initialize learns from corpus_examples
     order = CONFIG["nlp"]["pipeline"]
     for index, name in enumerate(order):
@@ -77,7 +78,7 @@ def refresh_data(nlp: spacy.Language) -> None:
         if name in nlp.component_names:
             settings = {k: v for k, v in CONFIG["components"][name].items() if k != "factory"}
             nlp.replace_pipe(name, name, config=settings)
-    examples = corpus_examples(nlp)
+    examples = examples or corpus_examples(nlp)
     for name, pipe in nlp.components:  # disabled ones too
         if name in learning:  # the canonical mapper learns from gold canonical ids, the
             pipe.initialize(examples, nlp=nlp)  # programme recognizer from gold PROGRAM entities
