@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ...script import matching_text
-from ..base import DataComponent, add_entities
+from ..base import DataComponent, SpanIndex, add_entities
 from .divisions import DIVISIONS_FILE, NameFinder, division_tree, name_index, place_rules
 
 CHINA = "中国"
@@ -95,17 +95,17 @@ class PlaceRecognizer(DataComponent):
 
     def _with_local_places(self, text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """Add the places of the local rules (来陕考察, 三华村) where no division name is."""
-        taken = [(start, end) for start, end, _ in found]
+        divisions = SpanIndex((start, end) for start, end, _ in found)  # a long report has thousands
+        added: list[tuple[int, int, str]] = []
         for pattern, codes, blocked_chars in self._local_patterns:
             for match in pattern.finditer(text):
                 start, end = match.span(1)
                 name = match.group(1)
                 if blocked_chars and any(ch in blocked_chars for ch in name[:-1]):
                     continue
-                if not any(s < end and start < e for s, e in taken):
-                    found.append((start, end, codes[name] if codes else ""))
-                    taken.append((start, end))
-        return sorted(found)
+                if not divisions.overlaps(start, end) and not any(s < end and start < e for s, e, _ in added):
+                    added.append((start, end, codes[name] if codes else ""))
+        return sorted(found + added) if added else found
 
     def _code_under(self, name: str, parent_code: str) -> str:
         """The adcode of `name` inside the division just named (铁西区 after 四平市), else its
