@@ -22,9 +22,13 @@ under lawrep_nlp/, lawrep_zh/ or corpus/ is written):
   filter policy and keep_threshold: the shipped component's. Neither derives a word list from the
   documents, so the word lists stay as shipped unless --fold-out-lexicon (below);
 - the canonical taxonomy with only the terms attested in the subset's gold indicator texts, and
-  the rules' calibration (method precisions, min_confidence, fuzzy threshold) chosen
-  leave-one-document-out over the subset's links (each document mapped with the terms of the other
-  subset documents), as scripts/eval_canonical.py --select and its `Taxonomy.attested_data` do;
+  the rules' cut-offs (method precisions, min_confidence, fuzzy threshold) chosen over the subset's
+  links as scripts/eval_canonical.py --select chooses them, together with the shipped policy and
+  model: the rules read leave-one-document-out (each document mapped with the terms of the other
+  subset documents, `Taxonomy.attested_data`), the model's readings by its five-fold CV by document
+  with the shipped (epochs, l2), every rules option combined with them under the shipped policy and
+  model threshold (eval_canonical's `combined_options`), and the option kept by
+  `choose_operating_point` (policy, model threshold and model settings are not re-chosen);
 - lawrep_canonical's learned model (pipes/canonical/model.py), trained by the component's own
   ``initialize(get_examples, nlp=…)`` from the gold canonical ids of the subset's Examples, with
   that taxonomy and calibration (each document's rows read with the terms of the other subset
@@ -86,7 +90,7 @@ rises over the last step (difference of the means larger than the spread of the 
 Progress goes to stderr; the trainers' own logs (pkuseg, `spacy train`) go to a log file in the
 temporary directory, shown on stderr only when a build fails.
 
-    python scripts/learning_curve.py --jobs 2     # the full curve: 30.5 min on 2 cores shared with other work
+    python scripts/learning_curve.py --jobs 2     # the full curve: 26 min on 2 cores shared with other work
                                                   # (the pkuseg builds are ~85% of it; more with --jobs 1)
     python scripts/learning_curve.py --fractions 0.25 1.0 --draws 1 --folds 2 --iterations 2 \\
         --out-json /tmp/lc.json --out-png /tmp/lc.png               # a smoke run
@@ -116,7 +120,15 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import spacy  # noqa: E402
 from build_pipeline import corpus_examples  # noqa: E402
-from eval_canonical import PRECISION_TARGET, calibration_of, calibration_options, indicator_texts  # noqa: E402
+from eval_canonical import (  # noqa: E402
+    PRECISION_TARGET,
+    calibration_of,
+    calibration_options,
+    combined_options,
+    indicator_texts,
+    model_readings,
+    rule_readings,
+)
 from eval_segmentation import alignment  # noqa: E402
 from train_linker import CV_FILE, cross_validate, parsed, without_unseen_entries  # noqa: E402
 from train_segmenter import ITERATIONS, gold_boundaries, jieba_cutter, silver_lines, train_pkuseg  # noqa: E402
@@ -134,7 +146,7 @@ from lawrep_nlp.evaluation import (  # noqa: E402
     score,
     score_canonical_answers,
 )
-from lawrep_nlp.pipes.canonical.mapper import choose_operating_point  # noqa: E402
+from lawrep_nlp.pipes.canonical.mapper import Taxonomy, choose_operating_point  # noqa: E402
 from lawrep_nlp.pipes.canonical.model import NONE  # noqa: E402
 from lawrep_nlp.pipes.indicators.candidates import Lexicon  # noqa: E402
 from lawrep_nlp.pipes.programs.context import document_of  # noqa: E402
@@ -163,8 +175,9 @@ ROWS = (
 REBUILT = (
     "pkuseg segmentation model (scripts/train_segmenter.py's silver lines and training, subset only)",
     "canonical taxonomy terms (only those attested in the subset's gold indicator texts)",
-    "canonical calibration of the rules (scripts/eval_canonical.py --select's rule options, leave-one-document-out "
-    "over the subset)",
+    "canonical cut-offs of the rules (method precisions, min_confidence, fuzzy_threshold: scripts/eval_canonical.py "
+    "--select's options and choose_operating_point over the subset's links, rules leave-one-document-out and the "
+    "model's five-fold readings combined under the shipped policy, model threshold and model settings)",
     "lawrep_programs' quoted-phrase classifier (lawrep_programs.initialize on the subset's Examples)",
     "linker boundary model and link filter (lawrep_indicators.initialize on the subset's Examples, as spacy train: "
     "the texts read by the rule components with the new segmenter; boundary epochs as train_linker chose them or, "
@@ -419,15 +432,33 @@ def retrain_canonical(nlp: spacy.Language, get_examples, taxonomy_data: dict, ca
                 "labels_by_dimension": labels}}
 
 
-def calibrate(cases: list, folds: dict[str, dict]) -> dict[str, Any]:
+def calibrate(cases: list, folds: dict[str, dict], shipped: dict[str, Any]) -> dict[str, Any]:
     """The calibration scripts/eval_canonical.py --select would write for these cases and
-    leave-one-document-out taxonomies (its option loop and choose_operating_point; no file written)."""
-    options = calibration_options(cases, folds)
-    if not options:  # no reading at all: a mapper that always abstains
+    leave-one-document-out taxonomies (``folds``: doc → taxonomy data), with the policy, model
+    threshold and model settings held at the ``shipped`` calibration's: its rules options, the model's
+    five-fold readings with the shipped (epochs, l2), its combined options restricted to the shipped
+    policy and model threshold, and choose_operating_point. Only the rules' cut-offs (fuzzy threshold,
+    min_confidence, method precisions) are chosen again; no file is written."""
+    fixed = {key: shipped[key] for key in CANONICAL_CHOICES if key in shipped}
+    policy, threshold = fixed.get("policy", "rules"), fixed.get("model_threshold", 1.0)
+    rule_options = calibration_options(cases, folds)
+    if not rule_options:  # no reading at all: a mapper that always abstains
         return {"method_precision": {}, "min_confidence": 1.0, "fuzzy_threshold": 101.0,
-                "measured": {"links": len(cases), "documents": len(folds), "precision": 0.0, "coverage": 0.0}}
+                "measured": {"links": len(cases), "documents": len(folds), "precision": 0.0, "coverage": 0.0},
+                **fixed}
+    rules_by_threshold = {t: rule_readings(cases, folds, t) for t in {o["fuzzy_threshold"] for o in rule_options}}
+    learned: dict[tuple[int, float], list] = {}
+    if policy != "rules":
+        settings = fixed.get("model_settings", {})
+        epochs, l2 = settings["epochs"], settings["l2"]
+        lexicons = {doc: Taxonomy(data, shipped) for doc, data in folds.items()}
+        learned[epochs, l2] = model_readings(cases, lexicons, epochs=epochs, l2=l2)
+    options = [o for o in combined_options(cases, rule_options, rules_by_threshold, learned)
+               if o["policy"] == policy and (policy == "rules" or o["model_threshold"] == threshold)]
     best = choose_operating_point(options, len(cases), PRECISION_TARGET)
-    return calibration_of(best, len(cases), len(folds))
+    calibration = {**calibration_of(best, len(cases), len(folds)), **fixed}
+    calibration["measured"]["recall"] = round(best["recall"], 4)
+    return calibration
 
 
 def linker_epochs(items: list, lexicon, options: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -525,8 +556,7 @@ def run_unit(unit: Unit, options: dict[str, Any]) -> dict[str, Any]:
             cases = canonical_cases(nlp, linked_records, st["labels"], docs=[doc for _, doc in linked])
             attested = st["taxonomy"].attested_data({**indicator_texts(linked_records), "": []})
             folds = {doc: attested[doc] for doc in {c.doc for c in cases}}
-            calibration = {**calibrate(cases, folds),
-                           **{key: st["calibration"][key] for key in CANONICAL_CHOICES if key in st["calibration"]}}
+            calibration = calibrate(cases, folds, st["calibration"])
             data = attested[""]  # no document held out
             built["canonical"] = {
                 "terms": sum(len(e["terms"]) for e in data["indicators"]),

@@ -142,3 +142,25 @@ def test_the_canonical_model_knows_only_the_ids_the_subset_attests(setting, tmp_
     assert len(trained - {NONE}) >= 2 and trained <= gold
     assert len(trained) < len(shipped)
     assert built["policy"] == "rules_or_agree" and nlp.get_pipe("lawrep_canonical").taxonomy.model is not None
+
+
+def test_the_canonical_cut_offs_are_chosen_with_the_shipped_policy_and_model(setting):
+    """Per subset only the rules' cut-offs are chosen again, as eval_canonical.py --select chooses them
+    together with the shipped policy and model; with the policy "rules" the choice is the rules' alone."""
+    nlp, taxonomy = setting["nlp"], setting["taxonomy"]
+    train = sorted(load_splits(CORPUS)["train"])[:30]
+    records = [r for r in load_annotations(CORPUS, "train") if r["meta"]["doc"] in train and r["relations"]]
+    cases = lc.canonical_cases(nlp, records, lc.read_canonical_labels(CORPUS / "canonical"))
+    attested = taxonomy.attested_data(lc.indicator_texts(records))
+    folds = {doc: attested[doc] for doc in {c.doc for c in cases}}
+    shipped = dict(taxonomy.calibration)
+    assert shipped["policy"] != "rules"
+    chosen = lc.calibrate(cases, folds, shipped)
+    assert {key: chosen[key] for key in lc.CANONICAL_CHOICES} == {key: shipped[key] for key in lc.CANONICAL_CHOICES}
+    assert chosen["min_confidence"] in chosen["method_precision"].values()
+    rules_alone = lc.calibrate(cases, folds, {**shipped, "policy": "rules"})
+    old = lc.choose_operating_point(lc.calibration_options(cases, folds), len(cases), lc.PRECISION_TARGET)
+    assert (rules_alone["fuzzy_threshold"], rules_alone["min_confidence"]) == (old["fuzzy_threshold"],
+                                                                              old["min_confidence"])
+    # the model's agreement changes what the options measure
+    assert chosen["measured"] != rules_alone["measured"]
