@@ -95,10 +95,16 @@ def corpus_examples(nlp: spacy.Language) -> Callable[[], list[Example]]:
     missing = [str(path) for path in paths if not path.exists()]
     if missing:
         raise SystemExit(f"no corpus DocBins {missing}: run scripts/build_corpus.py first")
-    references = [doc for path in paths for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]
-    examples = [Example(Doc(nlp.vocab, words=[t.text for t in ref], spaces=[bool(t.whitespace_) for t in ref]), ref)
-                for ref in references]
+    examples = docbin_examples(nlp, paths)
     return lambda: examples
+
+
+def docbin_examples(nlp: spacy.Language, paths: list[Path]) -> list[Example]:
+    """The docs of these DocBins as the references of Examples whose predicted docs hold the same
+    words, as `spacy train` makes them (also a cross-validation fold's training DocBin)."""
+    references = [doc for path in paths for doc in DocBin().from_disk(path).get_docs(nlp.vocab)]
+    return [Example(Doc(nlp.vocab, words=[t.text for t in ref], spaces=[bool(t.whitespace_) for t in ref]), ref)
+            for ref in references]
 
 
 def main() -> None:

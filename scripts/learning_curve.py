@@ -130,6 +130,7 @@ from eval_canonical import (  # noqa: E402
     rule_readings,
 )
 from eval_segmentation import alignment  # noqa: E402
+from programs_lodo import document_texts  # noqa: E402
 from train_linker import CV_FILE, cross_validate, parsed, without_unseen_entries  # noqa: E402
 from train_segmenter import ITERATIONS, gold_boundaries, jieba_cutter, silver_lines, train_pkuseg  # noqa: E402
 
@@ -276,14 +277,6 @@ def state() -> dict[str, Any]:
             units=nlp.tokenizer.units,
         )
     return _STATE
-
-
-def document_texts(records: list[dict]) -> dict[str, str]:
-    """document → its paragraphs joined (scripts/programs_lodo.py's train_dev_records)."""
-    texts: dict[str, str] = {}
-    for record in records:
-        texts[record["meta"]["doc"]] = texts.get(record["meta"]["doc"], "") + "\n" + record["text"]
-    return texts
 
 
 @contextlib.contextmanager

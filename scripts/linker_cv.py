@@ -36,8 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import spacy  # noqa: E402
-from spacy.tokens import Doc, DocBin  # noqa: E402
-from spacy.training import Example  # noqa: E402
+from build_pipeline import corpus_examples  # noqa: E402
 
 from lawrep_nlp.corpus.annotations import load_annotations, read_jsonl  # noqa: E402
 from lawrep_nlp.errors import link_errors  # noqa: E402
@@ -152,12 +151,8 @@ def test_split() -> None:
     config = spacy.util.load_config(CONFIG_FILE)
     settings = {k: v for k, v in config["components"]["lawrep_indicators"].items() if k != "factory"}
     nlp = spacy.load("lawrep_zh", config={"components": {"lawrep_indicators": settings}})
-    references = [doc for split in ("train", "dev")
-                  for doc in DocBin().from_disk(ROOT / "corpus" / "spacy" / f"{split}.spacy").get_docs(nlp.vocab)]
-    examples = [Example(Doc(nlp.vocab, words=[t.text for t in ref], spaces=[bool(t.whitespace_) for t in ref]), ref)
-                for ref in references]
     linker = nlp.get_pipe("lawrep_indicators")
-    linker.initialize(lambda: examples, nlp=nlp, **config["initialize"]["components"]["lawrep_indicators"])
+    linker.initialize(corpus_examples(nlp), nlp=nlp, **config["initialize"]["components"]["lawrep_indicators"])
     records = [r for path in sorted((ROOT / "corpus" / "annotations").glob("*.jsonl")) for r in read_jsonl(path)
                if r.get("meta", {}).get("split") == "test"]
     for policy in dict.fromkeys([settings["link_filter"], "off"]):

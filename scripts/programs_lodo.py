@@ -35,10 +35,16 @@ QUOTES = "“”‘’\""
 def train_dev_records(root: Path = ROOT) -> tuple[list[dict[str, Any]], dict[str, str]]:
     """The gold records of train + dev, and each document's text (its paragraphs joined)."""
     records = [r for r in load_annotations(root / "corpus") if r["meta"]["split"] in ("train", "dev")]
+    return records, document_texts(records)
+
+
+def document_texts(records: list[dict[str, Any]]) -> dict[str, str]:
+    """document → its paragraphs joined, in the records' order (what the programme lexicon's
+    attestations are read in)."""
     texts: dict[str, str] = {}
     for record in records:
         texts[record["meta"]["doc"]] = texts.get(record["meta"]["doc"], "") + "\n" + record["text"]
-    return records, texts
+    return texts
 
 
 def kind(text: str, start: int, end: int) -> str:

@@ -34,16 +34,14 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import spacy  # noqa: E402
-from build_pipeline import refresh_data  # noqa: E402
-from spacy.tokens import Doc, DocBin  # noqa: E402
-from spacy.training import Example  # noqa: E402
+from build_pipeline import docbin_examples, refresh_data  # noqa: E402
+from spacy.tokens import DocBin  # noqa: E402
 
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
 from lawrep_nlp.evaluation import (  # noqa: E402
@@ -93,14 +91,6 @@ def train(train_path: Path, dev_path: Path, output: Path, max_steps: int | None 
                    check=True)
 
 
-def fold_examples(nlp: spacy.Language, path: Path) -> Callable[[], list[Example]]:
-    """A fold's training DocBin as Examples (what build_pipeline.corpus_examples gives for train + dev)."""
-    references = list(DocBin().from_disk(path).get_docs(nlp.vocab))
-    examples = [Example(Doc(nlp.vocab, words=[t.text for t in ref], spaces=[bool(t.whitespace_) for t in ref]), ref)
-                for ref in references]
-    return lambda: examples
-
-
 def cross_validate(folds: int, max_steps: int, overrides: tuple[str, ...] = ()) -> dict:
     """Per label, exact-span P/R/F of rules only, NER only and rules then NER on held-out
     documents (all folds pooled), how many of the entities the NER adds after the rules are
@@ -129,7 +119,8 @@ def cross_validate(folds: int, max_steps: int, overrides: tuple[str, ...] = ()) 
                 nlp = spacy.load(fold / "model-last", disable=SETTINGS[name])
                 # the learned parts of the rules (the programme classifier, the canonical model)
                 # learn from the fold's training documents only, as spacy train's initialize did
-                refresh_data(nlp, fold_examples(nlp, fold / "train.spacy"))
+                examples = docbin_examples(nlp, [fold / "train.spacy"])
+                refresh_data(nlp, lambda examples=examples: examples)
                 found[name] = [from_doc(doc) for doc in pipe_records(nlp, held_records)]
                 pairs[name] += zip(golds, found[name], strict=True)
             for gold, rule_ann, both_ann in zip(golds, found["rules only"], found["combined"], strict=True):

@@ -35,6 +35,9 @@ class OrgRules:
             self.generic_end_re = re.compile("|".join(map(re.escape, endings)))
             self.generic_stop = set(self.generic["body_stop_chars"])
             self.blocked_body_starts = tuple(self.generic["blocked_body_starts"])
+        conjunction = data.get("conjunction_places") or {"first_chars": "", "after_chars": ""}
+        self.conjunction_first = set(conjunction["first_chars"])
+        self.conjunction_after = set(conjunction["after_chars"])
         self.term_heads = set(data.get("term_heads", ()))
         self.units = data.get("named_units")
         if self.units:
@@ -79,9 +82,7 @@ class OrgRules:
 
     def _conjunction(self, text: str, start: int) -> bool:
         """和县 in 市政府和县委: the place name starts with a conjunction that follows an agency name."""
-        rule = self.data.get("conjunction_places")
-        return bool(rule and start > 0 and text[start] in rule["first_chars"]
-                    and text[start - 1] in rule["after_chars"])
+        return start > 0 and text[start] in self.conjunction_first and text[start - 1] in self.conjunction_after
 
     def extend_left(self, text: str, start: int) -> tuple[int, bool]:
         """New start after taking place names (四平市铁西区) or a level word and place names

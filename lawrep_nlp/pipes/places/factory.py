@@ -31,9 +31,9 @@ def _local_patterns(rules: dict[str, Any]) -> list[tuple[re.Pattern[str], dict[s
         names = "".join(visited["names"])
         before = re.escape("".join(visited["before"]))  # one character each: a lookbehind has a fixed width
         # 来 ending another word (带来新工作) is no visit: the character before it is blocked
-        blocked = re.escape(visited.get("blocked_before", "")) or "^\\s\\S"
-        patterns.append((re.compile(f"(?<![{blocked}][{before}])(?<=[{before}])([{names}])"
-                                    f"(?={either(visited['after'])})"),
+        blocked = re.escape(visited.get("blocked_before", ""))
+        not_in_word = f"(?<![{blocked}][{before}])" if blocked else ""
+        patterns.append((re.compile(f"{not_in_word}(?<=[{before}])([{names}])(?={either(visited['after'])})"),
                          visited["names"], ""))
     local = rules.get("named_localities")
     if local:
