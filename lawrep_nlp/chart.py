@@ -91,7 +91,7 @@ def unit_label(unit: str) -> str:
     return f"单位：{unit}" if unit else "数值（无单位）"
 
 
-def group_of(row: dict[str, Any]) -> str | None:
+def row_group(row: dict[str, Any]) -> str | None:
     """What a row of `lawrep compare` is grouped by: its ``group`` (a canonical id or an
     open-vocabulary key), else its canonical id (rows made by hand)."""
     return row.get("group") or row.get("canonical")
@@ -105,7 +105,7 @@ def chart_figure(rows: list[dict[str, Any]], canonical: str) -> Figure:
     for the indicator."""
     from matplotlib.figure import Figure
 
-    chosen = [row for row in rows if group_of(row) == canonical and field_text(row["value"])]
+    chosen = [row for row in rows if row_group(row) == canonical and field_text(row["value"])]
     if not chosen:
         raise ValueError(f"no report states a value for {canonical}")
     families = font_families()

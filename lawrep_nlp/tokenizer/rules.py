@@ -7,7 +7,9 @@ is decided here, so the guarantees hold for any model:
   separators or a multiplier (1.7万, 5千, 96.67, 1,234; numerals.MULTIPLIER) are single tokens;
 - every punctuation mark, symbol or control character is a token of its own (《》〈〉“”‘’ included,
   and % so that 98% is 98 | %);
-- white space never sits inside a token.
+- white space never sits inside a token;
+- a conjunction that the segmenter joined to a level word after an agency name is a token of its
+  own (县人大和县政协 → 县人大 | 和 | 县政协, not the county 和县; split_conjunctions).
 """
 
 from __future__ import annotations
@@ -91,6 +93,28 @@ def number_head(run: str, units: frozenset[str]) -> list[str]:
 MAX_UNIT_LENGTH = 4
 
 
+#: 和县 after 县人大: a conjunction (CONJUNCTIONS) joined to a level word (LEVEL_CHARS) right after a
+#: character that ends an agency name (AGENCY_ENDS). lawrep_orgs applies the same reading to the
+#: characters (its rules.json, conjunction_places); this rule makes the token boundary for it.
+CONJUNCTIONS, LEVEL_CHARS, AGENCY_ENDS = "和与及", "省市县区州旗乡镇", "委府大协院局"
+
+
+def split_conjunctions(words: list[str], before: str) -> list[str]:
+    """`words` with a conjunction split off a word that joins it to the next level word, where the
+    text before the word (`before`: the character before the run, then the words) ends an agency
+    name: [县人大, 和县, 政协] → [县人大, 和, 县, 政协]."""
+    out: list[str] = []
+    previous = before
+    for word in words:
+        if len(word) > 1 and word[0] in CONJUNCTIONS and word[1] in LEVEL_CHARS and previous \
+                and previous[-1] in AGENCY_ENDS:
+            out += [word[0], word[1:]]
+        else:
+            out.append(word)
+        previous = word
+    return out
+
+
 def segment(text: str, cut: Callable[[str], list[str]], units: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
     """Token offsets for text: rule pieces, with word-character runs cut by `cut`.
 
@@ -110,7 +134,7 @@ def segment(text: str, cut: Callable[[str], list[str]], units: frozenset[str] = 
         words = [w for w in cut(run) if w] if run else []
         if "".join(words) != run:
             words = list(run)
-        words = head + words
+        words = split_conjunctions(head + words, text[start - 1] if start else "")
         for word in words:
             tokens.append((start, start + len(word)))
             start += len(word)

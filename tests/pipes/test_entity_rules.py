@@ -39,6 +39,10 @@ ORG_CASES = [
     ("在市委、市政府和县委的坚强领导下", ["市委", "市政府", "县委"]),
     ("和县人民政府", ["和县人民政府"]),
     ("含山县、和县人民政府", ["和县人民政府"]),  # regression: after 、, 和县 is the place
+    # regression: the segmenter joined 和县 after 县人大, so 县政协 could not start at its 县
+    ("在县人大和县政协的监督支持下", ["县人大", "县政协"]),
+    # regression: a verb before a working group introduces it and is not part of its name
+    ("充分发挥法治建设工作领导小组的作用", ["法治建设工作领导小组"]),
     # regression: a 人民政府网 head cut 区人民政府网站 inside a token, and the ORG was lost
     ("在区人民政府网站公开", ["区人民政府网站"]),
     ("加强与中国社科院、中国人民大学专家学者合作", ["中国社科院", "中国人民大学"]),
@@ -59,7 +63,9 @@ NOT_ORG = ["各级调解组织、执法部门和司法所", "局党组和党组�
            # a group whose topic is too short to name it; unnamed offices
            "及时调整法治领导小组", "部分司法所办公场所不足",
            # a verb inside the body: the 局 is no name
-           "指导平度市组建行政审批局"]
+           "指导平度市组建行政审批局",
+           # regression: a verb after a comma is no proper name of an office
+           "，完善公证处建设"]
 
 
 @pytest.mark.parametrize(("text", "expected"), ORG_CASES)

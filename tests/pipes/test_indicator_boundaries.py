@@ -12,7 +12,10 @@ from ..conftest import blank_with
 
 @pytest.fixture(scope="module")
 def rules_only():
-    return spacy.load("lawrep_zh", config={"components": {"lawrep_indicators": {"learned_boundaries": False}}})
+    # the rules alone: no boundary model and no link filter (the shipped filter learned from the
+    # boundary model's links, and warns when run without them)
+    return spacy.load("lawrep_zh", config={"components": {"lawrep_indicators": {"learned_boundaries": False,
+                                                                                  "link_filter": "off"}}})
 
 
 def indicator_of(nlp, text: str, quantity: str) -> str | None:

@@ -23,6 +23,9 @@ CASES = [
     # regression: 规定 and 学习 after a known law no longer hide it (法规 and 法学 still do)
     ("取消了不符合行政许可法规定的资格准入", [("行政许可法", "法律")]),
     ("加强民法典学习宣传教育", [("民法典", "法律")]),
+    # regression: party regulations that do not name the party (中共中央、国务院 issued them)
+    ("学习《信访工作条例》《党政主要负责人履行推进法治建设第一责任人职责规定》",
+     [("信访工作条例", "党内法规"), ("党政主要负责人履行推进法治建设第一责任人职责规定", "党内法规")]),
     # unbalanced marks survive
     ("学习《宪法》和《行政处罚法", [("宪法", "法律")]),
 ]

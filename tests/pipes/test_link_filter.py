@@ -4,6 +4,7 @@
 import json
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -133,7 +134,7 @@ def test_trained_filter_drops_what_it_learned_to_drop(nlp, toy_filter):
     assert link_quantities(dropped, linker.lexicon, judge=judge) == ([], [])
     kept = nlp("全年办理公证案件40件，受理各类矛盾纠纷300余件，成功调解294件。")
     assert link_quantities(kept, linker.lexicon, judge=judge) == link_quantities(kept, linker.lexicon)
-    assert toy_filter.info == {"epochs": 10, "seed": 20261122, "examples": 10, "kept": 4}
+    assert toy_filter.info == {"learned_boundaries": False, "epochs": 10, "seed": 20261122, "examples": 10, "kept": 4}
 
 
 def test_the_threshold_decides(nlp, toy_filter):
@@ -196,6 +197,22 @@ def test_policy_off_ignores_the_filter(seed_texts):
     assert [doc._.links for doc in default.pipe(texts)] == [doc._.links for doc in learned_empty.pipe(texts)]
 
 
+def test_filter_trained_on_other_links_warns_once(seed_texts):
+    """Regression: with learned_boundaries=False the shipped filter (trained on the boundary
+    model's links) judged links unlike its training data without a word."""
+    nlp = blank_with()
+    nlp.add_pipe("lawrep_indicators", config={"link_filter": "learned", "learned_boundaries": False})
+    assert nlp.get_pipe("lawrep_indicators").filter_model.info["learned_boundaries"] is True
+    with pytest.warns(UserWarning, match="learned_boundaries=True, but the linker runs with learned_boundaries=False"):
+        list(nlp.pipe(seed_texts[:2]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        nlp(seed_texts[0])  # once per component, not per document
+        matching = blank_with()
+        matching.add_pipe("lawrep_indicators", config={"link_filter": "learned"})
+        matching(seed_texts[0])  # the shipped setting: no warning
+
+
 def test_unknown_policy_is_refused():
     with pytest.raises(ValueError, match="link_filter must be one of"):
         blank_with().add_pipe("lawrep_indicators", config={"link_filter": "sometimes"})
@@ -253,6 +270,7 @@ def test_initialize_learns_the_filter_from_the_examples():
     nlp.initialize(lambda: examples)
     model = nlp.get_pipe("lawrep_indicators").filter_model
     assert model.info["built_by"] == "lawrep_indicators.initialize (spacy train)"
+    assert model.info["learned_boundaries"] is True
     # the text without links counts too: its three rule links are the examples to drop
     assert (model.info["texts"], model.info["epochs"], model.info["examples"], model.info["kept"]) == (2, 5, 5, 2)
     assert nlp.get_pipe("lawrep_indicators").boundary_model.info["annotated_texts"] == 1

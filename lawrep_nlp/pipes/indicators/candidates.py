@@ -3,7 +3,7 @@ and the other boundaries a scorer may choose for that phrase's free edge.
 
 Patterns of the annotation standard, tried in order:
 1. number–object (组织30余名【党政机关主要负责人】; 721项【政务服务事项】中): the noun phrase right
-   after the quantity, unless the quantity is a rate;
+   after the quantity (for a rate too: a rate is mostly followed by punctuation, 增长15%。);
 2. object–number (办理【法律援助案件】157件; 【调解成功率】达到98%): the noun phrase right before
    it, after skipping connectors (达到, 为, 共…);
 3. elided object (受理【行政复议申请】32件、办结28件): the indicator of the previous quantity in

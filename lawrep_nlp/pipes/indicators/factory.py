@@ -1,6 +1,7 @@
 """``lawrep_indicators``: INDICATOR spans (``doc.spans["indicators"]``) and quantity →
 indicator links (``doc._.links``, read by ``ent._.indicator``)."""
 
+import warnings
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ class IndicatorLinker(DataComponent):
         self.lexicon = Lexicon.from_file()
         self.boundary_model = BoundaryModel.from_file()
         self.filter_model = LinkFilterModel.from_file()
+        self._filter_checked = False
 
     def initialize(
         self,
@@ -82,6 +84,7 @@ class IndicatorLinker(DataComponent):
         else:
             self.filter_model = LinkFilterModel.from_file(
                 Path(link_filter_path) if link_filter_path else LINK_FILTER_FILE)
+        self._filter_checked = False
 
     def _reference_docs(self, get_examples: Callable[[], Iterable[Example]], nlp: Language
                         ) -> list[tuple[Doc, GoldLinks]]:
@@ -106,7 +109,22 @@ class IndicatorLinker(DataComponent):
             docs_and_links.append((doc, links))
         return docs_and_links
 
+    def _check_filter(self) -> None:
+        """Warn once when the link filter learned from other links than this linker makes (trained
+        with the boundary model and run with ``learned_boundaries=False``, or the reverse)."""
+        trained_with = self.filter_model.info.get("learned_boundaries")
+        if self._filter_checked or trained_with is None or not self.filter_model.weights:
+            return
+        self._filter_checked = True
+        if trained_with != self.learned_boundaries:
+            warnings.warn(f"{self.name}: the link filter learned from links made with learned_boundaries="
+                          f"{trained_with}, but the linker runs with learned_boundaries={self.learned_boundaries}, "
+                          "so it judges links unlike those it learned from; initialize the component again "
+                          "(nlp.initialize or spacy train) or set link_filter = \"off\"", stacklevel=2)
+
     def __call__(self, doc: Doc) -> Doc:
+        if self.link_filter != "off":
+            self._check_filter()
         model = self.boundary_model if self.learned_boundaries else None
         view = simplified_view(doc)  # doc itself unless the report has traditional characters
         judge = None if self.link_filter == "off" else \
@@ -138,6 +156,7 @@ class IndicatorLinker(DataComponent):
         self.lexicon = Lexicon(data["lexicon"])
         self.boundary_model = BoundaryModel.from_data(data["boundary_model"])
         self.filter_model = LinkFilterModel.from_data(data.get("link_filter") or LinkFilterModel.empty().to_data())
+        self._filter_checked = False
 
 
 INDICATOR_LINKER_REQUIRES = ["doc.ents", "token.is_sent_start"]

@@ -235,8 +235,10 @@ def fit_link_filter(docs_and_links: Iterable[tuple[Doc, Iterable[GoldLink]]], le
     annotated text, those without links too: their rule links are all false); 0 epochs is the
     empty model. One code path for scripts/linker_cv.py, scripts/train_linker.py and
     ``IndicatorLinker.initialize``."""
+    # which links it learns from: the boundary model's or the rules' (the linker warns on a mismatch)
+    info = dict(info or {}, learned_boundaries=boundary_model is not None)
     if not epochs:
-        return LinkFilterModel({}, dict(info or {}, epochs=0))
+        return LinkFilterModel({}, dict(info, epochs=0))
     examples = [example for doc, links in docs_and_links
                 for example in filter_examples(doc, links, lexicon, boundary_model)]
     return LinkFilterModel.train(examples, epochs=epochs, seed=seed, info=info)
