@@ -1,6 +1,7 @@
 """What the rule components share: their knowledge is data saved with the pipeline, and the
 entities they find are added without disturbing those already there."""
 
+import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
@@ -87,19 +88,32 @@ def record_rule_spans(doc: Doc, spans: Iterable[Span]) -> None:
     doc.spans[RULE_SPANS_KEY] = [*doc.spans.get(RULE_SPANS_KEY, []), *spans]
 
 
+#: the rest of a document number's issuer code after a span, up to its year bracket: 柳城|管党组〔2025〕
+DOCUMENT_NUMBER_REST = re.compile(r"[\u4e00-\u9fff]{0,8}[〔\[［][0-9０-９]{4}[〕\]］]")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def in_document_number(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] opens the issuer code of a document number (柳城管党组〔2025〕1号,
+    伊州党发〔2023〕): ANNOTATION.md labels nothing there, though the code begins with a place."""
+    return (start == 0 or not HAN.match(text[start - 1])) and DOCUMENT_NUMBER_REST.match(text, end) is not None
+
+
 def add_entities(doc: Doc, offsets: Sequence[tuple[int, int]], label: str,
                  ids: Sequence[str] | None = None) -> list[Span]:
     """Add character-offset spans as entities of `label` (with ``ent_id_`` from `ids` when
-    given); spans that do not fall on token boundaries or that overlap an existing entity are
-    left out. Returns the spans added. Records them in ``doc.spans["lawrep_rules"]``, which
-    exists (empty or not) once any rule component has run."""
+    given); spans that do not fall on token boundaries, that overlap an existing entity or that
+    open a document number's issuer code (in_document_number) are left out. Returns the spans
+    added. Records them in ``doc.spans["lawrep_rules"]``, which exists (empty or not) once any
+    rule component has run."""
     if RULE_SPANS_KEY not in doc.spans:
         doc.spans[RULE_SPANS_KEY] = []
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     added = []
     for index, (start, end) in enumerate(offsets):
         span = doc.char_span(start, end, label=label, alignment_mode="strict")
-        if span is None or any(i in taken for i in range(span.start, span.end)):
+        if span is None or any(i in taken for i in range(span.start, span.end)) \
+                or in_document_number(doc.text, start, end):
             continue
         if ids is not None:
             span.id_ = ids[index]

@@ -41,6 +41,10 @@ ORG_CASES = [
     ("含山县、和县人民政府", ["和县人民政府"]),  # regression: after 、, 和县 is the place
     # regression: the segmenter joined 和县 after 县人大, so 县政协 could not start at its 县
     ("在县人大和县政协的监督支持下", ["县人大", "县政协"]),
+    # internal sections named by their function, in a list or before the verb of taking charge
+    ("由分管领导牵头,安法科、教育科、信访办等科室负责人参加", ["安法科", "教育科"]),
+    ("法宣科牵头统筹", ["法宣科"]),
+    ("信息来源:厅法规处", ["厅法规处"]),
     # regression: a verb before a working group introduces it and is not part of its name
     ("充分发挥法治建设工作领导小组的作用", ["法治建设工作领导小组"]),
     # regression: a 人民政府网 head cut 区人民政府网站 inside a token, and the ORG was lost
@@ -65,7 +69,9 @@ NOT_ORG = ["各级调解组织、执法部门和司法所", "局党组和党组�
            # a verb inside the body: the 局 is no name
            "指导平度市组建行政审批局",
            # regression: a verb after a comma is no proper name of an office
-           "，完善公证处建设"]
+           "，完善公证处建设",
+           # a verb first, or a word that merely ends in 科/处/股, is no section
+           "组织社教科、校安科等", "具有大学本科、硕士学历", "推动国有企业控股、参股", "“认罚轻处”制度"]
 
 
 @pytest.mark.parametrize(("text", "expected"), ORG_CASES)
@@ -111,7 +117,9 @@ def test_places_with_adcodes(nlp, text, expected):
              # 社区 and 村 that name no place
              "深化城乡社区依法治理,扎实推进社区矫正工作", "部分村(社区)法律顾问", "加强林草资源保护和管理",
              # regression: 来 of 带来 is no visit (新 is also Xinjiang's abbreviation)
-             "为企业带来新工作机遇"],
+             "为企业带来新工作机遇",
+             # regression: a place that opens a document number's issuer code (ANNOTATION.md: nothing)
+             "《关于印发<学习方案>的通知》(柳城管党组〔2025〕1号)", "实施方案》的通知(伊州党发〔2023〕1号)"],
 )
 def test_not_places(nlp, text):
     assert ents(nlp, text, "GPE") == []

@@ -46,6 +46,15 @@ class OrgRules:
             name = "[\u4e00-\u9fff]{%d}" % self.units["name_chars"]  # noqa: UP031 (a regex's braces)
             self.unit_re = re.compile(f"(?:^|(?<=[{before}]))({name})({'|'.join(map(re.escape, endings))})")
             self.blocked_unit_names = set(self.units["blocked_names"])
+        self.sections = data.get("sections")
+        if self.sections:
+            section = self.sections
+            stop = re.escape(section["stop_chars"])
+            self.section_re = re.compile(
+                f"(?:^|(?<=[{re.escape(section['before_chars'])}]))"
+                f"((?:{'|'.join(map(re.escape, section['self_prefixes']))})?(?:(?![{stop}])[\u4e00-\u9fff]){{2,6}}?"
+                f"(?:{'|'.join(map(re.escape, section['endings']))}))"
+                f"(?=[{re.escape(section['after_chars'])}]|\\s|$|{'|'.join(map(re.escape, section['after_words']))})")
         self.groups = data.get("working_groups")
         if self.groups:
             endings = sorted(self.groups["endings"], key=len, reverse=True)
@@ -127,6 +136,9 @@ def find_orgs(text: str, rules: OrgRules) -> list[tuple[int, int]]:
     if rules.units:
         named_index = SpanIndex(named)
         named += [span for span in _find_named_units(text, rules) if not named_index.overlaps(*span)]
+    if rules.sections:
+        named_index = SpanIndex(named)
+        named += [span for span in _find_sections(text, rules) if not named_index.overlaps(*span)]
     if rules.groups:  # a named group holds the bodies it names (县委依法治县办执法协调小组)
         groups = _find_working_groups(text, rules)
         group_index = SpanIndex(groups)
@@ -138,6 +150,19 @@ def _find_named_units(text: str, rules: OrgRules) -> list[tuple[int, int]]:
     """Offices named by a proper name that is no place (石岐公证处, 岳坊司法所, 尚信公证处): a
     two-character name right after punctuation, before a unit ending; 部分司法所, 基层司法所 are not."""
     return [(m.start(1), m.end(2)) for m in rules.unit_re.finditer(text) if m.group(1) not in rules.blocked_unit_names]
+
+
+def _find_sections(text: str, rules: OrgRules) -> list[tuple[int, int]]:
+    """Internal sections named by their function, in lists or before the verb of taking charge
+    (安法科、教育科; 法宣科牵头统筹; 厅法规处): a verb first makes it no name (组织社教科)."""
+    blocked = rules.blocked_body_starts if rules.generic else ()
+    found = []
+    for match in rules.section_re.finditer(text):
+        name = match.group(1)
+        body = name[1:] if name[0] in rules.sections["self_prefixes"] else name
+        if not body.startswith(blocked) and not name.endswith(tuple(rules.sections.get("blocked_endings", ()))):
+            found.append(match.span(1))
+    return found
 
 
 def _find_working_groups(text: str, rules: OrgRules) -> list[tuple[int, int]]:
