@@ -41,9 +41,19 @@ ORG_CASES = [
     ("含山县、和县人民政府", ["和县人民政府"]),  # regression: after 、, 和县 is the place
     # regression: the segmenter joined 和县 after 县人大, so 县政协 could not start at its 县
     ("在县人大和县政协的监督支持下", ["县人大", "县政协"]),
+    # regression: the county 成县 inside 完成 was taken as the place of 县委 (成县委, then dropped)
+    ("坚决完成县委县政府决策部署", ["县委", "县政府"]),
+    ("甘肃省成县人民政府", ["甘肃省成县人民政府"]),
+    ("全年共办理县人大代表涉及人居环境的建议", ["县人大"]),  # 理县 inside 办理, likewise
+    # a unit inside a named body is one ORG with it; a body named inside the unit is not its unit
+    ("年内,市强制隔离戒毒所获司法部戒毒管理局评为“六无”单位", ["市强制隔离戒毒所", "司法部戒毒管理局"]),
+    ("市司法局小榄分局获司法部评为先进", ["市司法局小榄分局", "司法部"]),
+    ("区农业农村局综合执法大队被农业农村部表彰", ["区农业农村局综合执法大队", "农业农村部"]),
+    ("在区政府市司法局的指导下", ["区政府", "市司法局"]),
     # internal sections named by their function, in a list or before the verb of taking charge
     ("由分管领导牵头,安法科、教育科、信访办等科室负责人参加", ["安法科", "教育科"]),
     ("法宣科牵头统筹", ["法宣科"]),
+    ("由政策法规科牵头,定期分析", ["政策法规科"]),
     ("信息来源:厅法规处", ["厅法规处"]),
     # regression: a verb before a working group introduces it and is not part of its name
     ("充分发挥法治建设工作领导小组的作用", ["法治建设工作领导小组"]),
@@ -102,6 +112,8 @@ GPE_CASES = [
     # a province's one-character abbreviation as the place visited
     ("习近平总书记来陕考察重要讲话精神", [("陕", "610000")]),
     ("积极配合中央依法治国办第四督察组来皖实地督察", [("皖", "340000")]),
+    # regression: 成安 (a county's short name) inside 形成 swallowed the 安 of 安庆市
+    ("培育形成安庆市、淮南市等一批先进典型", [("安庆市", "340800"), ("淮南市", "340400")]),
     # villages too small for the division table: no adcode
     ("三华村、马岭村、竹洞村被确认为示范村", [("三华村", ""), ("马岭村", ""), ("竹洞村", "")]),
 ]

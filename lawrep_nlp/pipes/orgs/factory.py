@@ -19,7 +19,7 @@ class OrgRecognizer(RulesFileComponent):
         super().__init__(nlp, name)
 
     def __call__(self, doc: Doc) -> Doc:
-        add_entities(doc, find_orgs(matching_text(doc), self.rules), "ORG")
+        add_entities(doc, find_orgs(matching_text(doc), self.rules, {token.idx for token in doc}), "ORG")
         return doc
 
 

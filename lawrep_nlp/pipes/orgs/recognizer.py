@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +56,13 @@ class OrgRules:
                 f"((?:{'|'.join(map(re.escape, section['self_prefixes']))})?(?:(?![{stop}])[\u4e00-\u9fff]){{2,6}}?"
                 f"(?:{'|'.join(map(re.escape, section['endings']))}))"
                 f"(?=[{re.escape(section['after_chars'])}]|\\s|$|{'|'.join(map(re.escape, section['after_words']))})")
+        self.subunits = data.get("subunits") if self.generic else None
+        if self.subunits:
+            low, high = self.subunits["body_chars"]
+            stop = re.escape(self.generic["body_stop_chars"])
+            endings = sorted(self.subunits["endings"], key=len, reverse=True)
+            self.subunit_re = re.compile(f"((?:(?![{stop}])[\u4e00-\u9fff]){{{low},{high}}}?)"
+                                         f"(?:{'|'.join(map(re.escape, endings))})")
         self.groups = data.get("working_groups")
         if self.groups:
             endings = sorted(self.groups["endings"], key=len, reverse=True)
@@ -78,11 +86,14 @@ class OrgRules:
     def from_data(cls, data: dict[str, Any]) -> OrgRules:
         return cls(data["rules"], set(data["place_names"]))
 
-    def _take_places(self, text: str, start: int) -> tuple[int, bool]:
+    def _take_places(self, text: str, start: int, token_starts: Container[int] | None = None) -> tuple[int, bool]:
+        """New start after the place names just before `start`; with `token_starts`, only names
+        that begin where a token does (成县 inside 完成 is no prefix of 县委)."""
         found = False
         while True:
             for size in range(min(MAX_PLACE_CHARS, start), 1, -1):
-                if text[start - size:start] in self.place_names and not self._conjunction(text, start - size):
+                if text[start - size:start] in self.place_names and not self._conjunction(text, start - size) \
+                        and (token_starts is None or start - size in token_starts):
                     start -= size
                     found = True
                     break
@@ -93,10 +104,10 @@ class OrgRules:
         """和县 in 市政府和县委: the place name starts with a conjunction that follows an agency name."""
         return start > 0 and text[start] in self.conjunction_first and text[start - 1] in self.conjunction_after
 
-    def extend_left(self, text: str, start: int) -> tuple[int, bool]:
+    def extend_left(self, text: str, start: int, token_starts: Container[int] | None = None) -> tuple[int, bool]:
         """New start after taking place names (四平市铁西区) or a level word and place names
         (沈阳市 + 司法局; 区 + 委); whether any prefix was found."""
-        start, has_place = self._take_places(text, start)
+        start, has_place = self._take_places(text, start, token_starts)
         has_level = False
         if not has_place:
             for level in self.levels:
@@ -104,7 +115,7 @@ class OrgRules:
                     start -= len(level)
                     has_level = True
                     break
-            start, has_place = self._take_places(text, start)
+            start, has_place = self._take_places(text, start, token_starts)
         if (has_level or has_place) and any(text.endswith(p, 0, start) for p in self.data["prefix_party"]):
             start -= 2
         return start, has_level or has_place
@@ -128,14 +139,17 @@ class OrgRules:
         return end
 
 
-def find_orgs(text: str, rules: OrgRules) -> list[tuple[int, int]]:
-    named = _find_named_heads(text, rules)
+def find_orgs(text: str, rules: OrgRules, token_starts: Container[int] | None = None) -> list[tuple[int, int]]:
+    """ORG character spans of `text`; with `token_starts` (the Doc's), place prefixes begin on tokens."""
+    named = _find_named_heads(text, rules, token_starts)
     if rules.generic:
         named_index = SpanIndex(named)
-        named += [span for span in _find_generic(text, rules) if not named_index.overlaps(*span)]
+        named += [span for span in _find_generic(text, rules, token_starts) if not named_index.overlaps(*span)]
     if rules.units:
         named_index = SpanIndex(named)
         named += [span for span in _find_named_units(text, rules) if not named_index.overlaps(*span)]
+    if rules.subunits:
+        named = _with_subunits(text, sorted(named), rules)
     if rules.sections:
         named_index = SpanIndex(named)
         named += [span for span in _find_sections(text, rules) if not named_index.overlaps(*span)]
@@ -150,6 +164,33 @@ def _find_named_units(text: str, rules: OrgRules) -> list[tuple[int, int]]:
     """Offices named by a proper name that is no place (石岐公证处, 岳坊司法所, 尚信公证处): a
     two-character name right after punctuation, before a unit ending; 部分司法所, 基层司法所 are not."""
     return [(m.start(1), m.end(2)) for m in rules.unit_re.finditer(text) if m.group(1) not in rules.blocked_unit_names]
+
+
+def _with_subunits(text: str, spans: list[tuple[int, int]], rules: OrgRules) -> list[tuple[int, int]]:
+    """`spans` (sorted) with each ORG that a unit follows extended over it (司法部 + 戒毒管理局); a
+    found span inside the unit is taken into the one ORG."""
+    out: list[tuple[int, int]] = []
+    starts = [start for start, _ in spans]
+    skip_until = -1
+    for start, end in spans:
+        if start < skip_until:
+            continue
+        match = rules.subunit_re.match(text, end)
+        if match:
+            body = match.group(1)
+            # another body named inside is no unit of this one (戒毒所 + 获【司法部】戒毒管理局)
+            names_another = any(end < other < match.end() for other in starts)
+            if not (names_another or any(verb in body for verb in rules.blocked_body_starts)
+                    or body.startswith(tuple(rules.levels)) or _prefixes(body, rules.place_names)):
+                end = rules.extend_right(text, match.end())
+                skip_until = end
+        out.append((start, end))
+    return out
+
+
+def _prefixes(text: str, names: set[str]) -> list[str]:
+    """The place names that `text` begins with."""
+    return [text[:size] for size in range(2, min(MAX_PLACE_CHARS, len(text)) + 1) if text[:size] in names]
 
 
 def _find_sections(text: str, rules: OrgRules) -> list[tuple[int, int]]:
@@ -196,7 +237,7 @@ def _find_working_groups(text: str, rules: OrgRules) -> list[tuple[int, int]]:
     return found
 
 
-def _find_generic(text: str, rules: OrgRules) -> list[tuple[int, int]]:
+def _find_generic(text: str, rules: OrgRules, token_starts: Container[int] | None = None) -> list[tuple[int, int]]:
     """Departments the head list does not name (缙云县人力社保局, 省农业农村厅, 柳州市城市管理行政执法局):
     place or level prefix, a short body of name characters, a generic agency ending."""
     generic = rules.generic
@@ -211,7 +252,7 @@ def _find_generic(text: str, rules: OrgRules) -> list[tuple[int, int]]:
             # no body holds a verb of the sentence (指导平度市组建行政审批局: the 局 is no name)
             if any(verb in text[start_of_body:body_end] for verb in rules.blocked_body_starts):
                 continue
-            start, prefixed = rules.extend_left(text, start_of_body)
+            start, prefixed = rules.extend_left(text, start_of_body, token_starts)
             if prefixed and start < start_of_body and not rules.after_scope_word(text, start):
                 if not found or start >= found[-1][1]:
                     found.append((start, rules.extend_right(text, match.end())))
@@ -219,7 +260,8 @@ def _find_generic(text: str, rules: OrgRules) -> list[tuple[int, int]]:
     return found
 
 
-def _find_named_heads(text: str, rules: OrgRules) -> list[tuple[int, int]]:
+def _find_named_heads(text: str, rules: OrgRules, token_starts: Container[int] | None = None
+                      ) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = []
     position = 0
     while True:
@@ -231,7 +273,7 @@ def _find_named_heads(text: str, rules: OrgRules) -> list[tuple[int, int]]:
         if head in rules.term_heads:
             term = TERM_RE.search(text, max(0, head_start - 5), head_start)
             head_start = term.start() if term else head_start
-        start, prefixed = rules.extend_left(text, head_start)
+        start, prefixed = rules.extend_left(text, head_start, token_starts)
         if start == head_start:  # a term without a place or level is no name
             start = match.start()
         blocked = text.startswith(rules.standalone_blocked_after, match.end())

@@ -4,7 +4,7 @@ names as one span (四平市铁西区); ``ent_id_`` is the adcode of the most sp
 names inside ORG, LAW or PROGRAM spans are left to those (components that run earlier)."""
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -74,10 +74,13 @@ class PlaceRecognizer(DataComponent):
         path = Path(divisions_path) if divisions_path else DIVISIONS_FILE
         self.set_index(name_index(path), *division_tree(path))
 
-    def find(self, text: str) -> list[tuple[int, int, str]]:
+    def find(self, text: str, token_starts: Container[int] | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, adcode) of the places in `text`, left to right, a chain of names as one
+        (四平市铁西区). With `token_starts`, a name must begin where a token does, so that a name
+        inside a word (成安 in 形成安庆市) does not swallow the place after it (安庆市)."""
         found, position = [], 0
         while position < len(text):
-            name = self._names.at(text, position)
+            name = self._names.at(text, position) if token_starts is None or position in token_starts else None
             if name is None:
                 if text.startswith(CHINA, position) and not text.startswith(self.china_blocked_after, position + 2):
                     found.append((position, position + 2, "CN"))
@@ -119,7 +122,7 @@ class PlaceRecognizer(DataComponent):
         return self.index[name]
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.find(matching_text(doc))
+        found = self.find(matching_text(doc), {token.idx for token in doc})
         add_entities(doc, [(start, end) for start, end, _ in found], "GPE", [code for *_, code in found])
         return doc
 
