@@ -9,7 +9,7 @@ is decided here, so the guarantees hold for any model:
   and % so that 98% is 98 | %);
 - white space never sits inside a token;
 - a conjunction that the segmenter joined to a level word after an agency name is a token of its
-  own (县人大和县政协 → 县人大 | 和 | 县政协, not the county 和县; split_conjunctions).
+  own (县人大和县政协 → 县人大 | 和 | 县 | 政协, not the county 和县; split_conjunctions).
 """
 
 from __future__ import annotations

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from bisect import bisect_right
 from collections.abc import Container
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ class OrgRules:
         self.data = data
         self.place_names = place_names
         self.levels = sorted(data["levels"], key=len, reverse=True)
+        self.level_words = tuple(self.levels)
         self.suffixes = sorted(data["suffixes"], key=len, reverse=True)
         heads = sorted(set(data["heads"]) | set(data["standalone"]), key=len, reverse=True)
         self.head_re = re.compile("|".join(map(re.escape, heads)))
@@ -51,6 +53,7 @@ class OrgRules:
         if self.sections:
             section = self.sections
             stop = re.escape(section["stop_chars"])
+            self.section_blocked_endings = tuple(section.get("blocked_endings", ()))
             self.section_re = re.compile(
                 f"(?:^|(?<=[{re.escape(section['before_chars'])}]))"
                 f"((?:{'|'.join(map(re.escape, section['self_prefixes']))})?(?:(?![{stop}])[\u4e00-\u9fff]){{2,6}}?"
@@ -170,7 +173,7 @@ def _with_subunits(text: str, spans: list[tuple[int, int]], rules: OrgRules) -> 
     """`spans` (sorted) with each ORG that a unit follows extended over it (司法部 + 戒毒管理局); a
     found span inside the unit is taken into the one ORG."""
     out: list[tuple[int, int]] = []
-    starts = [start for start, _ in spans]
+    starts = [start for start, _ in spans]  # sorted: a bisect per span keeps a long report linear
     skip_until = -1
     for start, end in spans:
         if start < skip_until:
@@ -179,9 +182,10 @@ def _with_subunits(text: str, spans: list[tuple[int, int]], rules: OrgRules) -> 
         if match:
             body = match.group(1)
             # another body named inside is no unit of this one (戒毒所 + 获【司法部】戒毒管理局)
-            names_another = any(end < other < match.end() for other in starts)
+            following = bisect_right(starts, end)
+            names_another = following < len(starts) and starts[following] < match.end()
             if not (names_another or any(verb in body for verb in rules.blocked_body_starts)
-                    or body.startswith(tuple(rules.levels)) or _prefixes(body, rules.place_names)):
+                    or body.startswith(rules.level_words) or _prefixes(body, rules.place_names)):
                 end = rules.extend_right(text, match.end())
                 skip_until = end
         out.append((start, end))
@@ -201,7 +205,7 @@ def _find_sections(text: str, rules: OrgRules) -> list[tuple[int, int]]:
     for match in rules.section_re.finditer(text):
         name = match.group(1)
         body = name[1:] if name[0] in rules.sections["self_prefixes"] else name
-        if not body.startswith(blocked) and not name.endswith(tuple(rules.sections.get("blocked_endings", ()))):
+        if not body.startswith(blocked) and not name.endswith(rules.section_blocked_endings):
             found.append(match.span(1))
     return found
 
