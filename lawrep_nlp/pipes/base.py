@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import srsly
+from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, from_disk, to_disk
@@ -99,21 +100,29 @@ def in_document_number(text: str, start: int, end: int) -> bool:
     return (start == 0 or not HAN.match(text[start - 1])) and DOCUMENT_NUMBER_REST.match(text, end) is not None
 
 
+def token_starts(doc: Doc) -> set[int]:
+    """The character offsets where `doc`'s tokens begin (read as one array: iterating a Doc makes
+    a Token object per token)."""
+    return set(doc.to_array(IDX).tolist())
+
+
 def add_entities(doc: Doc, offsets: Sequence[tuple[int, int]], label: str,
-                 ids: Sequence[str] | None = None) -> list[Span]:
+                 ids: Sequence[str] | None = None, *, text: str | None = None) -> list[Span]:
     """Add character-offset spans as entities of `label` (with ``ent_id_`` from `ids` when
     given); spans that do not fall on token boundaries, that overlap an existing entity or that
-    open a document number's issuer code (in_document_number) are left out. Returns the spans
-    added. Records them in ``doc.spans["lawrep_rules"]``, which exists (empty or not) once any
-    rule component has run."""
+    open a document number's issuer code (in_document_number) are left out. `text` is what the
+    offsets were found in (``matching_text``, the same length as ``doc.text``), given so that the
+    text is not joined from the tokens again. Returns the spans added. Records them in
+    ``doc.spans["lawrep_rules"]``, which exists (empty or not) once any rule component has run."""
     if RULE_SPANS_KEY not in doc.spans:
         doc.spans[RULE_SPANS_KEY] = []
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
+    text = doc.text if text is None else text  # Doc.text joins every token on each access
     added = []
     for index, (start, end) in enumerate(offsets):
         span = doc.char_span(start, end, label=label, alignment_mode="strict")
         if span is None or any(i in taken for i in range(span.start, span.end)) \
-                or in_document_number(doc.text, start, end):
+                or in_document_number(text, start, end):
             continue
         if ids is not None:
             span.id_ = ids[index]

@@ -62,7 +62,8 @@ class DateRecognizer(DataComponent):
         self.set_patterns(read_patterns(Path(patterns_path) if patterns_path else PATTERNS_FILE))
 
     def __call__(self, doc: Doc) -> Doc:
-        add_entities(doc, find_dates(matching_text(doc), self._combined), LABEL)
+        text = matching_text(doc)
+        add_entities(doc, find_dates(text, self._combined), LABEL, text=text)
         return doc
 
     def get_data(self) -> Any:

@@ -18,10 +18,11 @@ class LawRecognizer(RulesFileComponent):
         super().__init__(nlp, name)
 
     def __call__(self, doc: Doc) -> Doc:
-        matches = find_titles(matching_text(doc), self.rules)
+        text = matching_text(doc)
+        matches = find_titles(text, self.rules)
         levels = {(m.start, m.end): m.level for m in matches}
         for label in ("LAW", "ORG"):
-            for span in add_entities(doc, [(m.start, m.end) for m in matches if m.label == label], label):
+            for span in add_entities(doc, [(m.start, m.end) for m in matches if m.label == label], label, text=text):
                 if label == "LAW":
                     span._.law_level = levels[(span.start_char, span.end_char)]
         return doc

@@ -6,7 +6,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ...script import matching_text
-from ..base import RulesFileComponent, add_entities
+from ..base import RulesFileComponent, add_entities, token_starts
 from .recognizer import RULES_FILE, OrgRules, find_orgs
 
 
@@ -19,7 +19,8 @@ class OrgRecognizer(RulesFileComponent):
         super().__init__(nlp, name)
 
     def __call__(self, doc: Doc) -> Doc:
-        add_entities(doc, find_orgs(matching_text(doc), self.rules, {token.idx for token in doc}), "ORG")
+        text = matching_text(doc)
+        add_entities(doc, find_orgs(text, self.rules, token_starts(doc)), "ORG", text=text)
         return doc
 
 

@@ -12,7 +12,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ...script import matching_text
-from ..base import DataComponent, SpanIndex, add_entities
+from ..base import DataComponent, SpanIndex, add_entities, token_starts
 from .divisions import DIVISIONS_FILE, NameFinder, division_tree, name_index, place_rules
 
 CHINA = "中国"
@@ -122,8 +122,9 @@ class PlaceRecognizer(DataComponent):
         return self.index[name]
 
     def __call__(self, doc: Doc) -> Doc:
-        found = self.find(matching_text(doc), {token.idx for token in doc})
-        add_entities(doc, [(start, end) for start, end, _ in found], "GPE", [code for *_, code in found])
+        text = matching_text(doc)
+        found = self.find(text, token_starts(doc))
+        add_entities(doc, [(start, end) for start, end, _ in found], "GPE", [code for *_, code in found], text=text)
         return doc
 
     def get_data(self) -> Any:

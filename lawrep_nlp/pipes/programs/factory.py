@@ -68,8 +68,9 @@ class ProgramRecognizer(DataComponent):
         return decide
 
     def __call__(self, doc: Doc) -> Doc:
-        found = find_programs(matching_text(doc), self.rules, self.decision())
-        add_entities(doc, [(m.start, m.end) for m in found], "PROGRAM", [m.program_id for m in found])
+        text = matching_text(doc)
+        found = find_programs(text, self.rules, self.decision())
+        add_entities(doc, [(m.start, m.end) for m in found], "PROGRAM", [m.program_id for m in found], text=text)
         return doc
 
     def get_data(self) -> Any:

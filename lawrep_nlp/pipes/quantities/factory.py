@@ -44,7 +44,8 @@ class QuantityRecognizer(DataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         spans = []
-        for match in find_quantities(matching_text(doc), self.rules):
+        text = matching_text(doc)
+        for match in find_quantities(text, self.rules):
             span = doc.char_span(match.start, match.end, label=LABEL, alignment_mode="strict")
             if span is None:
                 continue  # the tokenizer cut inside the quantity; never invent offsets
@@ -61,7 +62,7 @@ class QuantityRecognizer(DataComponent):
             doc.ents = filter_spans([*spans, *doc.ents])
             record_rule_spans(doc, [span for span in spans if span in doc.ents])
         else:
-            add_entities(doc, [(s.start_char, s.end_char) for s in spans], LABEL)
+            add_entities(doc, [(s.start_char, s.end_char) for s in spans], LABEL, text=text)
         return doc
 
     def get_data(self) -> Any:
