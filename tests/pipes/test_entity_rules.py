@@ -70,6 +70,13 @@ ORG_CASES = [
     ("2023年,深圳市卫生健康委坚持依法行政", ["深圳市卫生健康委"]),
     ("武汉经开区统计局关于2025年度法治政府建设情况的报告", ["武汉经开区统计局"]),
     ("连续3年邀请省委讲师团讲师作专题辅导", ["省委讲师团"]),
+    # a bare court or procuratorate in a list with another body is the region's own
+    ("组织律师参加法院、区信访局的接访", ["法院", "区信访局"]),
+    ("联合法院、检察院健全衔接机制", ["法院", "检察院"]),
+    ("实时与编办沟通对接", ["编办"]),
+    ("3人获聘市法学会首席法律咨询专家", ["市法学会"]),
+    # regression: 工作大局 after 省委 was taken as a unit of it
+    ("服务省委工作大局", ["省委"]),
 ]
 NOT_ORG = ["各级调解组织、执法部门和司法所", "局党组和党组理论学习中心组", "我局认真落实", "中央全面依法治国工作会议精神",
            # a verb after the level word, a scope word before it, 司法部门 (departments, not the ministry)
@@ -81,7 +88,14 @@ NOT_ORG = ["各级调解组织、执法部门和司法所", "局党组和党组�
            # regression: a verb after a comma is no proper name of an office
            "，完善公证处建设",
            # a verb first, or a word that merely ends in 科/处/股, is no section
-           "组织社教科、校安科等", "具有大学本科、硕士学历", "推动国有企业控股、参股", "“认罚轻处”制度"]
+           "组织社教科、校安科等", "具有大学本科、硕士学历", "推动国有企业控股、参股", "“认罚轻处”制度",
+           # counted bodies are kinds of body, not names
+           "在全市率先成立14个街道依法治街委员会", "组织27个县政府工作部门主要负责人述法",
+           "全区6个街道司法所共为258名社区矫正对象佩戴", "各部门法治政府建设领导小组认真落实",
+           # regression: words that end like an agency (大局, 格局) are none
+           "把确保新疆社会大局稳定作为基础", "构建市域治理新格局", "优化市场格局",
+           # a bare court outside a list of bodies
+           "没有出现被法院撤销的情况"]
 
 
 @pytest.mark.parametrize(("text", "expected"), ORG_CASES)
@@ -116,6 +130,9 @@ GPE_CASES = [
     ("培育形成安庆市、淮南市等一批先进典型", [("安庆市", "340800"), ("淮南市", "340400")]),
     # villages too small for the division table: no adcode
     ("三华村、马岭村、竹洞村被确认为示范村", [("三华村", ""), ("马岭村", ""), ("竹洞村", "")]),
+    # a township and village named as one place, alone or under the county just named
+    ("秀全街花港社区被推选为示范社区", [("秀全街花港社区", "")]),
+    ("平顺县龙溪镇龙镇村等4个村被命名为示范村", [("平顺县龙溪镇龙镇村", "140425")]),
 ]
 
 
@@ -127,7 +144,8 @@ def test_places_with_adcodes(nlp, text, expected):
 @pytest.mark.parametrize(
     "text", ["坚持中国特色社会主义法治道路", "公安、法院派驻调解室", "城区环境整治",
              # 社区 and 村 that name no place
-             "深化城乡社区依法治理,扎实推进社区矫正工作", "部分村(社区)法律顾问", "加强林草资源保护和管理",
+             "深化城乡社区依法治理,扎实推进社区矫正工作", "部分村(社区)法律顾问",
+             "全县各乡镇村(社区)法律顾问全覆盖", "城乡居民社区", "加强林草资源保护和管理",
              # regression: 来 of 带来 is no visit (新 is also Xinjiang's abbreviation)
              "为企业带来新工作机遇",
              # regression: a place that opens a document number's issuer code (ANNOTATION.md: nothing)
@@ -164,6 +182,8 @@ PROGRAM_CASES = [
     # a quoted name that ends in its own head word, with nothing after it
     ("结合“税法宣传月”，开展送法进企业", [("税法宣传月", "税法宣传月")]),
     ("推行“行政许可告知承诺制度”，", [("行政许可告知承诺制度", "行政许可告知承诺制度")]),
+    # a national named day (ANNOTATION.md), not 宪法 inside it
+    ("在国家宪法日来临之际开展宣誓活动", [("国家宪法日", "constitution_day")]),
     # ... but a head word alone in quotes, or a not-programme head after it, is no name
     ("坚持“改革”，", []),
     ("获“法治示范工程”称号", []),

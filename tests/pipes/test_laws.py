@@ -41,7 +41,9 @@ def test_laws(nlp, text, expected):
     "text",
     ["组织参加《学习贯彻习近平法治思想专题研讨班》", "阅读《习近平法治文选》", "编写《法治内蒙古建设发展报告》",
      "开展宪法宣传周活动", "《天津经开区政务办:公益专席暖民心》", "发放《给市民朋友的一封信》",
-     "加强安全生产法规宣传", "刑法学专家授课"],
+     "加强安全生产法规宣传", "刑法学专家授课",
+     # the named day (a PROGRAM) and a broadcast column are no laws
+     "在国家宪法日来临之际开展宣誓活动", "在甘肃卫视《法治伴你行》栏目播出典型案例"],
 )
 def test_not_laws(nlp, text):
     assert [e.text for e in nlp(text).ents if e.label_ == "LAW"] == []

@@ -46,6 +46,7 @@ class LawRules:
     def __init__(self, data: dict[str, Any]):
         self.data = data
         self.levels = [(re.compile(rule["pattern"]), rule["level"]) for rule in data["law_levels"]]
+        self.not_law_followed_by = tuple(data.get("not_law_followed_by", ()))
         names = sorted(data["known_laws"], key=len, reverse=True)
         blocked = "|".join(map(re.escape, data["known_law_blocked_after"]))
         # a blocked word may still follow when it begins an allowed one (行政许可法规定, 民法典学习)
@@ -84,6 +85,8 @@ def find_titles(text: str, rules: LawRules) -> list[TitleMatch]:
     taken: set[int] = set()
     for start, end in innermost_titles(text, rules.data["max_title_chars"]):
         label = rules.classify_title(text[start:end])
+        if label == "LAW" and text.startswith(rules.not_law_followed_by, end + 1):
+            label = None  # 《法治伴你行》栏目: a broadcast
         if label is not None:
             matches.append(TitleMatch(start, end, label, rules.level(text[start:end]) if label == "LAW" else None))
         taken.update(range(start - 1, end + 1))  # what is inside marks is decided there

@@ -38,6 +38,7 @@ class OrgRules:
             self.generic_end_re = re.compile("|".join(map(re.escape, endings)))
             self.generic_stop = set(self.generic["body_stop_chars"])
             self.blocked_body_starts = tuple(self.generic["blocked_body_starts"])
+            self.blocked_generic_words = tuple(self.generic.get("blocked_words", ()))
         conjunction = data.get("conjunction_places") or {"first_chars": "", "after_chars": ""}
         self.conjunction_first = set(conjunction["first_chars"])
         self.conjunction_after = set(conjunction["after_chars"])
@@ -66,6 +67,13 @@ class OrgRules:
             endings = sorted(self.subunits["endings"], key=len, reverse=True)
             self.subunit_re = re.compile(f"((?:(?![{stop}])[\u4e00-\u9fff]){{{low},{high}}}?)"
                                          f"(?:{'|'.join(map(re.escape, endings))})")
+        self.listed = data.get("listed_bodies")
+        if self.listed:
+            self.listed_re = re.compile("|".join(map(re.escape, sorted(self.listed["words"], key=len, reverse=True))))
+        self.counted = data.get("counted")
+        if self.counted:
+            counters, words = ("|".join(map(re.escape, self.counted[key])) for key in ("counters", "words"))
+            self.counted_re = re.compile(f"(?:[{re.escape(self.counted['numerals'])}]+(?:{counters})|{words})$")
         self.groups = data.get("working_groups")
         if self.groups:
             endings = sorted(self.groups["endings"], key=len, reverse=True)
@@ -160,7 +168,28 @@ def find_orgs(text: str, rules: OrgRules, token_starts: Container[int] | None = 
         groups = _find_working_groups(text, rules)
         group_index = SpanIndex(groups)
         named = [span for span in named if not group_index.overlaps(*span)] + groups
+    if rules.listed:
+        named += _find_listed_bodies(text, named, rules, token_starts)
+    if rules.counted:  # 14个街道依法治街委员会: a kind of body, not a name
+        named = [(start, end) for start, end in named if not rules.counted_re.search(text, max(0, start - 8), start)]
     return sorted(named)
+
+
+def _find_listed_bodies(text: str, spans: list[tuple[int, int]], rules: OrgRules,
+                        token_starts: Container[int] | None = None) -> list[tuple[int, int]]:
+    """Bare 法院, 检察院 in a list with another body (联合法院、检察院; 参加法院、区信访局): the
+    region's own. `spans` are the ORGs found so far; none of them overlaps a result. With
+    `token_starts`, the word must begin a token (not the 法院 of 最高人民法院 if that were unfound)."""
+    separators = rules.listed["separators"]
+    candidates = [match.span() for match in rules.listed_re.finditer(text)]
+    index = SpanIndex(spans)
+    bare = [(start, end) for start, end in candidates
+            if not index.overlaps(start, end) and (token_starts is None or start in token_starts)]
+    bounds = {start for start, _ in spans} | {start for start, _ in bare}
+    ends = {end for _, end in spans} | {end for _, end in bare}
+    return [(start, end) for start, end in bare
+            if (end < len(text) and text[end] in separators and end + 1 in bounds)
+            or (start > 0 and text[start - 1] in separators and start - 1 in ends)]
 
 
 def _find_named_units(text: str, rules: OrgRules) -> list[tuple[int, int]]:
@@ -185,6 +214,7 @@ def _with_subunits(text: str, spans: list[tuple[int, int]], rules: OrgRules) -> 
             following = bisect_right(starts, end)
             names_another = following < len(starts) and starts[following] < match.end()
             if not (names_another or any(verb in body for verb in rules.blocked_body_starts)
+                    or text.endswith(rules.blocked_generic_words, 0, match.end())
                     or body.startswith(rules.level_words) or _prefixes(body, rules.place_names)):
                 end = rules.extend_right(text, match.end())
                 skip_until = end
@@ -247,6 +277,8 @@ def _find_generic(text: str, rules: OrgRules, token_starts: Container[int] | Non
     generic = rules.generic
     found: list[tuple[int, int]] = []
     for match in rules.generic_end_re.finditer(text):
+        if text.endswith(rules.blocked_generic_words, 0, match.end()):  # 社会大局, 新格局
+            continue
         body_end = match.start()
         body_start = body_end
         while (body_start > 0 and body_end - body_start < generic["body_max_chars"]

@@ -37,12 +37,31 @@ def _local_patterns(rules: dict[str, Any]) -> list[tuple[re.Pattern[str], dict[s
                          visited["names"], ""))
     local = rules.get("named_localities")
     if local:
-        low, high = local["name_chars"]
-        name = "[\u4e00-\u9fff]{%d,%d}?" % (low, high)  # noqa: UP031 (a regex's braces)
         before = re.escape(local["before_chars"])
+        chain = _chain_pattern(local)
+        if chain is not None:  # first: the longer name wins over its township alone
+            patterns.append((re.compile(f"(?:^|(?<=[{before}]))({chain.pattern})"), None,
+                             local["chains"]["blocked_chars"]))
+        name = _han_name(local["name_chars"])
         patterns.append((re.compile(f"(?:^|(?<=[{before}]))({name}(?:{either(local['endings'])}))"
                                     f"(?!{either(local['blocked_after'])})"), None, local["blocked_chars"]))
     return patterns
+
+
+def _han_name(name_chars: list[int]) -> str:
+    low, high = name_chars
+    return "[\u4e00-\u9fff]{%d,%d}?" % (low, high)  # noqa: UP031 (a regex's braces)
+
+
+def _chain_pattern(local: dict[str, Any]) -> re.Pattern[str] | None:
+    """A township and a village as one name (秀全街花港社区), anywhere; None without the rule."""
+    chains = local.get("chains")
+    if not chains:
+        return None
+    name = _han_name(chains["name_chars"])
+    towns, villages, blocked_after = ("|".join(map(re.escape, words)) for words in (
+        chains["town_endings"], chains["village_endings"], local["blocked_after"]))
+    return re.compile(f"{name}(?:{towns}){name}(?:{villages})(?!{blocked_after})")
 
 
 class PlaceRecognizer(DataComponent):
@@ -62,6 +81,9 @@ class PlaceRecognizer(DataComponent):
             local_rules = {key: rules[key] for key in LOCAL_RULES if key in rules}
         self.local_rules = local_rules
         self._local_patterns = _local_patterns(local_rules)
+        localities = local_rules.get("named_localities") or {}
+        self._chain = _chain_pattern(localities) if localities else None
+        self._chain_blocked = localities.get("chains", {}).get("blocked_chars", "")
 
     def initialize(
         self,
@@ -76,8 +98,9 @@ class PlaceRecognizer(DataComponent):
 
     def find(self, text: str, token_starts: Container[int] | None = None) -> list[tuple[int, int, str]]:
         """(start, end, adcode) of the places in `text`, left to right, a chain of names as one
-        (四平市铁西区). With `token_starts`, a name must begin where a token does, so that a name
-        inside a word (成安 in 形成安庆市) does not swallow the place after it (安庆市)."""
+        (四平市铁西区), a township and village right after them with them (平顺县龙溪镇龙镇村). With
+        `token_starts`, a name must begin where a token does, so that a name inside a word (成安 in
+        形成安庆市) does not swallow the place after it (安庆市)."""
         found, position = [], 0
         while position < len(text):
             name = self._names.at(text, position) if token_starts is None or position in token_starts else None
@@ -93,8 +116,16 @@ class PlaceRecognizer(DataComponent):
             while (following := self._names.at(text, position)) is not None:  # 四平市铁西区
                 code = self._code_under(following, code)
                 position += len(following)
-            found.append((start, position, code))
+            found.append((start, self._chain_end(text, position), code))
         return self._with_local_places(text, found)
+
+    def _chain_end(self, text: str, position: int) -> int:
+        """Where a township-and-village name right after a division name ends (平顺县|龙溪镇龙镇村,
+        one place under the county), else `position`."""
+        match = self._chain.match(text, position) if self._chain is not None else None
+        if match is None or any(ch in self._chain_blocked for ch in match.group()[:-1]):
+            return position
+        return match.end()
 
     def _with_local_places(self, text: str, found: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
         """Add the places of the local rules (来陕考察, 三华村) where no division name is."""
