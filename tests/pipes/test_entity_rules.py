@@ -167,6 +167,9 @@ PROGRAM_CASES = [
     ("坚持和发展新时代“枫桥经验”", [("枫桥经验", "fengqiao")]),
     ("推行“首违不罚”清单", [("首违不罚", "first_offence_no_penalty")]),
     ("落实“双随机、一公开”监管", [("双随机、一公开", "double_random")]),
+    # 第一议题 and 双随机 are named with or without quotes (the gold labels every use)
+    ("本年度共开展第一议题学习36次", [("第一议题", "first_topic")]),
+    ("结合双随机执法任务,明确检查重点", [("双随机", "double_random")]),
     ("建立“1+7+9+15”一体化运行机制", [("1+7+9+15", "1+7+9+15")]),
     ("认真落实“一次性告知”“限时办结”“首问负责”等制度",
      [("一次性告知", "one_time_notice"), ("限时办结", "time_limited"), ("首问负责", "first_inquiry")]),
