@@ -75,6 +75,8 @@ ORG_CASES = [
     ("联合法院、检察院健全衔接机制", ["法院", "检察院"]),
     ("实时与编办沟通对接", ["编办"]),
     ("3人获聘市法学会首席法律咨询专家", ["市法学会"]),
+    # a quoted publicity account is ORG, the place in its name is not a GPE
+    ("通过“法治陇西”微信公众号向社会公开述法", ["法治陇西"]),
     # regression: 工作大局 after 省委 was taken as a unit of it
     ("服务省委工作大局", ["省委"]),
 ]
@@ -185,6 +187,12 @@ PROGRAM_CASES = [
     # a quoted name that ends in its own head word, with nothing after it
     ("结合“税法宣传月”，开展送法进企业", [("税法宣传月", "税法宣传月")]),
     ("推行“行政许可告知承诺制度”，", [("行政许可告知承诺制度", "行政许可告知承诺制度")]),
+    # a named IT tool (ANNOTATION.md): a place's full name, a body, 平台 or 系统; the place is inside it
+    ("上述信息均已录入福建省法律援助信息化平台", [("福建省法律援助信息化平台", "福建省法律援助信息化平台")]),
+    ("国家一体化政务服务平台电子证照种类69种", [("国家一体化政务服务平台", "国家一体化政务服务平台")]),
+    # ... but a bare level or scope word names none
+    ("行政许可事项全部接入省级政务服务平台", []),
+    ("在全区教育系统开展警示教育", []),
     # a national named day (ANNOTATION.md), not 宪法 inside it
     ("在国家宪法日来临之际开展宣誓活动", [("国家宪法日", "constitution_day")]),
     # ... but a head word alone in quotes, or a not-programme head after it, is no name

@@ -67,6 +67,10 @@ class OrgRules:
             endings = sorted(self.subunits["endings"], key=len, reverse=True)
             self.subunit_re = re.compile(f"((?:(?![{stop}])[\u4e00-\u9fff]){{{low},{high}}}?)"
                                          f"(?:{'|'.join(map(re.escape, endings))})")
+        self.accounts = data.get("quoted_accounts")
+        if self.accounts:
+            after = "|".join(map(re.escape, self.accounts["after_words"]))
+            self.account_re = re.compile(f"“([^“”\\s]{{1,{self.accounts['max_chars']}}})”(?={after})")
         self.listed = data.get("listed_bodies")
         if self.listed:
             self.listed_re = re.compile("|".join(map(re.escape, sorted(self.listed["words"], key=len, reverse=True))))
@@ -168,6 +172,10 @@ def find_orgs(text: str, rules: OrgRules, token_starts: Container[int] | None = 
         groups = _find_working_groups(text, rules)
         group_index = SpanIndex(groups)
         named = [span for span in named if not group_index.overlaps(*span)] + groups
+    if rules.accounts:  # “法治陇西”微信公众号: the account, not the place in it
+        accounts = [match.span(1) for match in rules.account_re.finditer(text)]
+        account_index = SpanIndex(accounts)
+        named = [span for span in named if not account_index.overlaps(*span)] + accounts
     if rules.listed:
         named += _find_listed_bodies(text, named, rules, token_starts)
     if rules.counted:  # 14个街道依法治街委员会: a kind of body, not a name

@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ...script import matching_text
-from ..base import DataComponent, add_entities
+from ..base import DataComponent, add_entities, token_starts
 from .context import FORMAT as MODEL_FORMAT
 from .context import POLICIES, QuotedModel, combine, features, train_from_examples
 from .recognizer import LEXICON_FILE, RULES_FILE, ProgramRules, QuotedDecision, QuotedPhrase, find_programs
@@ -69,7 +69,7 @@ class ProgramRecognizer(DataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         text = matching_text(doc)
-        found = find_programs(text, self.rules, self.decision())
+        found = find_programs(text, self.rules, self.decision(), token_starts(doc))
         add_entities(doc, [(m.start, m.end) for m in found], "PROGRAM", [m.program_id for m in found], text=text)
         return doc
 

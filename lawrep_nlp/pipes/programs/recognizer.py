@@ -6,7 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Container, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -90,8 +90,21 @@ class QuotedEvidence:
 
 
 class ProgramRules:
-    def __init__(self, lexicon: list[dict[str, Any]], rules: dict[str, Any]):
+    def __init__(self, lexicon: list[dict[str, Any]], rules: dict[str, Any],
+                 platform_places: Collection[str] | None = None):
+        """`platform_places`: the place names a named platform may begin with (default: the full
+        names of the division table, when the rules have ``named_platforms``)."""
         self.lexicon, self.rules = lexicon, rules
+        self.platforms = rules.get("named_platforms")
+        if self.platforms and platform_places is None:
+            from ..places.divisions import name_index
+
+            platform_places = [name for name in name_index() if name.endswith(tuple(self.platforms["place_levels"]))]
+        self.platform_places = set(platform_places or ()) | set(self.platforms["national"] if self.platforms else ())
+        if self.platforms:
+            self.platform_end_re = re.compile("|".join(map(re.escape, self.platforms["endings"])))
+            self.platform_stop = set(self.platforms["body_stop_chars"])
+            self.longest_place = max(map(len, self.platform_places))
         self.anywhere: dict[str, str] = {}
         self.quoted_only: dict[str, str] = {}
         for entry in lexicon:
@@ -113,11 +126,11 @@ class ProgramRules:
         return cls(read_lexicon(lexicon_path), json.loads(Path(rules_path).read_text(encoding="utf-8")))
 
     def to_data(self) -> dict[str, Any]:
-        return {"lexicon": self.lexicon, "rules": self.rules}
+        return {"lexicon": self.lexicon, "rules": self.rules, "platform_places": sorted(self.platform_places)}
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> ProgramRules:
-        return cls(data["lexicon"], data["rules"])
+        return cls(data["lexicon"], data["rules"], data.get("platform_places"))
 
     def knows(self, phrase: str) -> str | None:
         """The programme id of a quoted phrase the lexicon knows, else None."""
@@ -178,7 +191,28 @@ class ProgramRules:
 QuotedDecision = Callable[[QuotedPhrase], bool]
 
 
-def find_programs(text: str, rules: ProgramRules, decide: QuotedDecision | None = None) -> list[ProgramMatch]:
+def find_platforms(text: str, rules: ProgramRules, token_starts: Container[int] | None = None) -> list[tuple[int, int]]:
+    """Named IT tools: a place's full name, a body, 平台 or 系统 (福建省法律援助信息化平台); with
+    `token_starts`, the place begins a token (not the 州 of 贵州 inside a word)."""
+    low, high = rules.platforms["body_chars"]
+    found: list[tuple[int, int]] = []
+    for match in rules.platform_end_re.finditer(text):
+        body_start = match.start()
+        while body_start > 0 and match.start() - body_start < high and "\u4e00" <= text[body_start - 1] <= "\u9fff" \
+                and text[body_start - 1] not in rules.platform_stop:
+            body_start -= 1
+        for start_of_body in range(body_start, match.start() - low + 1):  # the longest body first
+            start = next((start_of_body - size for size in range(min(rules.longest_place, start_of_body), 1, -1)
+                          if text[start_of_body - size:start_of_body] in rules.platform_places), None)
+            if start is not None and (token_starts is None or start in token_starts):
+                if not found or start >= found[-1][1]:
+                    found.append((start, match.end()))
+                break
+    return found
+
+
+def find_programs(text: str, rules: ProgramRules, decide: QuotedDecision | None = None,
+                  token_starts: Container[int] | None = None) -> list[ProgramMatch]:
     found: dict[tuple[int, int], str] = {}
     for quoted in quoted_phrases(text):  # “一次性告知”“限时办结”“首问负责”等制度: the run's after
         phrase = quoted.phrase
@@ -192,4 +226,9 @@ def find_programs(text: str, rules: ProgramRules, decide: QuotedDecision | None 
         for match in rules.anywhere_re.finditer(text):
             if not quoted_spans.overlaps(match.start(), match.end()):
                 found[match.start(), match.end()] = rules.anywhere[match.group()]
+    if rules.platforms:
+        taken = SpanIndex(found)
+        for start, end in find_platforms(text, rules, token_starts):
+            if not taken.overlaps(start, end):
+                found[start, end] = text[start:end]
     return [ProgramMatch(s, e, i) for (s, e), i in sorted(found.items())]
