@@ -11,6 +11,15 @@ CASES = [
     ("自3月以来，6月20日召开会议", ["3月", "6月20日"]),
     ("2022全年开展统计执法", ["2022全年"]),
     ("2025版行政许可事项清单", ["2025"]),
+    # ANNOTATION.md: a month with 份 and a period written with 至 are one DATE
+    ("10月份正式上线", ["10月份"]),
+    ("现场会于2022年9月份在我市召开", ["2022年9月份"]),
+    ("数据的期限为2022年1月1日至2022年12月31日。", ["2022年1月1日至2022年12月31日"]),
+    # a month after 今年 (not a year number); a bare year opening a line or list item; page dates
+    ("今年5月专门采购法律法规汇编", ["5月"]),
+    ("一、2025工作开展情况", ["2025"]),
+    ("发布日期: 2024- 02- 05 访问次数", ["2024- 02- 05"]),
+    ("09.01.2018  20:00", ["09.01.2018"]),
 ]
 
 
@@ -19,7 +28,8 @@ def test_dates(nlp, text, expected):
     assert [e.text for e in nlp(text).ents if e.label_ == "DATE"] == expected
 
 
-@pytest.mark.parametrize("text", ["厅字〔2019〕28号", "受理12345件", "第3月", "每月一次会议", "5·15宣传日"])
+@pytest.mark.parametrize("text", ["厅字〔2019〕28号", "受理12345件", "第3月", "每月一次会议", "5·15宣传日",
+                                  "5月底前完成", "、2020件"])
 def test_not_dates(nlp, text):
     assert [e.text for e in nlp(text).ents if e.label_ == "DATE"] == []
 

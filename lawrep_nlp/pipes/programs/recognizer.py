@@ -193,7 +193,7 @@ QuotedDecision = Callable[[QuotedPhrase], bool]
 
 def find_platforms(text: str, rules: ProgramRules, token_starts: Container[int] | None = None) -> list[tuple[int, int]]:
     """Named IT tools: a place's full name, a body, 平台 or 系统 (福建省法律援助信息化平台); with
-    `token_starts`, the place begins a token (not the 州 of 贵州 inside a word)."""
+    `token_starts`, the place begins a token (not 成县 inside 完成县域…)."""
     low, high = rules.platforms["body_chars"]
     found: list[tuple[int, int]] = []
     for match in rules.platform_end_re.finditer(text):
