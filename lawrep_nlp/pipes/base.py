@@ -3,7 +3,7 @@ entities they find are added without disturbing those already there."""
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from itertools import accumulate
 from pathlib import Path
 from typing import Any, ClassVar
@@ -98,6 +98,16 @@ def in_document_number(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] opens the issuer code of a document number (柳城管党组〔2025〕1号,
     伊州党发〔2023〕): ANNOTATION.md labels nothing there, though the code begins with a place."""
     return (start == 0 or not HAN.match(text[start - 1])) and DOCUMENT_NUMBER_REST.match(text, end) is not None
+
+
+def han_run_start(text: str, end: int, max_chars: int, stop_chars: Container[str]) -> int:
+    """Where the run of Han characters that ends at `end` starts: at most `max_chars` of them,
+    none of `stop_chars` (the body of a name before its ending: 缙云县人力社保|局)."""
+    start = end
+    while start > 0 and end - start < max_chars and "\u4e00" <= text[start - 1] <= "\u9fff" \
+            and text[start - 1] not in stop_chars:
+        start -= 1
+    return start
 
 
 def token_starts(doc: Doc) -> set[int]:

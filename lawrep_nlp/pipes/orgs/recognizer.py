@@ -9,7 +9,7 @@ from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
-from ..base import SpanIndex
+from ..base import SpanIndex, han_run_start
 
 RULES_FILE = Path(__file__).parent / "data" / "rules.json"
 MAX_PLACE_CHARS = 12
@@ -288,10 +288,7 @@ def _find_generic(text: str, rules: OrgRules, token_starts: Container[int] | Non
         if text.endswith(rules.blocked_generic_words, 0, match.end()):  # 社会大局, 新格局
             continue
         body_end = match.start()
-        body_start = body_end
-        while (body_start > 0 and body_end - body_start < generic["body_max_chars"]
-               and "\u4e00" <= text[body_start - 1] <= "\u9fff" and text[body_start - 1] not in rules.generic_stop):
-            body_start -= 1
+        body_start = han_run_start(text, body_end, generic["body_max_chars"], rules.generic_stop)
         for start_of_body in range(body_start, body_end):  # longest body first
             # no body holds a verb of the sentence (指导平度市组建行政审批局: the 局 is no name)
             if any(verb in text[start_of_body:body_end] for verb in rules.blocked_body_starts):

@@ -53,6 +53,11 @@ def _han_name(name_chars: list[int]) -> str:
     return "[\u4e00-\u9fff]{%d,%d}?" % (low, high)  # noqa: UP031 (a regex's braces)
 
 
+def _holds_blocked(name: str, blocked_chars: str) -> bool:
+    """Whether a local place name holds a blocked character before its last one (乡村, 城市社区)."""
+    return any(ch in blocked_chars for ch in name[:-1])
+
+
 def _chain_pattern(local: dict[str, Any]) -> re.Pattern[str] | None:
     """A township and a village as one name (秀全街花港社区), anywhere; None without the rule."""
     chains = local.get("chains")
@@ -123,7 +128,7 @@ class PlaceRecognizer(DataComponent):
         """Where a township-and-village name right after a division name ends (平顺县|龙溪镇龙镇村,
         one place under the county), else `position`."""
         match = self._chain.match(text, position) if self._chain is not None else None
-        if match is None or any(ch in self._chain_blocked for ch in match.group()[:-1]):
+        if match is None or _holds_blocked(match.group(), self._chain_blocked):
             return position
         return match.end()
 
@@ -135,7 +140,7 @@ class PlaceRecognizer(DataComponent):
             for match in pattern.finditer(text):
                 start, end = match.span(1)
                 name = match.group(1)
-                if blocked_chars and any(ch in blocked_chars for ch in name[:-1]):
+                if _holds_blocked(name, blocked_chars):
                     continue
                 if not divisions.overlaps(start, end) and not any(s < end and start < e for s, e, _ in added):
                     added.append((start, end, codes[name] if codes else ""))

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..base import SpanIndex
+from ..base import SpanIndex, han_run_start
 
 DATA = Path(__file__).parent / "data"
 LEXICON_FILE, RULES_FILE = DATA / "programs.tsv", DATA / "rules.json"
@@ -197,10 +197,7 @@ def find_platforms(text: str, rules: ProgramRules, token_starts: Container[int] 
     low, high = rules.platforms["body_chars"]
     found: list[tuple[int, int]] = []
     for match in rules.platform_end_re.finditer(text):
-        body_start = match.start()
-        while body_start > 0 and match.start() - body_start < high and "\u4e00" <= text[body_start - 1] <= "\u9fff" \
-                and text[body_start - 1] not in rules.platform_stop:
-            body_start -= 1
+        body_start = han_run_start(text, match.start(), high, rules.platform_stop)
         for start_of_body in range(body_start, match.start() - low + 1):  # the longest body first
             start = next((start_of_body - size for size in range(min(rules.longest_place, start_of_body), 1, -1)
                           if text[start_of_body - size:start_of_body] in rules.platform_places), None)
