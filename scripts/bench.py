@@ -1,7 +1,8 @@
 """Throughput benchmark, in one run on the same text: chars/s of raw jieba (the fixed baseline),
 raw spacy-pkuseg (the packaged model without the rule layer), spaCy's char segmenter, the lawrep
 tokenizer alone and the full `lawrep_zh` pipeline with one and two processes (two: with the
-pipeline's own transport and with spaCy's); medians of several
+pipeline's own transport and with spaCy's), the tokenizer and the pipeline once more with
+spacy-pkuseg's own feature extraction (the baseline of pkuseg_features); medians of several
 repeats; the time of each component (the learned ones included: tok2vec, ner, the linker's
 boundary model, the canonical mapper); `spacy.load` time; peak RSS; and the floors of issues 6
 and 19 checked against the same run.
@@ -17,6 +18,7 @@ pipes paragraphs instead (more, shorter docs: more per-doc overhead).
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import platform
 import resource
@@ -149,6 +151,17 @@ def main() -> None:
         "lawrep_zh pipeline (nlp.pipe, n_process=2)": lambda ts: list(nlp.pipe(ts, batch_size=4, n_process=2)),
     }
     rates = {name: median_rate(run, texts, args.repeats) for name, run in runs.items()}
+    # the same tokenizer and pipeline with spacy-pkuseg's own per-character feature extraction
+    # (what lawrep_nlp.tokenizer.pkuseg_features replaces; the same words), as the in-run baseline
+    fast_tokenizer = nlp.tokenizer
+    nlp.tokenizer = copy.copy(fast_tokenizer)
+    nlp.tokenizer._pkuseg = copy.copy(fast_tokenizer._pkuseg)
+    nlp.tokenizer._pkuseg.fast_features = None
+    rates["lawrep tokenizer, spacy-pkuseg's own features"] = median_rate(
+        lambda ts: [nlp.tokenizer(t) for t in ts], texts, args.repeats)
+    rates["lawrep_zh pipeline (nlp.pipe), spacy-pkuseg's own features"] = median_rate(
+        lambda ts: list(nlp.pipe(ts, batch_size=64)), texts, args.repeats)
+    nlp.tokenizer = fast_tokenizer
     rates["lawrep_zh pipeline, 2 independent processes (no Doc sent back)"] = independent_processes_rate(
         nlp, texts, args.repeats)
     rates.update(extract_rates(nlp, texts, args.repeats))

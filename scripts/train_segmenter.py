@@ -36,7 +36,7 @@ sys.path.insert(0, str(ROOT))
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
 from lawrep_nlp.corpus.documents import raw_documents  # noqa: E402
 from lawrep_nlp.corpus.splits import load_splits  # noqa: E402
-from lawrep_nlp.tokenizer.rules import segment  # noqa: E402
+from lawrep_nlp.tokenizer.rules import per_run, segment  # noqa: E402
 from lawrep_nlp.tokenizer.tokenizer import (  # noqa: E402
     DEFAULT_MODEL_DIR,
     DEFAULT_PLACES,
@@ -58,7 +58,7 @@ def jieba_cutter():
     tokenizer = jieba.Tokenizer()
     for word in read_user_dict(DEFAULT_USER_DICT) + read_user_dict(DEFAULT_PLACES):
         tokenizer.add_word(word, freq=200000)
-    return lambda text: list(tokenizer.cut(text, HMM=True))
+    return per_run(lambda text: list(tokenizer.cut(text, HMM=True)))
 
 
 def jieba_lexicon(min_freq: int) -> list[str]:

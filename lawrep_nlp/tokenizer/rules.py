@@ -115,27 +115,45 @@ def split_conjunctions(words: list[str], before: str) -> list[str]:
     return out
 
 
-def segment(text: str, cut: Callable[[str], list[str]], units: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
-    """Token offsets for text: rule pieces, with word-character runs cut by `cut`.
+#: A segmenter's batch form: word lists for many runs in one call (one call per text lets a
+#: segmenter share its set-up across the text's runs).
+RunCutter = Callable[[list[str]], list[list[str]]]
 
-    `cut` must return words that concatenate to its input; if it does not, the run falls back
-    to one token per character, so offsets always stay true to the text.
+
+def per_run(cut: Callable[[str], list[str]]) -> RunCutter:
+    """The batch form of a segmenter that cuts one run at a time (jieba, ``list``)."""
+    return lambda runs: [cut(run) for run in runs]
+
+
+def segment(text: str, cut_runs: RunCutter, units: frozenset[str] = frozenset()) -> list[tuple[int, int]]:
+    """Token offsets for text: rule pieces, with word-character runs cut by `cut_runs`.
+
+    Each run's words must concatenate to the run; if they do not, the run falls back to one
+    token per character, so offsets always stay true to the text.
     """
-    tokens: list[tuple[int, int]] = []
+    # first the rule pieces, each segmenter run with the number head split off its start …
+    pieces: list[tuple[int, int, bool, list[str], str]] = []
+    previous_end = -1
     for start, end, needs_segmenter in rule_segments(text):
+        head: list[str] = []
+        run = text[start:end]
+        if needs_segmenter and previous_end == start and text[start - 1] in DIGITS_AND_MULTIPLIERS:
+            head = number_head(run, units)
+            run = run[sum(map(len, head)):]
+        pieces.append((start, end, needs_segmenter, head, run))
+        previous_end = end
+    # … then every run cut in one call, and the tokens in text order
+    runs = [run for _, _, needs_segmenter, _, run in pieces if needs_segmenter and run]
+    cut_words = iter(cut_runs(runs) if runs else [])
+    tokens: list[tuple[int, int]] = []
+    for start, end, needs_segmenter, head, run in pieces:
         if not needs_segmenter:
             tokens.append((start, end))
             continue
-        run = text[start:end]
-        head = []
-        if tokens and tokens[-1][1] == start and text[start - 1] in DIGITS_AND_MULTIPLIERS:
-            head = number_head(run, units)
-            run = run[sum(map(len, head)):]
-        words = [w for w in cut(run) if w] if run else []
+        words = [w for w in next(cut_words) if w] if run else []
         if "".join(words) != run:
             words = list(run)
-        words = split_conjunctions(head + words, text[start - 1] if start else "")
-        for word in words:
+        for word in split_conjunctions(head + words, text[start - 1] if start else ""):
             tokens.append((start, start + len(word)))
             start += len(word)
     return tokens

@@ -16,6 +16,7 @@ from lawrep_nlp.pipes.indicators.link_filter import (
     LINK_FILTER_FILE,
     KeepRule,
     LinkFilterModel,
+    _clause,
     fit_link_filter,
     link_features,
     rule_links,
@@ -296,3 +297,23 @@ def test_shipped_files_regenerate(tmp_path):
                     "--filter-out", str(tmp_path / "f.json")], check=True, capture_output=True)
     assert (tmp_path / "b.json").read_bytes() == BOUNDARY_MODEL_FILE.read_bytes()
     assert (tmp_path / "f.json").read_bytes() == LINK_FILTER_FILE.read_bytes()
+
+
+def test_clause_and_overlap_features_read_the_tokens_as_the_entities(unfiltered, seed_texts):
+    """Regression (session 16): the quantities of a link's clause and the labels its indicator
+    overlaps were read from doc.ents once per link, which builds every entity of the document:
+    a 1M-character report took 900 s in lawrep_indicators. Read from the tokens, they are the same."""
+    linker = unfiltered.get_pipe("lawrep_indicators")
+    links = 0
+    for text in seed_texts:
+        doc = unfiltered(text)
+        for link in rule_links(doc, linker.lexicon, linker.boundary_model):
+            clause_start, clause_end = _clause(doc, link.quantity)
+            in_clause = sum(e.label_ == "QUANTITY" and clause_start <= e.start < clause_end for e in doc.ents)
+            overlaps = sorted({e.label_ for e in doc.ents if e.label_ != "QUANTITY"
+                               and e.start < link.indicator.end and link.indicator.start < e.end})
+            features = link_features(link, linker.lexicon)
+            assert f"quantities_in_clause={min(in_clause, 3)}" in features
+            assert [f for f in features if f.startswith("overlaps=")] == [f"overlaps={label}" for label in overlaps]
+            links += 1
+    assert links > 100

@@ -57,12 +57,13 @@ class EntityPolicy:
         if RULE_SPANS_KEY not in doc.spans:  # no rule component ran: every entity is the model's own
             return doc
         from_rules = {(span.start, span.end, span.label) for span in doc.spans[RULE_SPANS_KEY]}
-        added = [ent for ent in doc.ents if (ent.start, ent.end, ent.label) not in from_rules]
+        entities = doc.ents  # once: each read builds every entity of the document
+        added = [ent for ent in entities if (ent.start, ent.end, ent.label) not in from_rules]
         if added:
             doc.spans[NER_ADDED_KEY] = added
-        kept = [ent for ent in doc.ents
+        kept = [ent for ent in entities
                 if (ent.start, ent.end, ent.label) in from_rules or self.policy_of(ent.label_) == "rules_then_model"]
-        if len(kept) < len(doc.ents):
+        if len(kept) < len(entities):
             doc.ents = kept
         return doc
 

@@ -76,7 +76,10 @@ def link_features(link: Link, lexicon: Lexicon) -> list[str]:
     else:
         between = "…" if indicator.end < quantity.start else "-"
     clause_start, clause_end = _clause(doc, quantity)
-    in_clause = [e for e in doc.ents if e.label_ == "QUANTITY" and clause_start <= e.start < clause_end]
+    # from the tokens, not doc.ents (which builds every entity of the document: quadratic in a
+    # long document); an entity starts at its B token and overlaps a span through one of its tokens
+    in_clause = [token for token in doc[clause_start:clause_end]
+                 if token.ent_iob_ == "B" and token.ent_type_ == "QUANTITY"]
     features = [
         "bias", f"path={path}", f"kind={kind}", f"unit={unit}", f"path={path}|kind={kind}",
         f"numeral={numeral}", f"numeral={numeral}|path={path}", f"value={_bucket(quantity._.value)}",
@@ -106,8 +109,7 @@ def link_features(link: Link, lexicon: Lexicon) -> list[str]:
         features.append("has_de")
     if any(mark in text for mark in "“”《》"):
         features.append("has_quote")
-    labels = sorted({e.label_ for e in doc.ents if e.label_ != "QUANTITY"
-                     and e.start < indicator.end and indicator.start < e.end})
+    labels = sorted({token.ent_type_ for token in indicator} - {"", "QUANTITY"})
     features += [f"overlaps={label}" for label in labels]
     return list(dict.fromkeys(features))
 

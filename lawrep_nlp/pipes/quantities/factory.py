@@ -60,7 +60,8 @@ class QuantityRecognizer(DataComponent):
             spans.append(span)
         if self.overwrite_ents:
             doc.ents = filter_spans([*spans, *doc.ents])
-            record_rule_spans(doc, [span for span in spans if span in doc.ents])
+            kept = set(doc.ents)  # once: doc.ents builds every entity of the document
+            record_rule_spans(doc, [span for span in spans if span in kept])
         else:
             add_entities(doc, [(s.start_char, s.end_char) for s in spans], LABEL, text=text)
         return doc
