@@ -7,6 +7,7 @@ by line breaks (as `lawrep extract` pipes one report) and repeated to the size. 
 of issue 18: 400K ≤ 5 × the 100K time, 1M ≤ 25 s.
 
     python scripts/bench_length.py [--sizes 10000 100000 400000 1000000] [--json evaluation/bench_length.json]
+    python scripts/bench_length.py --unpunctuated --sizes 1000000   # one 1M-character run, no punctuation
 """
 
 from __future__ import annotations
@@ -25,12 +26,14 @@ sys.path.insert(0, str(ROOT))
 from lawrep_nlp.corpus.documents import raw_documents  # noqa: E402
 
 
-def document_of(size: int) -> str:
+def document_of(size: int, unpunctuated: bool = False) -> str:
     reports = ["\n".join(doc.paragraphs()) for doc in raw_documents(ROOT / "corpus")]
+    if unpunctuated:  # the reports' Han characters only: one segmenter run as long as the document
+        reports = ["".join(char for char in report if "\u4e00" <= char <= "\u9fff") for report in reports]
     text = ""
     while len(text) < size:
         for report in reports:
-            text += report + "\n"
+            text += report + ("" if unpunctuated else "\n")
             if len(text) >= size:
                 break
     return text[:size]
@@ -63,6 +66,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 400_000, 1_000_000])
     parser.add_argument("--model", default="lawrep_zh")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--unpunctuated", action="store_true",
+                        help="keep only the Han characters: the whole document is one segmenter run")
     args = parser.parse_args()
     import spacy
 
@@ -73,7 +78,7 @@ def main() -> None:
     nlp("预热。")  # load the segmenter before timing
     rows = []
     for size in args.sizes:
-        text = document_of(size)
+        text = document_of(size, args.unpunctuated)
         steps = time_components(nlp, text)
         total = sum(steps.values())
         rows.append({"chars": size, "total_s": total, "pkuseg_baseline_s": baseline_seconds(nlp, text),
@@ -102,8 +107,8 @@ def main() -> None:
     if args.json:
         machine = {"python": platform.python_version(), "machine": platform.machine(),
                    "processor": platform.processor(), "cpus": __import__("os").cpu_count()}
-        args.json.write_text(json.dumps({"machine": machine, "model": args.model, "rows": rows, "floors": floors,
-                                         "peak_rss_mb": peak_mb}, indent=1) + "\n")
+        args.json.write_text(json.dumps({"machine": machine, "model": args.model, "unpunctuated": args.unpunctuated,
+                                         "rows": rows, "floors": floors, "peak_rss_mb": peak_mb}, indent=1) + "\n")
 
 
 if __name__ == "__main__":

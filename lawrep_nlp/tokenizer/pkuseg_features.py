@@ -24,6 +24,9 @@ class FastFeaturesUnsupported(ValueError):
 class PkusegFeatureIndex:
     """Feature tables of one pkuseg model, split by feature template."""
 
+    #: nodes whose features are computed together (see ``_node_features``)
+    window_nodes = 4096
+
     def __init__(self, feature_extractor: Any, config: Any):
         feature_to_idx: dict[str, int] = feature_extractor.feature_to_idx
         self.unigram: set[str] = feature_extractor.unigram
@@ -33,6 +36,7 @@ class PkusegFeatureIndex:
             raise FastFeaturesUnsupported("a dictionary word contains '*'")
         self.word_features: bool = bool(config.wordFeature)
         self.shortest = config.wordMin
+        self.margin = max(config.wordMax, 2)  # the farthest node a feature reads (char templates: 2)
         # the words a window can match, by their first ``shortest`` characters, longest first
         # (pkuseg tries lengths wordMax … wordMin): most positions open no word at all
         self.words_by_opening: dict[str, list[str]] = {}
@@ -105,6 +109,21 @@ class PkusegFeatureIndex:
         return starts
 
     def _node_features(self, nodes: list[str]) -> list[list[int]]:
+        """Each node's features, a window of ``window_nodes`` at a time: a node's features look at
+        most ``margin`` nodes away (a word ending just before it or starting just after it), so a
+        window widened by the margin on each side gives its nodes their own features, and a long
+        run (a 1M-character text without punctuation) never holds its tables all at once."""
+        n = len(nodes)
+        if n <= self.window_nodes:
+            return self._window_features(nodes)
+        features: list[list[int]] = []
+        for start in range(0, n, self.window_nodes):
+            end = min(start + self.window_nodes, n)
+            low, high = max(0, start - self.margin), min(n, end + self.margin)
+            features += self._window_features(nodes[low:high])[start - low : end - low]
+        return features
+
+    def _window_features(self, nodes: list[str]) -> list[list[int]]:
         n = len(nodes)
         t = self.tables
         # bigrams[k] joins nodes k and k+1, as the two-character templates do

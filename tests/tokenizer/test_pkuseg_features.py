@@ -43,7 +43,7 @@ def test_a_sentence_is_cut_into_pkusegs_words(segmenter):
 
 
 def test_runs_are_cut_apart_as_if_alone(segmenter):
-    runs = ["办理法律援助案件", "", "依法行政", "受理 行政复议", "法"]
+    runs = ["办理法律援助案件", "", "依法行政", "受理 行政复议", "法", "政府推进", "重大行政决策程序"]
     assert segmenter.fast_features.runs_features(runs) == [
         segmenter.fast_features.text_features(run) for run in runs
     ]
@@ -59,6 +59,40 @@ def test_features_match_spacy_pkuseg(segmenter, text):
 def test_batched_runs_match_spacy_pkuseg(segmenter, runs):
     assert segmenter.fast_features.runs_features(runs) == [library_features(segmenter, run) for run in runs]
     assert segmenter.cut_runs(runs) == [segmenter.model.cut(run) for run in runs]
+
+
+def dictionary_text(segmenter) -> st.SearchStrategy[str]:
+    """Text of the model's own dictionary words (the 5- and 6-character ones reach farthest) and
+    characters of ALPHABET between them."""
+    words = sorted(word for word in segmenter.fast_features.unigram if 2 <= len(word) <= 6)
+    pieces = st.one_of(st.sampled_from(words), st.text(ALPHABET, max_size=2))
+    return st.lists(pieces, max_size=12).map("".join)
+
+
+@given(st.data())
+def test_dictionary_text_features_match_spacy_pkuseg(segmenter, data):
+    text = data.draw(dictionary_text(segmenter))
+    assert segmenter.fast_features.text_features(text) == library_features(segmenter, text)
+
+
+@given(st.data(), st.integers(min_value=1, max_value=9))
+def test_long_text_in_windows_matches_spacy_pkuseg(segmenter, data, window_nodes):
+    """A long run is computed a window at a time (4,096 nodes as shipped); any window size gives
+    every character its own features."""
+    text = data.draw(dictionary_text(segmenter))
+    windowed = copy.copy(segmenter.fast_features)
+    windowed.window_nodes = window_nodes
+    assert windowed.text_features(text) == library_features(segmenter, text)
+
+
+@pytest.mark.parametrize("window_nodes", range(1, 10))
+def test_six_character_words_reach_across_windows(segmenter, window_nodes):
+    """推进|重大行政决策|程序: features pairing a word with a six-character word next to it look
+    six characters away, the margin a window needs on each side."""
+    text = "政府推进重大行政决策程序"
+    windowed = copy.copy(segmenter.fast_features)
+    windowed.window_nodes = window_nodes
+    assert windowed.text_features(text) == library_features(segmenter, text)
 
 
 def fake_extractor(features: dict[str, int], words: set[str]) -> SimpleNamespace:
