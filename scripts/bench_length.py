@@ -8,6 +8,7 @@ of issue 18: 400K ≤ 5 × the 100K time, 1M ≤ 25 s.
 
     python scripts/bench_length.py [--sizes 10000 100000 400000 1000000] [--json evaluation/bench_length.json]
     python scripts/bench_length.py --unpunctuated --sizes 1000000   # one 1M-character run, no punctuation
+    python scripts/bench_length.py --sizes 20000 200000 --check-linear 2   # CI's guard
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--unpunctuated", action="store_true",
                         help="keep only the Han characters: the whole document is one segmenter run")
+    parser.add_argument("--check-linear", type=float, metavar="FACTOR",
+                        help="exit 1 if the whole pipeline's time per character at the largest size is more "
+                             "than FACTOR x that at the smallest (CI: a super-linear step fails the build)")
     args = parser.parse_args()
     import spacy
 
@@ -104,11 +108,17 @@ def main() -> None:
         print(f"1M-character document: {seconds:.1f} s (floor ≤ 25 s: {'met' if seconds <= 25 else 'NOT met'})")
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak RSS {peak_mb:.0f} MB")
+    smallest, largest = min(rows, key=lambda r: r["chars"]), max(rows, key=lambda r: r["chars"])
+    growth = (largest["total_s"] / largest["chars"]) / (smallest["total_s"] / smallest["chars"])
+    print(f"time per character, {largest['chars']:,} against {smallest['chars']:,} characters: {growth:.2f} x")
     if args.json:
         machine = {"python": platform.python_version(), "machine": platform.machine(),
                    "processor": platform.processor(), "cpus": __import__("os").cpu_count()}
         args.json.write_text(json.dumps({"machine": machine, "model": args.model, "unpunctuated": args.unpunctuated,
                                          "rows": rows, "floors": floors, "peak_rss_mb": peak_mb}, indent=1) + "\n")
+    if args.check_linear is not None and growth > args.check_linear:
+        sys.exit(f"a step grows faster than the text: {growth:.2f} x the time per character (limit "
+                 f"{args.check_linear} x); see the table above")
 
 
 if __name__ == "__main__":
