@@ -5,7 +5,7 @@ same 2–6 character windows twenty times per character and builds every candida
 before asking whether the model knows it. That step is ~75% of segmenting a report. This module
 computes the identical feature lists (same indices, same order, duplicates kept) from one table
 of dictionary words per text and feature tables keyed by what varies, so the Viterbi decoder sees
-exactly what spacy-pkuseg would give it. tests/test_pkuseg_features.py checks the identity.
+exactly what spacy-pkuseg would give it. tests/tokenizer/test_pkuseg_features.py checks the identity.
 """
 
 from __future__ import annotations

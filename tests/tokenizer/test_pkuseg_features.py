@@ -38,8 +38,8 @@ def test_features_of_a_report_sentence_are_pkusegs(segmenter):
 
 def test_a_sentence_is_cut_into_pkusegs_words(segmenter):
     text = "区司法局全年受理行政复议申请"
+    assert segmenter.cut(text) == ["区", "司法局", "全年", "受理", "行政复议", "申请"]
     assert segmenter.cut(text) == segmenter.model.cut(text)
-    assert "".join(segmenter.cut(text)) == text
 
 
 def test_runs_are_cut_apart_as_if_alone(segmenter):
