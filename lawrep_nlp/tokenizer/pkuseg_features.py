@@ -10,6 +10,7 @@ exactly what spacy-pkuseg would give it. tests/tokenizer/test_pkuseg_features.py
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 NO_WORD = "**noWord"
@@ -24,7 +25,9 @@ class FastFeaturesUnsupported(ValueError):
 class PkusegFeatureIndex:
     """Feature tables of one pkuseg model, split by feature template."""
 
-    #: nodes whose features are computed together (see ``_node_features``)
+    #: nodes whose features are computed together (see ``runs_features`` and ``_node_features``):
+    #: enough to share the set-up, few enough that a 1M-character document never holds all its
+    #: features (~0.5 KB a character) at once
     window_nodes = 4096
 
     def __init__(self, feature_extractor: Any, config: Any):
@@ -74,10 +77,23 @@ class PkusegFeatureIndex:
         renamed = text.translate(self.rename_table)
         return list(map(self.folded.get, renamed, renamed))
 
-    def runs_features(self, runs: list[str]) -> list[list[list[int]]]:
-        """``text_features`` of each run, computed in one pass: the runs are joined with two
-        separator nodes between them, which no feature holds and no dictionary word spans, so
-        each run's features are those it has alone (pkuseg's features look two nodes away)."""
+    def runs_features(self, runs: Iterable[str]) -> Iterator[list[list[int]]]:
+        """``text_features`` of each run, in order. Runs are computed together, about
+        ``window_nodes`` characters at a time, joined by two separator nodes, which no feature holds
+        and no dictionary word spans, so each run gets the features it has alone (pkuseg's
+        character features look two nodes away). Only one batch's features are held at a time."""
+        batch: list[str] = []
+        size = 0
+        for run in runs:
+            batch.append(run)
+            size += len(run)
+            if size >= self.window_nodes:
+                yield from self._batch_features(batch)
+                batch, size = [], 0
+        if batch:
+            yield from self._batch_features(batch)
+
+    def _batch_features(self, runs: list[str]) -> list[list[list[int]]]:
         nodes: list[str] = []
         offsets = []
         for run in runs:

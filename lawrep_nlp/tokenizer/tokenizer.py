@@ -9,7 +9,7 @@ standard needs.
 """
 
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -57,26 +57,6 @@ def read_user_dict(path: Path) -> list[str]:
     return [line.split("\t")[0].strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
-#: Runs whose features are computed in one pass, up to about this many characters: enough to
-#: share the set-up, few enough that a 1M-character document never holds all its features at once
-#: (a character's feature list is ~0.5 KB).
-FEATURE_BATCH_CHARS = 4096
-
-
-def _batches(runs: list[str], max_chars: int) -> Iterator[list[str]]:
-    """``runs`` in order, in consecutive groups of about ``max_chars`` characters."""
-    batch: list[str] = []
-    size = 0
-    for run in runs:
-        batch.append(run)
-        size += len(run)
-        if size >= max_chars:
-            yield batch
-            batch, size = [], 0
-    if batch:
-        yield batch
-
-
 class PkusegSegmenter:
     """A pkuseg model, a forced-word user dictionary (applied first) and, optionally, pkuseg's
     general word list for merging the model's pieces (never the forced words)."""
@@ -84,6 +64,7 @@ class PkusegSegmenter:
     def __init__(self, model_dir: Path, user_words: Iterable[str], general_dictionary: bool = True):
         import spacy_pkuseg
         from spacy_pkuseg.config import config as pkuseg_config
+        from spacy_pkuseg.inference import decodeViterbi_fast
 
         missing = [name for name in MODEL_FILES if not (Path(model_dir) / name).exists()]
         if missing:
@@ -95,6 +76,7 @@ class PkusegSegmenter:
             word_list = Path(spacy_pkuseg.__file__).parent / "dicts" / "default.pkl"
             self.model.postprocesser = spacy_pkuseg.Postprocesser(None, [str(word_list)])
         self.begin_tags = {index for index, tag in self.model.idx_to_tag.items() if "B" in tag}
+        self.viterbi = decodeViterbi_fast
 
         try:
             self.fast_features: PkusegFeatureIndex | None = PkusegFeatureIndex(
@@ -109,7 +91,7 @@ class PkusegSegmenter:
     def cut_runs(self, runs: list[str]) -> list[list[str]]:
         """pkuseg's ``cut`` of each run (pieces split on white space, forced words first, the
         model and the general word list for the rest), with the model's features computed for
-        all runs in one pass (pkuseg_features.py). Same words as ``self.model.cut``, in about
+        many runs at a time (pkuseg_features.py). Same words as ``self.model.cut``, in about
         half the time."""
         if self.fast_features is None:
             return [self.model.cut(run) for run in runs]
@@ -126,12 +108,10 @@ class PkusegSegmenter:
                         plan.append(len(parts))
                         parts.append(part)
             plans.append(plan)
-        cut_parts: list[list[str]] = []
-        for batch in _batches(parts, FEATURE_BATCH_CHARS):
-            cut_parts += [
-                self.model.postprocesser(self._decode(part, features))
-                for part, features in zip(batch, self.fast_features.runs_features(batch), strict=True)
-            ]
+        cut_parts = [
+            self.model.postprocesser(self._decode(part, features))
+            for part, features in zip(parts, self.fast_features.runs_features(parts), strict=True)
+        ]
         return [
             [word for item in plan for word in ([item] if isinstance(item, str) else cut_parts[item])]
             for plan in plans
@@ -139,9 +119,7 @@ class PkusegSegmenter:
 
     def _decode(self, text: str, features: list[list[int]]) -> list[str]:
         """Viterbi-decode one part and cut it before every tag that begins a word."""
-        from spacy_pkuseg.inference import decodeViterbi_fast
-
-        _, tags = decodeViterbi_fast(features, self.model.model)
+        _, tags = self.viterbi(features, self.model.model)
         begins = self.begin_tags
         words, start = [], 0
         for position in range(1, len(text)):

@@ -10,7 +10,6 @@ from hypothesis import strategies as st
 from spacy_pkuseg.config import config as pkuseg_config
 
 from lawrep_nlp.tokenizer.pkuseg_features import FastFeaturesUnsupported, PkusegFeatureIndex
-from lawrep_nlp.tokenizer.tokenizer import FEATURE_BATCH_CHARS
 from tests.properties.strategies import WORDS
 
 # Han characters of report words (so dictionary-word features fire), digits and letters that
@@ -44,7 +43,7 @@ def test_a_sentence_is_cut_into_pkusegs_words(segmenter):
 
 def test_runs_are_cut_apart_as_if_alone(segmenter):
     runs = ["办理法律援助案件", "", "依法行政", "受理 行政复议", "法", "政府推进", "重大行政决策程序"]
-    assert segmenter.fast_features.runs_features(runs) == [
+    assert list(segmenter.fast_features.runs_features(runs)) == [
         segmenter.fast_features.text_features(run) for run in runs
     ]
     assert segmenter.cut_runs(runs) == [segmenter.model.cut(run) for run in runs]
@@ -57,7 +56,7 @@ def test_features_match_spacy_pkuseg(segmenter, text):
 
 @given(st.lists(st.text(ALPHABET, max_size=20), max_size=6))
 def test_batched_runs_match_spacy_pkuseg(segmenter, runs):
-    assert segmenter.fast_features.runs_features(runs) == [library_features(segmenter, run) for run in runs]
+    assert list(segmenter.fast_features.runs_features(runs)) == [library_features(segmenter, run) for run in runs]
     assert segmenter.cut_runs(runs) == [segmenter.model.cut(run) for run in runs]
 
 
@@ -123,6 +122,7 @@ def test_a_model_it_cannot_mirror_is_cut_by_spacy_pkuseg(segmenter):
 
 
 def test_runs_beyond_one_feature_batch_are_cut_like_alone(segmenter):
-    runs = ["推进依法行政", "受理行政复议申请97件", "法"] * (FEATURE_BATCH_CHARS // 8)
-    assert sum(map(len, runs)) > 2 * FEATURE_BATCH_CHARS
+    batch_chars = PkusegFeatureIndex.window_nodes
+    runs = ["推进依法行政", "受理行政复议申请97件", "法"] * (batch_chars // 8)
+    assert sum(map(len, runs)) > 2 * batch_chars
     assert segmenter.cut_runs(runs) == [segmenter.model.cut(run) for run in runs]
