@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+import spacy_pkuseg
 import srsly
 from spacy.language import Language
 from spacy.scorer import Scorer
@@ -57,12 +58,51 @@ def read_user_dict(path: Path) -> list[str]:
     return [line.split("\t")[0].strip() for line in lines if line.strip() and not line.startswith("#")]
 
 
+class ForcedWords(spacy_pkuseg.Preprocesser):
+    """spacy-pkuseg's forced-word matcher, ending each match at its longest dictionary word.
+
+    spacy-pkuseg's own ``solve`` ends a match where the dictionary's trie path breaks off, not
+    where the last word on it ended: with the words 法治 and 法治政府建设, 推进法治政府工作 gets the
+    non-word 法治政府 forced. Here a match is the longest dictionary word starting at a position,
+    scanned left to right as before."""
+
+    def solve(self, txt: str) -> tuple[list[str], list[bool], list[str]]:
+        """Split ``txt`` into (pieces, is_forced_word, user_tags), like spacy-pkuseg's ``solve``."""
+        pieces: list[str] = []
+        forced: list[bool] = []
+        tags: list[str] = []
+
+        def add(piece: str, is_word: bool, tag: str = "") -> None:
+            pieces.append(piece)
+            forced.append(is_word)
+            tags.append(tag)
+
+        last = start = 0
+        while start < len(txt):
+            node, end, tag = self.trie, -1, ""
+            position = start
+            while position < len(txt) and txt[position] in node.children:
+                node = node.children[txt[position]]
+                position += 1
+                if node.isword:
+                    end, tag = position, node.usertag
+            if end == -1:
+                start += 1
+                continue
+            if last != start:
+                add(txt[last:start], False)
+            add(txt[start:end], True, tag)
+            last = start = end
+        if last < len(txt):
+            add(txt[last:], False)
+        return pieces, forced, tags
+
+
 class PkusegSegmenter:
     """A pkuseg model, a forced-word user dictionary (applied first) and, optionally, pkuseg's
     general word list for merging the model's pieces (never the forced words)."""
 
     def __init__(self, model_dir: Path, user_words: Iterable[str], general_dictionary: bool = True):
-        import spacy_pkuseg
         from spacy_pkuseg.config import config as pkuseg_config
         from spacy_pkuseg.inference import decodeViterbi_fast
 
@@ -71,7 +111,7 @@ class PkusegSegmenter:
             raise FileNotFoundError(f"no pkuseg model in {model_dir} (missing {', '.join(missing)})")
         self.user_words = sorted(set(user_words))
         self.model = spacy_pkuseg.pkuseg(str(model_dir), user_dict=None)
-        self.model.preprocesser = spacy_pkuseg.Preprocesser(self.user_words)
+        self.model.preprocesser = ForcedWords(self.user_words)
         if general_dictionary:
             word_list = Path(spacy_pkuseg.__file__).parent / "dicts" / "default.pkl"
             self.model.postprocesser = spacy_pkuseg.Postprocesser(None, [str(word_list)])

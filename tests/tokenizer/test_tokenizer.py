@@ -5,6 +5,7 @@ from hypothesis import strategies as st
 from spacy.tokens import DocBin
 
 from lawrep_nlp.tokenizer import LawrepTokenizer
+from lawrep_nlp.tokenizer.tokenizer import ForcedWords
 
 # sentence → the tokens expected (white space shown as it is kept by spaCy)
 DOMAIN_CASES = [
@@ -123,6 +124,45 @@ def test_user_dictionary_is_serialised(nlp, tmp_path):
     tokenizer.to_disk(tmp_path / "tok")
     again = LawrepTokenizer(nlp.vocab).from_disk(tmp_path / "tok")
     assert "双塔区" in again.user_words and again.user_words == tokenizer.user_words
+
+
+def test_a_forced_word_ends_at_the_longest_dictionary_word(nlp, tmp_path):
+    # regression: spacy-pkuseg's matcher ended where the trie path broke off (法治政府 forced)
+    assert ForcedWords(["法治", "法治政府建设"]).solve("推进法治政府工作") == (
+        ["推进", "法治", "政府工作"],
+        [False, True, False],
+        ["", "", ""],
+    )
+    tokenizer = LawrepTokenizer(nlp.vocab)
+    custom = tmp_path / "words.txt"
+    custom.write_text("法治\n法治政府建设\n", encoding="utf-8")
+    tokenizer.initialize(user_dict=custom)
+    words = [t.text for t in tokenizer("推进法治政府工作")]
+    assert "法治" in words and "法治政府" not in words
+
+
+def longest_words_left_to_right(words: list[str], text: str) -> list[tuple[str, bool]]:
+    """The matcher's contract, written out: at each position the longest word, else move on."""
+    pieces, last, start = [], 0, 0
+    while start < len(text):
+        match = max((w for w in words if w and text.startswith(w, start)), key=len, default=None)
+        if match is None:
+            start += 1
+            continue
+        if last != start:
+            pieces.append((text[last:start], False))
+        pieces.append((match, True))
+        last = start = start + len(match)
+    if last < len(text):
+        pieces.append((text[last:], False))
+    return pieces
+
+
+@given(st.lists(st.text("法治政府建设工作", min_size=1, max_size=6), max_size=5), st.text("法治政府建设工作", max_size=30))
+def test_forced_words_are_the_longest_dictionary_words(words, text):
+    pieces, forced, _ = ForcedWords(words).solve(text)
+    assert "".join(pieces) == text
+    assert list(zip(pieces, forced, strict=True)) == longest_words_left_to_right(words, text)
 
 
 def test_place_names_stay_whole(tokenizer):
