@@ -18,7 +18,7 @@ model makes them, with the epochs scripts/linker_cv.py chose (evaluation/linker_
 it chose the policy "off": the empty filter), and written to data/link_filter.json.
 `--annotations DIR` trains on other JSONL records of the corpus format (your own annotations).
 
-    python scripts/train_linker.py --select
+    python scripts/train_linker.py --select [--errors fold_out_link_errors.jsonl]
     python scripts/train_linker.py --splits train --dev        # held-out dev figures
 """
 
@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 import spacy  # noqa: E402
 
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
-from lawrep_nlp.errors import link_errors  # noqa: E402
+from lawrep_nlp.errors import ErrorRecord, errors_of  # noqa: E402
 from lawrep_nlp.evaluation import from_doc, from_record, pipe_records, prf  # noqa: E402
 from lawrep_nlp.pipes.indicators.candidates import LEXICON_FILE, Lexicon, link_quantities  # noqa: E402
 from lawrep_nlp.pipes.indicators.link_filter import LINK_FILTER_FILE, fit_link_filter  # noqa: E402
@@ -93,10 +93,12 @@ def without_unseen_entries(lexicon: Lexicon, held_text: str, other_text: str) ->
     return Lexicon(data)
 
 
-def fold_out_estimate(items, lexicon: Lexicon, epochs: int) -> dict[str, dict]:
+def fold_out_estimate(items, lexicon: Lexicon, epochs: int,
+                      errors: list[ErrorRecord] | None = None) -> dict[str, dict]:
     """Exact link P/R/F of the rules and of rules + model on each held-out fold with the
     fold's unseen lexicon entries removed (model trained on the other folds with that lexicon),
-    and the kinds of the model's link errors there (lawrep_nlp.errors)."""
+    and the kinds of the model's link errors there (lawrep_nlp.errors); the error records
+    themselves are appended to ``errors`` when it is given."""
     rules, model, kinds = [0, 0, 0], [0, 0, 0], Counter()
     for held in folds_of(items):
         held_items = [it for it in items if it[0]["meta"]["doc"] in held]
@@ -109,7 +111,10 @@ def fold_out_estimate(items, lexicon: Lexicon, epochs: int) -> dict[str, dict]:
             predicted = from_doc(doc)
             predicted.links = {tuple(link) for link in link_quantities(doc, reduced, fitted)[1]}
             model = [model[0] + len(predicted.links & gold), model[1] + len(predicted.links), model[2] + len(gold)]
-            kinds.update(error.category for error in link_errors(from_record(record), predicted))
+            found = errors_of([record], [(from_record(record), predicted)])
+            kinds.update(error.category for error in found if error.kind == "link")
+            if errors is not None:
+                errors.extend(error for error in found if error.kind == "link")
     return {"rules": prf_row(*rules), f"model, {epochs} epochs": prf_row(*model),
             "link_errors_of_the_model": dict(kinds.most_common())}
 
@@ -141,6 +146,8 @@ def main() -> None:
     parser.add_argument("--dev", action="store_true", help="also score rules and model on the dev split")
     parser.add_argument("--out", type=Path, default=MODEL_FILE)
     parser.add_argument("--filter-out", type=Path, default=LINK_FILTER_FILE)
+    parser.add_argument("--errors", type=Path, default=None,
+                        help="with --select: write the fold-out model's link errors (lawrep evaluate --errors JSONL)")
     args = parser.parse_args()
     splits = args.splits.split(",")
     if "test" in splits:
@@ -153,7 +160,11 @@ def main() -> None:
         table = cross_validate(cv_items, lexicon)
         best = max((k for k in table if k != "rules"), key=lambda k: table[k]["f"])
         epochs = int(best.split(", ")[1].split()[0]) if table[best]["f"] > table["rules"]["f"] else 0
-        fold_out = fold_out_estimate(cv_items, lexicon, epochs)
+        fold_errors: list[ErrorRecord] = []
+        fold_out = fold_out_estimate(cv_items, lexicon, epochs, fold_errors)
+        if args.errors:
+            args.errors.write_text("".join(json.dumps(error.to_dict(), ensure_ascii=False) + "\n"
+                                           for error in fold_errors), encoding="utf-8")
         CV_FILE.write_text(json.dumps({"folds": FOLDS, "seed": SEED, "documents": "train + dev",
                                        "exact_links": table, "chosen_epochs": epochs,
                                        "exact_links_fold_out_lexicon": fold_out},

@@ -1,10 +1,12 @@
 import ast
+import importlib.util
 from pathlib import Path
 
 import pytest
 import spacy
 
-from lawrep_nlp.pipes.indicators.candidates import link_quantities, rule_target, rule_targets
+from lawrep_nlp.corpus.annotations import load_annotations
+from lawrep_nlp.pipes.indicators.candidates import Lexicon, link_quantities, rule_target, rule_targets
 from lawrep_nlp.pipes.indicators.scorer import BoundaryModel, training_examples
 
 from ..conftest import blank_with
@@ -164,3 +166,21 @@ def test_initialize_without_epochs_loads_the_shipped_model(nlp):
     blank = blank_with("lawrep_indicators")
     blank.initialize(lambda: gold_examples(blank))
     assert blank.get_pipe("lawrep_indicators").boundary_model == nlp.get_pipe("lawrep_indicators").boundary_model
+
+
+def test_fold_out_errors_are_the_links_the_counts_miss(nlp):
+    """train_linker.py --select --errors writes one record per gold link the fold-out model
+    misses and per spurious link: the records the error analysis quotes are the ones it counts."""
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("_train_linker", root / "scripts" / "train_linker.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    records = load_annotations(root / "corpus", "train")
+    documents = sorted({record["meta"]["doc"] for record in records})[:10]
+    items = script.parsed(nlp, [record for record in records if record["meta"]["doc"] in documents])
+    errors = []
+    row = script.fold_out_estimate(items, Lexicon.from_file(), 1, errors)
+    counted = row["model, 1 epochs"]
+    assert errors and all(error.kind == "link" and error.doc in documents for error in errors)
+    assert sum(row["link_errors_of_the_model"].values()) == len(errors)
+    assert sum(error.category != "spurious" for error in errors) == counted["gold"] - counted["tp"]
