@@ -44,6 +44,13 @@ def test_long_text_in_another_language_keeps_its_encoding():
     assert text == korean and replaced == 0
 
 
+def test_a_declared_charset_is_taken_when_the_bytes_fit_it():
+    korean = '<html><head><meta charset="euc-kr"></head><body>사법국은 사건 157건을 처리했습니다.</body></html>'
+    assert decode_bytes(korean.encode("euc-kr")) == (korean, "euc_kr", 0)  # short: alone it would read as Chinese
+    chinese = "<meta http-equiv=Content-Type content='text/html; charset=utf-8'><p>区司法局受理行政复议申请32件。</p>"
+    assert decode_bytes(chinese.encode("gbk")) == (chinese, "gb18030", 0)  # declared UTF-8, the bytes are GBK
+
+
 def test_bom_decides():
     text = "受理行政复议申请32件"
     assert decode_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le")) == (text, "utf-16", 0)
