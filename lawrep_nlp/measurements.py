@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from .extensions import link_index
 from .keys import indicator_key
@@ -22,6 +22,8 @@ def measurement_records(doc: Doc) -> list[dict[str, Any]]:
     """Msgpack-safe records of every QUANTITY in doc, linked or not."""
     records = []
     indicators = link_index(doc)
+    has_sentences = doc.has_annotation("SENT_START")
+    sentence_texts: dict[int, str] = {}  # sentence start → its text, built once per sentence
     for ent in doc.ents:
         if ent.label_ != "QUANTITY":
             continue
@@ -46,9 +48,16 @@ def measurement_records(doc: Doc) -> list[dict[str, Any]]:
             "end": ent.end_char,
             "indicator_start": indicator.start_char if indicator is not None else None,
             "indicator_end": indicator.end_char if indicator is not None else None,
-            "sentence": ent.sent.text.strip() if doc.has_annotation("SENT_START") else None,
+            "sentence": sentence_text(ent, sentence_texts) if has_sentences else None,
         })
     return records
+
+
+def sentence_text(ent: Span, texts: dict[int, str]) -> str:
+    sentence = ent.sent
+    if sentence.start not in texts:
+        texts[sentence.start] = sentence.text.strip()
+    return texts[sentence.start]
 
 
 def measurement_rows(docs: Iterable[Doc]) -> list[dict[str, Any]]:

@@ -232,6 +232,11 @@ class LawrepTokenizer(DummyTokenizer):
     def __call__(self, text: str) -> Doc:
         if not isinstance(text, str):
             raise TypeError(f"the tokenizer takes a str, not {type(text).__name__}")
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as err:  # spaCy stores token texts as UTF-8: such a str cannot be a Doc
+            raise ValueError(f"the text holds a lone surrogate ({text[err.start]!r} at offset {err.start}), which is "
+                             "not a character: decode its source with errors='replace' (or 'ignore') first") from None
         simplified = to_simplified(text)
         words, spaces = words_and_spaces(text, self.token_offsets(simplified))
         doc = Doc(self.vocab, words=words, spaces=spaces)

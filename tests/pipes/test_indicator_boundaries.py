@@ -184,3 +184,12 @@ def test_fold_out_errors_are_the_links_the_counts_miss(nlp):
     assert errors and all(error.kind == "link" and error.doc in documents for error in errors)
     assert sum(row["link_errors_of_the_model"].values()) == len(errors)
     assert sum(error.category != "spurious" for error in errors) == counted["gold"] - counted["tp"]
+
+
+def test_the_quantities_of_a_sentence_share_one_reading_of_it(nlp):
+    """Regression: each quantity read its whole sentence again (Sentence.of), so a long
+    unpunctuated sentence full of numbers cost its length times its numbers."""
+    doc = nlp("全年受理行政复议案件97件办结89件调解32件纠正12件")
+    targets = [target for _, target in rule_targets(doc, Lexicon.from_file()) if target is not None]
+    assert len(targets) >= 2
+    assert all(target.sentence is targets[0].sentence for target in targets)

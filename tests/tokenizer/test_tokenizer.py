@@ -89,6 +89,12 @@ def test_report_like_text_round_trips(tokenizer, text):
     assert all(t.text.strip() == t.text or t.is_space for t in doc)
 
 
+def test_a_lone_surrogate_is_refused_clearly(tokenizer):
+    # regression: OpenCC's UnicodeEncodeError surfaced from deep inside; spaCy cannot store such a str
+    with pytest.raises(ValueError, match=r"lone surrogate \('\\ud800' at offset 2\)"):
+        tokenizer("受理\ud800案件5件")
+
+
 def test_bytes_round_trip(tokenizer):
     text = "全年办理法律援助案件157件"
     copy = LawrepTokenizer(tokenizer.vocab).from_bytes(tokenizer.to_bytes())

@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
@@ -220,6 +220,9 @@ class Target:
     quantity: Span
     rule: tuple[int, int]
     side: str  # "after": number–object; "before": object–number
+    #: sentence start → Sentence, shared by the targets of one doc: a sentence is read once, not
+    #: once per quantity (a long unpunctuated sentence with many numbers was quadratic)
+    sentences: dict[int, Sentence] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def fixed_edge(self) -> int:
@@ -241,7 +244,10 @@ class Target:
 
     @cached_property
     def sentence(self) -> Sentence:
-        return Sentence.of(self.quantity)
+        start = self.quantity.sent.start
+        if start not in self.sentences:
+            self.sentences[start] = Sentence.of(self.quantity)
+        return self.sentences[start]
 
     @cached_property
     def edges(self) -> list[int]:
@@ -270,21 +276,25 @@ class Target:
         return list(dict.fromkeys([*kept, self.rule_edge]))
 
 
-def rule_target(doc: Doc, quantity: Span, lexicon: Lexicon) -> Target | None:
+def rule_target(doc: Doc, quantity: Span, lexicon: Lexicon,
+                sentences: dict[int, Sentence] | None = None) -> Target | None:
     """The rules' indicator for `quantity`: the phrase after it (number–object), else the one
-    before it (object–number), else None (no object: elided or none)."""
+    before it (object–number), else None (no object: elided or none). `sentences`: the doc's
+    sentences read so far (Target.sentences)."""
+    sentences = {} if sentences is None else sentences
     found = noun_phrase_after(doc, quantity, lexicon)
     if found is not None:
-        return Target(quantity, found, "after")
+        return Target(quantity, found, "after", sentences)
     found = noun_phrase_before(doc, quantity, lexicon)
-    return Target(quantity, found, "before") if found is not None else None
+    return Target(quantity, found, "before", sentences) if found is not None else None
 
 
 def rule_targets(doc: Doc, lexicon: Lexicon) -> Iterator[tuple[Span, Target | None]]:
     """Every QUANTITY of `doc`, in order, with its rule target: the one walk for linking and
     for the scorer's training instances."""
+    sentences: dict[int, Sentence] = {}
     for quantity in (ent for ent in doc.ents if ent.label_ == "QUANTITY"):
-        yield quantity, rule_target(doc, quantity, lexicon)
+        yield quantity, rule_target(doc, quantity, lexicon, sentences)
 
 
 class EdgeScorer(Protocol):
@@ -323,7 +333,7 @@ def alternatives_of(link: Link, previous: Span | None, lexicon: Lexicon, model: 
     if link.path != "previous" and previous is not None and previous != link.indicator:
         found.append(Link(quantity, previous, "previous", None))
     if link.path == "after" and (before := noun_phrase_before(quantity.doc, quantity, lexicon)) is not None:
-        target = Target(quantity, before, "before")
+        target = Target(quantity, before, "before", link.target.sentences if link.target is not None else {})
         chosen = target.rule if model is None else model.refine(target, lexicon)
         found.append(Link(quantity, Span(quantity.doc, *chosen, label="INDICATOR"), "before", target))
     return found
