@@ -137,18 +137,22 @@ def _load(model: str):
 def extract(
     paths: list[Path] = typer.Argument(..., help="Report files (.txt, .html) or folders of them."),
     out: Path = typer.Option(..., "--out", "-o", help="Output file, written atomically."),
-    output_format: OutputFormat = typer.Option(OutputFormat.jsonl, "--format", "-f", help="jsonl or csv."),
+    output_format: OutputFormat | None = typer.Option(
+        None, "--format", "-f", help="jsonl or csv [default: from --out: csv for a .csv file, else jsonl]."),
     n_process: int = typer.Option(1, "--n-process", "-n", min=1, help="Worker processes for nlp.pipe."),
     model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline name or path."),
     max_length: int = typer.Option(1_000_000, "--max-length", min=1,
                                    help="Skip (and report) texts longer than this many characters."),
 ) -> None:
     """Run the pipeline over reports: one JSONL record per document (metadata, sentences,
-    entities, measurements) or, with --format csv, one row per measurement.
+    entities, measurements) or, as CSV (--format csv, or an --out file ending in .csv), one row
+    per measurement.
 
-    Exit status: 0 all files processed; 1 some files skipped — unreadable, too long, or a
-    component failed on them — (the others are in the output); 2 usage error (nothing
-    written); 130 interrupted (no output file left behind).
+    Exit status:
+    0 all files processed;
+    1 some files skipped: unreadable, too long, or a component failed on them (the others are in the output);
+    2 usage error (nothing written);
+    130 interrupted, 143 stopped by SIGTERM, 129 by SIGHUP (no output file left behind).
     """
     from .extract import collect_files
     from .extract import extract as run_extract
@@ -162,9 +166,10 @@ def extract(
         typer.echo("lawrep: no .txt or .html reports found", err=True)
         raise typer.Exit(EXIT_USAGE)
     _check_output(out)
+    chosen_format = output_format.value if output_format else "csv" if out.suffix.lower() == ".csv" else "jsonl"
     nlp = _load(model)
     with _interruptible(n_process), _progress(len(files)) as advance:
-        result = run_extract(nlp, files, out, output_format=output_format.value, n_process=n_process,
+        result = run_extract(nlp, files, out, output_format=chosen_format, n_process=n_process,
                              on_file=advance, max_length=max_length)
     for warning in result.warnings:
         typer.echo(f"lawrep: warning: {warning.path}: {warning.reason}", err=True)

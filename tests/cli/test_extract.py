@@ -5,6 +5,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from lawrep_nlp.cli import app
@@ -50,6 +51,20 @@ def test_csv_output(tmp_path: Path):
     assert list(rows[0])[:6] == ["file", "title", "region", "year", "publisher", "indicator"]
     row = next(r for r in rows if r["quantity_text"] == "157件")
     assert (row["indicator"], row["value"], row["unit"], row["year"]) == ("法律援助案件", "157.0", "件", "2025")
+
+
+@pytest.mark.parametrize(("name", "option", "first_line"), [
+    ("out.csv", [], "file,title,region,year,publisher,indicator"),  # regression: JSONL was written into out.csv
+    ("OUT.CSV", [], "file,title,region,year,publisher,indicator"),
+    ("out.jsonl", [], '{"file": '),
+    ("out.txt", [], '{"file": '),
+    ("out.csv", ["--format", "jsonl"], '{"file": '),  # an explicit format wins
+])
+def test_the_output_format_follows_the_file_name(tmp_path: Path, name, option, first_line):
+    out = tmp_path / name
+    result = runner.invoke(app, ["extract", str(seed_folder(tmp_path)), "--out", str(out), *option])
+    assert result.exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith(first_line)
 
 
 def test_missing_path_is_a_usage_error(tmp_path: Path):
