@@ -208,7 +208,7 @@ def render(
     doc = next(process_reports(nlp, [parsed]))
     with atomic_output(out) as handle:
         handle.write(render_html(doc))
-    typer.echo(f"lawrep: {len(doc._.measurements or [])} measurements → {out}", err=True)
+    typer.echo(f"lawrep: {plural(len(doc._.measurements or []), 'measurement')} → {out}", err=True)
 
 
 @app.command()

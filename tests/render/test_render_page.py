@@ -102,3 +102,10 @@ def test_unreadable_report_is_a_clear_error(tmp_path: Path):
     result = runner.invoke(app, ["render", str(report), "--out", str(tmp_path / "page.html")])
     assert result.exit_code == 1 and "cannot read" in result.output
     assert not (tmp_path / "page.html").exists()
+
+
+def test_render_says_how_many_measurements(tmp_path: Path):
+    report = tmp_path / "report.txt"
+    report.write_text("区司法局全年办理法律援助案件157件。", encoding="utf-8")
+    result = runner.invoke(app, ["render", str(report), "--out", str(tmp_path / "page.html")])
+    assert result.exit_code == 0 and "lawrep: 1 measurement → " in result.output  # regression: "1 measurements"
