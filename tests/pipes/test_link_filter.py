@@ -13,10 +13,10 @@ from spacy.training import Example
 
 from lawrep_nlp.pipes.indicators.candidates import Link, link_quantities
 from lawrep_nlp.pipes.indicators.link_filter import (
+    CLAUSE_MARKS,
     LINK_FILTER_FILE,
     KeepRule,
     LinkFilterModel,
-    _clause,
     fit_link_filter,
     link_features,
     rule_links,
@@ -299,6 +299,16 @@ def test_shipped_files_regenerate(tmp_path):
     assert (tmp_path / "f.json").read_bytes() == LINK_FILTER_FILE.read_bytes()
 
 
+def clause_of(doc, quantity) -> tuple[int, int]:
+    """Token range of the quantity's clause: its sentence cut at clause punctuation."""
+    start, end, sent = quantity.start, quantity.end, quantity.sent
+    while start > sent.start and doc[start - 1].text not in CLAUSE_MARKS:
+        start -= 1
+    while end < sent.end and doc[end].text not in CLAUSE_MARKS:
+        end += 1
+    return start, end
+
+
 def test_clause_and_overlap_features_read_the_tokens_as_the_entities(unfiltered, seed_texts):
     """Regression (session 16): the quantities of a link's clause and the labels its indicator
     overlaps were read from doc.ents once per link, which builds every entity of the document:
@@ -308,12 +318,14 @@ def test_clause_and_overlap_features_read_the_tokens_as_the_entities(unfiltered,
     for text in seed_texts:
         doc = unfiltered(text)
         for link in rule_links(doc, linker.lexicon, linker.boundary_model):
-            clause_start, clause_end = _clause(doc, link.quantity)
+            clause_start, clause_end = clause_of(doc, link.quantity)
             in_clause = sum(e.label_ == "QUANTITY" and clause_start <= e.start < clause_end for e in doc.ents)
             overlaps = sorted({e.label_ for e in doc.ents if e.label_ != "QUANTITY"
                                and e.start < link.indicator.end and link.indicator.start < e.end})
             features = link_features(link, linker.lexicon)
             assert f"quantities_in_clause={min(in_clause, 3)}" in features
+            assert f"clause_first={clause_start == link.quantity.start}|path={link.path}" in features
+            assert f"clause_last={clause_end == link.quantity.end}" in features
             assert [f for f in features if f.startswith("overlaps=")] == [f"overlaps={label}" for label in overlaps]
             links += 1
     assert links > 100

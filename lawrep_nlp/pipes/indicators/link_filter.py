@@ -47,15 +47,24 @@ def _bucket(value: float | None) -> str:
     return ">1000"
 
 
-def _clause(doc: Doc, quantity: Span) -> tuple[int, int]:
-    """Token range of the quantity's clause: its sentence cut at clause punctuation."""
-    start, end = quantity.start, quantity.end
-    sent = quantity.sent
-    while start > sent.start and doc[start - 1].text not in CLAUSE_MARKS:
-        start -= 1
-    while end < sent.end and doc[end].text not in CLAUSE_MARKS:
-        end += 1
-    return start, end
+def _clause_reading(doc: Doc, quantity: Span, sent: Span) -> tuple[bool, bool, int]:
+    """Whether the quantity starts and ends its clause (its sentence cut at clause punctuation),
+    and how many quantities the clause holds, counted up to 3: the scan stops there, so a long
+    unpunctuated sentence full of numbers costs a few tokens per quantity, not the sentence."""
+    first = quantity.start == sent.start or doc[quantity.start - 1].text in CLAUSE_MARKS
+    last = quantity.end == sent.end or doc[quantity.end].text in CLAUSE_MARKS
+    count = 1  # the quantity's own first token
+    for indices in (range(quantity.start - 1, sent.start - 1, -1), range(quantity.end, sent.end)):
+        for i in indices:
+            if count >= 3:
+                break
+            token = doc[i]
+            if token.text in CLAUSE_MARKS:
+                break
+            # from the tokens, not doc.ents (which builds every entity of the document: quadratic
+            # in a long document); an entity starts at its B token
+            count += token.ent_iob_ == "B" and token.ent_type_ == "QUANTITY"
+    return first, last, min(count, 3)
 
 
 def link_features(link: Link, lexicon: Lexicon) -> list[str]:
@@ -66,8 +75,9 @@ def link_features(link: Link, lexicon: Lexicon) -> list[str]:
     kind = lexicon.unit_kind(unit)
     first = quantity.text.lstrip()[:1]
     numeral = "digit" if first.isdigit() else "star" if first == "*" else "han"
-    previous = doc[quantity.start - 1].text if quantity.start > quantity.sent.start else "<s>"
-    following = doc[quantity.end].text if quantity.end < quantity.sent.end else "</s>"
+    sent = quantity.sent
+    previous = doc[quantity.start - 1].text if quantity.start > sent.start else "<s>"
+    following = doc[quantity.end].text if quantity.end < sent.end else "</s>"
     text = indicator.text
     if path == "after":
         between = doc[quantity.end:indicator.start].text
@@ -75,11 +85,7 @@ def link_features(link: Link, lexicon: Lexicon) -> list[str]:
         between = doc[indicator.end:quantity.start].text
     else:
         between = "…" if indicator.end < quantity.start else "-"
-    clause_start, clause_end = _clause(doc, quantity)
-    # from the tokens, not doc.ents (which builds every entity of the document: quadratic in a
-    # long document); an entity starts at its B token and overlaps a span through one of its tokens
-    in_clause = [token for token in doc[clause_start:clause_end]
-                 if token.ent_iob_ == "B" and token.ent_type_ == "QUANTITY"]
+    clause_first, clause_last, in_clause = _clause_reading(doc, quantity, sent)
     features = [
         "bias", f"path={path}", f"kind={kind}", f"unit={unit}", f"path={path}|kind={kind}",
         f"numeral={numeral}", f"numeral={numeral}|path={path}", f"value={_bucket(quantity._.value)}",
@@ -91,15 +97,15 @@ def link_features(link: Link, lexicon: Lexicon) -> list[str]:
         f"chars={min(len(text), 12) // 2}|path={path}", f"tokens={min(len(indicator), 5)}",
         f"first_char={text[0]}", f"last_char={text[-1]}", f"last_char={text[-1]}|path={path}",
         f"last={indicator[-1].text}", f"first={indicator[0].text}|path={path}",
-        f"quantities_in_clause={min(len(in_clause), 3)}", f"clause_first={clause_start == quantity.start}|path={path}",
-        f"clause_last={clause_end == quantity.end}", f"sentence_first={quantity.start == quantity.sent.start}",
+        f"quantities_in_clause={in_clause}", f"clause_first={clause_first}|path={path}",
+        f"clause_last={clause_last}", f"sentence_first={quantity.start == sent.start}",
         f"unit_in_indicator={bool(unit) and unit in text}",
     ]
     if previous == "、" or following == "、":
         features += ["in_list", f"in_list|path={path}"]
-    if previous == "第" or "第" in doc[max(quantity.sent.start, quantity.start - 2):quantity.start].text:
+    if previous == "第" or "第" in doc[max(sent.start, quantity.start - 2):quantity.start].text:
         features.append("ordinal")
-    if quantity.start > quantity.sent.start and doc[quantity.start - 1].ent_type_ == "QUANTITY":
+    if quantity.start > sent.start and doc[quantity.start - 1].ent_type_ == "QUANTITY":
         features.append("after_quantity")
     if following != "</s>" and doc[quantity.end].ent_type_ == "QUANTITY":
         features.append("before_quantity")
