@@ -8,6 +8,7 @@ of issue 18: 400K ≤ 5 × the 100K time, 1M ≤ 25 s.
 
     python scripts/bench_length.py [--sizes 10000 100000 400000 1000000] [--json evaluation/bench_length.json]
     python scripts/bench_length.py --unpunctuated --sizes 1000000   # one 1M-character run, no punctuation
+    python scripts/bench_length.py --dense-numbers --sizes 12000 120000   # a number every 6 characters, no punctuation
     python scripts/bench_length.py --sizes 20000 200000 --check-linear 2   # CI's guard
 """
 
@@ -26,8 +27,14 @@ sys.path.insert(0, str(ROOT))
 
 from lawrep_nlp.corpus.documents import raw_documents  # noqa: E402
 
+#: The stress text of --dense-numbers (not report text): a quantity every six characters and no
+#: punctuation, so sentences are as long as the sentence splitter allows and full of numbers.
+DENSE_NUMBERS = "受理案件5件"
 
-def document_of(size: int, unpunctuated: bool = False) -> str:
+
+def document_of(size: int, unpunctuated: bool = False, dense_numbers: bool = False) -> str:
+    if dense_numbers:
+        return (DENSE_NUMBERS * (size // len(DENSE_NUMBERS) + 1))[:size]
     reports = ["\n".join(doc.paragraphs()) for doc in raw_documents(ROOT / "corpus")]
     if unpunctuated:  # the reports' Han characters only: one segmenter run as long as the document
         reports = ["".join(char for char in report if "\u4e00" <= char <= "\u9fff") for report in reports]
@@ -69,6 +76,8 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--unpunctuated", action="store_true",
                         help="keep only the Han characters: the whole document is one segmenter run")
+    parser.add_argument("--dense-numbers", action="store_true",
+                        help=f"the document is {DENSE_NUMBERS} repeated: a number every six characters, no punctuation")
     parser.add_argument("--check-linear", type=float, metavar="FACTOR",
                         help="exit 1 if the whole pipeline's time per character at the largest size is more "
                              "than FACTOR x that at the smallest (CI: a super-linear step fails the build)")
@@ -82,7 +91,7 @@ def main() -> None:
     nlp("预热。")  # load the segmenter before timing
     rows = []
     for size in args.sizes:
-        text = document_of(size, args.unpunctuated)
+        text = document_of(size, args.unpunctuated, args.dense_numbers)
         steps = time_components(nlp, text)
         total = sum(steps.values())
         rows.append({"chars": size, "total_s": total, "pkuseg_baseline_s": baseline_seconds(nlp, text),
@@ -115,6 +124,7 @@ def main() -> None:
         machine = {"python": platform.python_version(), "machine": platform.machine(),
                    "processor": platform.processor(), "cpus": __import__("os").cpu_count()}
         args.json.write_text(json.dumps({"machine": machine, "model": args.model, "unpunctuated": args.unpunctuated,
+                                         "dense_numbers": args.dense_numbers,
                                          "rows": rows, "floors": floors, "peak_rss_mb": peak_mb}, indent=1) + "\n")
     if args.check_linear is not None and growth > args.check_linear:
         sys.exit(f"a step grows faster than the text: {growth:.2f} x the time per character (limit "

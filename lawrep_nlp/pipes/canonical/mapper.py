@@ -108,6 +108,7 @@ class Taxonomy:
         # terms hold each character pair (a term can match the indicator only if it shares one)
         self._actions_of = {dim: sorted({v for e in es for v in e.actions}) for dim, es in self._of_dimension.items()}
         self._context_of = {dim: sorted({w for e in es for w in e.context}) for dim, es in self._of_dimension.items()}
+        self._last_context: tuple[str, str, frozenset[str]] = ("", "", frozenset())
         self._terms_by_gram: dict[tuple[str, str], list[tuple[str, int]]] = {}
         self._short_terms: dict[str, list[tuple[str, int]]] = {}
         for entry in self.entries:
@@ -188,7 +189,7 @@ class Taxonomy:
             for entry in self._by_term[dimension, term]:
                 fuzzy[entry.id] = max(fuzzy.get(entry.id, 0.0), (score - 50) / 50)
         verb_at = {v: before.rfind(v) + len(v) for v in self._actions_of.get(dimension, ()) if v in before}
-        in_sentence = {w for w in self._context_of.get(dimension, ()) if w in sentence}
+        in_sentence = self._context_in(dimension, sentence)
         verb_end = {e.id: max((verb_at[v] for v in e.actions if v in verb_at), default=-1) for e in entries}
         closest = max(verb_end.values(), default=-1)
         # only terms that share a character pair with the indicator (or are shorter than a pair) can
@@ -263,9 +264,10 @@ class Taxonomy:
         if not indicator or not dimension:
             return NO_MAPPING
         core = self.normalise(indicator)
+        present = self._context_in(dimension, sentence)
 
         def in_context(entry: Entry) -> bool:
-            return not entry.context or any(word in sentence for word in entry.context)
+            return not entry.context or any(word in present for word in entry.context)
 
         best: list[Entry] = []
         for start in range(len(core)):  # suffixes, longest first: the first that is a term wins
@@ -314,6 +316,16 @@ class Taxonomy:
         ranked = sorted(((last_verb(e), e.id) for e in entries), reverse=True)
         (best, identifier), runner_up = ranked[0], ranked[1][0]
         return identifier if best[0] >= 0 and best != runner_up else None
+
+    def _context_in(self, dimension: str, sentence: str) -> frozenset[str]:
+        """The dimension's context words that occur in the sentence. The last answer is kept: the
+        quantities of a sentence come one after another, and a long sentence full of numbers
+        was searched again for every one of them."""
+        last_dimension, last_sentence, words = self._last_context
+        if dimension != last_dimension or sentence != last_sentence:
+            words = frozenset(w for w in self._context_of.get(dimension, ()) if w in sentence)
+            self._last_context = (dimension, sentence, words)
+        return words
 
     def _fuzzy(self, core: str, dimension: str, in_context: Callable[[Entry], bool], before: str) -> Mapping:
         if self.fuzzy_threshold > 100:
