@@ -71,11 +71,11 @@ def decode_bytes(data: bytes) -> tuple[str, str, int]:
         return utf8[0][1]  # UTF-8 with a few bad bytes: its multi-byte structure does not fit other data by chance
     declared = _declared_encodings(data)
     if declared:
-        fitting = _readings(data, declared, refusals)[:1]
+        fitting = _readings(data, declared, refusals, limit=1)
         if fitting:
             return fitting[0][1]
     guess_first = len(data) >= GUESSED_FROM_BYTES
-    guessed = _readings(data, _guessed_encodings(data, {"utf-8"}), refusals)[:1] if guess_first else []
+    guessed = _readings(data, _guessed_encodings(data, {"utf-8"}), refusals, limit=1) if guess_first else []
     if guessed:
         return guessed[0][1]
     chinese = _readings(data, CHINESE_ENCODINGS, refusals)
@@ -83,7 +83,7 @@ def decode_bytes(data: bytes) -> tuple[str, str, int]:
     if best >= READS_AS_CHINESE:
         return next(decoded for score, decoded in chinese if score >= best - READING_TIE)
     if not guess_first:  # not Chinese, or too short to tell: charset-normalizer's first guess that fits …
-        guessed = _readings(data, _guessed_encodings(data, {"utf-8", *CHINESE_ENCODINGS}), refusals)[:1]
+        guessed = _readings(data, _guessed_encodings(data, {"utf-8", *CHINESE_ENCODINGS}), refusals, limit=1)
     # … unless a reading above reads more like Chinese (stable sort: the guess first on ties)
     readings = sorted(guessed + utf8 + chinese, key=lambda reading: -reading[0])
     if readings:
@@ -129,11 +129,14 @@ def _mostly_utf8(decoded: tuple[str, str, int]) -> bool:
     return common * len(text) >= 3 * replaced * max(1, len(sample))  # the sample's share, over the whole text
 
 
-def _readings(data: bytes, encodings, refusals: list[UnreadableReport]) -> list[tuple[float, tuple[str, str, int]]]:
-    """(how Chinese it reads, decoded) for each encoding that fits the bytes, in the given order;
-    why the others did not fit is added to ``refusals``."""
-    readings = []
+def _readings(data: bytes, encodings, refusals: list[UnreadableReport],
+              limit: int | None = None) -> list[tuple[float, tuple[str, str, int]]]:
+    """(how Chinese it reads, decoded) for each encoding that fits the bytes, in the given order,
+    the first `limit` of them; why the others did not fit is added to ``refusals``."""
+    readings: list[tuple[float, tuple[str, str, int]]] = []
     for encoding in encodings:
+        if limit is not None and len(readings) >= limit:
+            break
         try:
             decoded = _lenient(data, encoding)
         except UnreadableReport as refusal:
