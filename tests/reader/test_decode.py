@@ -85,3 +85,13 @@ def test_report_text_in_gb18030_round_trips(text):
     data = text.encode("gb18030")
     assume(not is_utf8(data))  # bytes that are also UTF-8 are read as UTF-8 (above)
     assert decode_bytes(data) == (text, "gb18030", 0)
+
+
+@given(st.binary(max_size=600))
+def test_any_bytes_give_text_or_a_clear_refusal(data):
+    try:
+        text, _, replaced = decode_bytes(data)
+    except UnreadableReport:
+        return
+    text.encode("utf-8")  # a str spaCy can store: no lone surrogates
+    assert replaced >= 0
