@@ -22,12 +22,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import spacy  # noqa: E402
 from spacy.tokens import DocBin  # noqa: E402
 
 import lawrep_nlp  # noqa: E402, F401  (registers the tokenizer)
 from lawrep_nlp.corpus.annotations import build_records, write_annotations  # noqa: E402
-from lawrep_nlp.corpus.docbin import ConversionStats, record_to_doc  # noqa: E402
+from lawrep_nlp.corpus.docbin import ConversionStats, conversion_nlp, record_to_doc  # noqa: E402
 from lawrep_nlp.corpus.splits import SPLITS, load_splits  # noqa: E402
 from lawrep_nlp.evaluation import read_canonical_labels  # noqa: E402
 
@@ -41,8 +40,7 @@ def main() -> None:
     write_annotations(CORPUS, records)
     for line in log:
         print("left out:", line)
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "lawrep.ChineseTokenizer.v1"}}})
-    nlp.tokenizer.initialize()
+    nlp = conversion_nlp()
     out_dir = CORPUS / "spacy"
     out_dir.mkdir(exist_ok=True)
     splits = load_splits(CORPUS)

@@ -342,7 +342,6 @@ def evaluate(
     micro, indicators, links exact and relaxed, value and unit accuracy, text round trip.
     With --baseline it is a regression gate: exit 1 when a recorded figure drops by more than
     --tolerance (--reproduce: or moves by more than --tolerance either way)."""
-    from ..corpus.annotations import read_jsonl
     from ..evaluation import (
         annotation_pairs,
         document_bootstrap,
@@ -353,15 +352,7 @@ def evaluate(
         score,
     )
 
-    files = [f for path in gold for f in (sorted(path.glob("*.jsonl")) if path.is_dir() else [path])]
-    missing = [f for f in files if not f.exists()]
-    if missing or not files:
-        typer.echo(f"lawrep: no gold JSONL at {', '.join(map(str, missing or gold))}", err=True)
-        raise typer.Exit(EXIT_USAGE)
-    records = [r for f in files for r in read_jsonl(f) if split is None or r.get("meta", {}).get("split") == split]
-    if not records:
-        typer.echo("lawrep: no gold records selected", err=True)
-        raise typer.Exit(EXIT_USAGE)
+    files, records = _gold_records(gold, split)
     nlp = _load(pipeline)
     docs = pipe_records(nlp, records)  # once, for every score below
     pairs = annotation_pairs(records, docs)
@@ -399,6 +390,88 @@ def evaluate(
         typer.echo(f"regression gate: {len(failed)} of {len(recorded)} recorded figures "
                    f"{'moved more than ' + str(tolerance) if reproduce else 'dropped'}", err=True)
         raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
+
+
+def _gold_records(gold: list[Path], split: str | None) -> tuple[list[Path], list[dict[str, Any]]]:
+    """The JSONL files named (folders: their *.jsonl) and their records of `split` (all when None);
+    a usage error, naming the file and line, when a file is missing or a line is not a JSON object."""
+    files = [f for path in gold for f in (sorted(path.glob("*.jsonl")) if path.is_dir() else [path])]
+    missing = [f for f in files if not f.is_file()]
+    if missing or not files:
+        typer.echo(f"lawrep: no gold JSONL at {', '.join(map(str, missing or gold))}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    records = []
+    for file in files:
+        with file.open(encoding="utf-8", errors="replace") as handle:
+            for number, line in enumerate(handle, 1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as err:
+                    typer.echo(f"lawrep: {file}:{number}: not JSON ({err.msg})", err=True)
+                    raise typer.Exit(EXIT_USAGE) from None
+                if not isinstance(record, dict):
+                    typer.echo(f"lawrep: {file}:{number}: not a JSON object", err=True)
+                    raise typer.Exit(EXIT_USAGE)
+                if split is None or (record.get("meta") or {}).get("split") == split:
+                    records.append(record)
+    if not records:
+        typer.echo("lawrep: no gold records selected", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    return files, records
+
+
+@app.command()
+def convert(
+    gold: list[Path] = typer.Argument(..., help="Gold JSONL files (the corpus format, corpus/ANNOTATION.md) or "
+                                                "folders of them."),
+    out: Path = typer.Option(..., "--out", "-o", help="The DocBin to write (.spacy), atomically."),
+    split: str = typer.Option(None, "--split", help="Only records whose meta.split is this (e.g. train)."),
+    canonical: Path = typer.Option(None, "--canonical",
+                                   help="Folder of gold canonical ids of links (TSV, as corpus/canonical): stored "
+                                        "on the linked quantities, for lawrep_canonical to learn from."),
+) -> None:
+    """Gold JSONL → a DocBin for `python -m spacy train`: tokenized with the package's tokenizer
+    (a token is split where a gold span edge falls inside it, and counted), with the gold
+    entities, INDICATOR spans, quantity values and units, links and sentences. The same
+    conversion as scripts/build_corpus.py. Records with problems (offsets outside the text,
+    overlapping entities, a value that disagrees with the text …) are skipped and named.
+
+    Exit status:
+    0 every record converted;
+    1 some records skipped (the others are in the output);
+    2 usage error (nothing written).
+    """
+    from spacy.tokens import DocBin
+
+    from ..corpus.docbin import ConversionStats, conversion_nlp, record_to_doc
+    from ..corpus.validate import record_problems
+    from ..evaluation import read_canonical_labels
+    from .extract import atomic_output
+
+    files, records = _gold_records(gold, split)
+    if canonical is not None and not canonical.is_dir():
+        typer.echo(f"lawrep: no canonical-id folder at {canonical}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    _check_output(out)
+    labels = read_canonical_labels(canonical) if canonical is not None else None
+    nlp, stats, docs, skipped = conversion_nlp(), ConversionStats(), [], 0
+    for record in records:
+        problems = record_problems(record)
+        if problems:
+            meta = record.get("meta") or {}
+            typer.echo(f"lawrep: skipped record {meta.get('doc')}#{meta.get('para')}: {problems[0]}"
+                       + (f" (and {plural(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""), err=True)
+            skipped += 1
+            continue
+        docs.append(record_to_doc(nlp, record, stats, labels))
+    with atomic_output(out, binary=True) as handle:
+        handle.write(DocBin(docs=docs, store_user_data=True).to_bytes())
+    typer.echo(f"lawrep: {plural(len(docs), 'record')} from {plural(len(files), 'file')} → {out} "
+               f"({plural(stats.spans, 'span')}; {plural(stats.tokens_split, 'token')} split at a span edge); "
+               f"{plural(skipped, 'record')} skipped", err=True)
+    raise typer.Exit(EXIT_SOME_FAILED if skipped else EXIT_OK)
 
 
 @app.command()

@@ -112,12 +112,13 @@ def output_problem(out: Path) -> str | None:
 
 
 @contextmanager
-def atomic_output(out: Path) -> Iterator[IO[str]]:
+def atomic_output(out: Path, binary: bool = False) -> Iterator[IO[Any]]:
     """Write to a temporary file beside `out` and move it into place only on success, so a
-    crash or Ctrl-C never leaves a partial output file. The folder must exist."""
+    crash or Ctrl-C never leaves a partial output file. The folder must exist. Text (UTF-8)
+    unless `binary`."""
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())

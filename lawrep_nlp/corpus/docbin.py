@@ -41,6 +41,16 @@ def _split_tokens(nlp: Language, text: str, cuts: set[int]) -> tuple[Doc, int]:
     return Doc(nlp.vocab, words=words, spaces=spaces), splits
 
 
+def conversion_nlp() -> Language:
+    """A blank zh pipeline with the package's tokenizer and segmentation model: what gold records
+    are tokenized with (not a built pipeline, so converting needs nothing built from it)."""
+    import spacy
+
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "lawrep.ChineseTokenizer.v1"}}})
+    nlp.tokenizer.initialize()
+    return nlp
+
+
 #: user_data key of a doc whose linked QUANTITY entities carry gold canonical ids in ``_.canonical``
 #: (the same as lawrep_nlp.pipes.canonical.factory.CANONICAL_GOLD_KEY)
 CANONICAL_GOLD_KEY = "lawrep_canonical_gold"

@@ -96,14 +96,29 @@ def readme_commands() -> list[list[str]]:
     return lines
 
 
+#: The options a README train command on the user's own data may change (paths, not settings).
+DATA_OPTIONS = ("--output", "--paths.train", "--paths.dev")
+
+
+def with_data_of(tokens: list[str], other: list[str]) -> list[str]:
+    """`tokens` with the values of DATA_OPTIONS taken from `other`."""
+    out = list(tokens)
+    for option in DATA_OPTIONS:
+        if option in out and option in other:
+            out[out.index(option) + 1] = other[other.index(option) + 1]
+    return out
+
+
 def readme_problems(commands: dict[str, dict], readme: list[list[str]]) -> list[str]:
-    """The README's `python -m spacy train` command(s) against the project's train command."""
+    """The README's `python -m spacy train` command(s) against the project's train command: the
+    one on the corpus exactly; one on the user's own DocBins the same but for its paths."""
     (train,) = script_tokens(commands["train"])
     documented = [tokens for tokens in readme if tokens[:4] == ["python", "-m", "spacy", "train"]]
-    if not documented:
-        return ["the README has no `python -m spacy train` command"]
+    on_corpus = [t for t in documented if "--paths.train" in t and t[t.index("--paths.train") + 1].startswith("corpus/")]
+    if not on_corpus:
+        return ["the README has no `python -m spacy train` command on the corpus"]
     return [f"README: {shlex.join(tokens)} != project.yml: {shlex.join(train)}" for tokens in documented
-            if tokens != train]
+            if with_data_of(tokens, train) != train or (tokens in on_corpus and tokens != train)]
 
 
 def load_script(name: str):
@@ -244,6 +259,9 @@ def test_readme_check_catches_a_different_command(commands):
     other = [*train[:-1], "corpus/spacy/test.spacy"]
     assert readme_problems(commands, [other])
     assert readme_problems(commands, [])
+    own_data = with_data_of(train, ["--output", "my/model", "--paths.train", "my/train.spacy", "--paths.dev", "my/dev.spacy"])
+    assert readme_problems(commands, [train, own_data]) == []  # the user's own DocBins: other paths only
+    assert readme_problems(commands, [train, [*own_data, "--training.max_steps", "10"]])  # not other settings
 
 
 # --- workflows -------------------------------------------------------------------------------

@@ -1,0 +1,76 @@
+"""`lawrep convert`: gold JSONL → the DocBin `spacy train` reads, as scripts/build_corpus.py makes it."""
+
+import json
+from pathlib import Path
+
+import spacy
+from spacy.tokens import DocBin
+from spacy.training import Corpus
+from typer.testing import CliRunner
+
+from lawrep_nlp.cli import app
+from lawrep_nlp.extensions import INDICATORS_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+runner = CliRunner()
+
+RECORD = {
+    "text": "区司法局全年受理行政复议申请32件，办结28件。",
+    "spans": [
+        {"start": 0, "end": 4, "label": "ORG"},
+        {"start": 8, "end": 14, "label": "INDICATOR"},
+        {"start": 14, "end": 17, "label": "QUANTITY", "value": 32, "unit": "件"},
+        {"start": 20, "end": 23, "label": "QUANTITY", "value": 28, "unit": "件"},
+    ],
+    "relations": [{"quantity": [14, 17], "indicator": [8, 14]}, {"quantity": [20, 23], "indicator": [8, 14]}],
+    "meta": {"doc": "mine", "para": 0, "split": "train"},
+}
+
+
+def write_jsonl(path: Path, records: list) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def test_a_record_becomes_a_training_doc(tmp_path: Path):
+    out = tmp_path / "train.spacy"
+    result = runner.invoke(app, ["convert", str(write_jsonl(tmp_path / "mine.jsonl", [RECORD])), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "1 record from 1 file" in result.output
+    nlp = spacy.blank("zh")
+    (doc,) = DocBin().from_disk(out).get_docs(nlp.vocab)
+    assert doc.text == RECORD["text"]
+    assert [(e.text, e.label_) for e in doc.ents] == [("区司法局", "ORG"), ("32件", "QUANTITY"), ("28件", "QUANTITY")]
+    assert [s.text for s in doc.spans[INDICATORS_KEY]] == ["行政复议申请"]
+    assert [list(link) for link in doc._.links] == [[14, 17, 8, 14], [20, 23, 8, 14]]
+    assert [e._.value for e in doc.ents if e.label_ == "QUANTITY"] == [32.0, 28.0]
+    examples = list(Corpus(out)(nlp))  # what spacy train reads
+    assert len(examples) == 1 and len(examples[0].reference.ents) == 3
+
+
+def test_the_corpus_split_converts_to_the_shipped_docbin(tmp_path: Path):
+    out = tmp_path / "dev.spacy"
+    result = runner.invoke(app, ["convert", str(ROOT / "corpus" / "annotations"), "--split", "dev",
+                                 "--canonical", str(ROOT / "corpus" / "canonical"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes() == (ROOT / "corpus" / "spacy" / "dev.spacy").read_bytes()  # scripts/build_corpus.py's
+
+
+def test_a_bad_record_is_skipped_and_named(tmp_path: Path):
+    bad = {**RECORD, "spans": [{"start": 30, "end": 40, "label": "ORG"}], "relations": [],
+           "meta": {"doc": "mine", "para": 1}}
+    out = tmp_path / "train.spacy"
+    result = runner.invoke(app, ["convert", str(write_jsonl(tmp_path / "mine.jsonl", [RECORD, bad])), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "skipped record mine#1: span offsets 30-40 outside the text" in result.output
+    assert len(DocBin().from_disk(out)) == 1
+
+
+def test_a_line_that_is_not_json_is_named(tmp_path: Path):
+    gold = tmp_path / "mine.jsonl"
+    gold.write_text(json.dumps(RECORD, ensure_ascii=False) + "\n{not json\n", encoding="utf-8")
+    for command in (["convert", str(gold), "--out", str(tmp_path / "x.spacy")], ["evaluate", "lawrep_zh", str(gold)]):
+        result = runner.invoke(app, command)
+        # regression: evaluate ended in a JSONDecodeError traceback
+        assert result.exit_code == 2 and f"{gold}:2: not JSON" in result.output, command
+    assert not (tmp_path / "x.spacy").exists()
