@@ -352,7 +352,7 @@ def evaluate(
         score,
     )
 
-    files, records = _gold_records(gold, split)
+    files, records, _ = _gold_records(gold, split)
     nlp = _load(pipeline)
     docs = pipe_records(nlp, records)  # once, for every score below
     pairs = annotation_pairs(records, docs)
@@ -392,15 +392,16 @@ def evaluate(
         raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
-def _gold_records(gold: list[Path], split: str | None) -> tuple[list[Path], list[dict[str, Any]]]:
-    """The JSONL files named (folders: their *.jsonl) and their records of `split` (all when None);
-    a usage error, naming the file and line, when a file is missing or a line is not a JSON object."""
+def _gold_records(gold: list[Path], split: str | None) -> tuple[list[Path], list[dict[str, Any]], list[str]]:
+    """The JSONL files named (folders: their *.jsonl), their records of `split` (all when None)
+    and where each record is (file:line); a usage error, naming the file and line, when a file is
+    missing or a line is not a JSON object."""
     files = [f for path in gold for f in (sorted(path.glob("*.jsonl")) if path.is_dir() else [path])]
     missing = [f for f in files if not f.is_file()]
     if missing or not files:
         typer.echo(f"lawrep: no gold JSONL at {', '.join(map(str, missing or gold))}", err=True)
         raise typer.Exit(EXIT_USAGE)
-    records = []
+    records, places = [], []
     for file in files:
         with file.open(encoding="utf-8", errors="replace") as handle:
             for number, line in enumerate(handle, 1):
@@ -416,10 +417,11 @@ def _gold_records(gold: list[Path], split: str | None) -> tuple[list[Path], list
                     raise typer.Exit(EXIT_USAGE)
                 if split is None or (record.get("meta") or {}).get("split") == split:
                     records.append(record)
+                    places.append(f"{file}:{number}")
     if not records:
         typer.echo("lawrep: no gold records selected", err=True)
         raise typer.Exit(EXIT_USAGE)
-    return files, records
+    return files, records, places
 
 
 @app.command()
@@ -450,18 +452,17 @@ def convert(
     from ..evaluation import read_canonical_labels
     from .extract import atomic_output
 
-    files, records = _gold_records(gold, split)
+    files, records, places = _gold_records(gold, split)
     if canonical is not None and not canonical.is_dir():
         typer.echo(f"lawrep: no canonical-id folder at {canonical}", err=True)
         raise typer.Exit(EXIT_USAGE)
     _check_output(out)
     labels = read_canonical_labels(canonical) if canonical is not None else None
     nlp, stats, docs, skipped = conversion_nlp(), ConversionStats(), [], 0
-    for record in records:
+    for record, place in zip(records, places, strict=True):
         problems = record_problems(record)
         if problems:
-            meta = record.get("meta") or {}
-            typer.echo(f"lawrep: skipped record {meta.get('doc')}#{meta.get('para')}: {problems[0]}"
+            typer.echo(f"lawrep: skipped {place}: {problems[0]}"
                        + (f" (and {plural(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""), err=True)
             skipped += 1
             continue

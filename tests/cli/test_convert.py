@@ -59,10 +59,10 @@ def test_the_corpus_split_converts_to_the_shipped_docbin(tmp_path: Path):
 def test_a_bad_record_is_skipped_and_named(tmp_path: Path):
     bad = {**RECORD, "spans": [{"start": 30, "end": 40, "label": "ORG"}], "relations": [],
            "meta": {"doc": "mine", "para": 1}}
-    out = tmp_path / "train.spacy"
-    result = runner.invoke(app, ["convert", str(write_jsonl(tmp_path / "mine.jsonl", [RECORD, bad])), "--out", str(out)])
+    out, gold = tmp_path / "train.spacy", write_jsonl(tmp_path / "mine.jsonl", [RECORD, bad])
+    result = runner.invoke(app, ["convert", str(gold), "--out", str(out)])
     assert result.exit_code == 1
-    assert "skipped record mine#1: span offsets 30-40 outside the text" in result.output
+    assert f"skipped {gold}:2: span offsets 30-40 outside the text" in result.output
     assert len(DocBin().from_disk(out)) == 1
 
 
