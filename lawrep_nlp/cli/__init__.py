@@ -403,21 +403,25 @@ def _gold_records(gold: list[Path], split: str | None) -> tuple[list[Path], list
         raise typer.Exit(EXIT_USAGE)
     records, places = [], []
     for file in files:
-        with file.open(encoding="utf-8", errors="replace") as handle:
-            for number, line in enumerate(handle, 1):
-                if not line.strip():
-                    continue
-                try:
-                    record = json.loads(line)
-                except json.JSONDecodeError as err:
-                    typer.echo(f"lawrep: {file}:{number}: not JSON ({err.msg})", err=True)
-                    raise typer.Exit(EXIT_USAGE) from None
-                if not isinstance(record, dict):
-                    typer.echo(f"lawrep: {file}:{number}: not a JSON object", err=True)
-                    raise typer.Exit(EXIT_USAGE)
-                if split is None or (record.get("meta") or {}).get("split") == split:
-                    records.append(record)
-                    places.append(f"{file}:{number}")
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError as err:
+            typer.echo(f"lawrep: {file}: not UTF-8 (byte {err.start}), which JSON must be", err=True)
+            raise typer.Exit(EXIT_USAGE) from None
+        for number, line in enumerate(text.split("\n"), 1):  # not splitlines: U+2028 may stand in a string
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as err:
+                typer.echo(f"lawrep: {file}:{number}: not JSON ({err.msg})", err=True)
+                raise typer.Exit(EXIT_USAGE) from None
+            if not isinstance(record, dict):
+                typer.echo(f"lawrep: {file}:{number}: not a JSON object", err=True)
+                raise typer.Exit(EXIT_USAGE)
+            if split is None or (record.get("meta") or {}).get("split") == split:
+                records.append(record)
+                places.append(f"{file}:{number}")
     if not records:
         typer.echo("lawrep: no gold records selected", err=True)
         raise typer.Exit(EXIT_USAGE)

@@ -74,3 +74,20 @@ def test_a_line_that_is_not_json_is_named(tmp_path: Path):
         # regression: evaluate ended in a JSONDecodeError traceback
         assert result.exit_code == 2 and f"{gold}:2: not JSON" in result.output, command
     assert not (tmp_path / "x.spacy").exists()
+
+
+def test_a_gold_file_that_is_not_utf8_is_named(tmp_path: Path):
+    gold = tmp_path / "mine.jsonl"
+    gold.write_bytes(json.dumps(RECORD, ensure_ascii=False).encode("gb18030") + b"\n")
+    result = runner.invoke(app, ["convert", str(gold), "--out", str(tmp_path / "x.spacy")])
+    assert result.exit_code == 2 and f"{gold}: not UTF-8" in result.output
+
+
+def test_a_line_separator_inside_a_string_stays_in_its_record(tmp_path: Path):
+    text = "区司法局\u2028全年受理行政复议申请32件。"
+    record = {"text": text, "spans": [{"start": 0, "end": 4, "label": "ORG"}], "relations": [], "meta": {}}
+    out = tmp_path / "x.spacy"
+    result = runner.invoke(app, ["convert", str(write_jsonl(tmp_path / "mine.jsonl", [record])), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (doc,) = DocBin().from_disk(out).get_docs(spacy.blank("zh").vocab)
+    assert doc.text == text
