@@ -22,6 +22,9 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+EXCEL_HELP = "CSV for Excel: start the file with a byte order mark, without which Excel shows Chinese as mojibake."
+
+
 class OutputFormat(str, Enum):
     jsonl = "jsonl"
     csv = "csv"
@@ -143,6 +146,7 @@ def extract(
     model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline name or path."),
     max_length: int = typer.Option(1_000_000, "--max-length", min=1,
                                    help="Skip (and report) texts longer than this many characters."),
+    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
 ) -> None:
     """Run the pipeline over reports: one JSONL record per document (metadata, sentences,
     entities, measurements) or, as CSV (--format csv, or an --out file ending in .csv), one row
@@ -167,10 +171,13 @@ def extract(
         raise typer.Exit(EXIT_USAGE)
     _check_output(out)
     chosen_format = output_format.value if output_format else "csv" if out.suffix.lower() == ".csv" else "jsonl"
+    if excel and chosen_format != "csv":
+        typer.echo("lawrep: --excel applies to CSV output (--format csv, or an --out file ending in .csv)", err=True)
+        raise typer.Exit(EXIT_USAGE)
     nlp = _load(model)
     with _interruptible(n_process), _progress(len(files)) as advance:
         result = run_extract(nlp, files, out, output_format=chosen_format, n_process=n_process,
-                             on_file=advance, max_length=max_length)
+                             on_file=advance, max_length=max_length, excel=excel)
     for warning in result.warnings:
         typer.echo(f"lawrep: warning: {warning.path}: {warning.reason}", err=True)
     for failure in result.failures:
@@ -225,6 +232,7 @@ def compare(
     model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline name or path."),
     max_length: int = typer.Option(1_000_000, "--max-length", min=1,
                                    help="Skip (and report) texts longer than this many characters."),
+    excel: bool = typer.Option(False, "--excel", help=EXCEL_HELP),
 ) -> None:
     """Line reports up: one row per report (region, year) and indicator, with value, unit,
     approx flag and where it was said (file, the quantity's character offsets, the sentence).
@@ -234,7 +242,7 @@ def compare(
 
     from ..chart import write_chart
     from ..compare import COMPARE_COLUMNS, GROUPINGS, compare_rows, most_reported
-    from .extract import ExtractResult, atomic_output, collect_files, document_records
+    from .extract import EXCEL_BOM, ExtractResult, atomic_output, collect_files, document_records
 
     if group_by not in GROUPINGS:
         typer.echo(f"lawrep: --group-by is one of {', '.join(GROUPINGS)}, not {group_by!r}", err=True)
@@ -258,6 +266,7 @@ def compare(
         rows = compare_rows(document_records(nlp, files, result, n_process=n_process, max_length=max_length),
                             taxonomy.names, by=group_by)
     with atomic_output(out) as handle:
+        handle.write(EXCEL_BOM if excel else "")
         writer = csv.DictWriter(handle, fieldnames=COMPARE_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)

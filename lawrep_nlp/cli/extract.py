@@ -273,17 +273,26 @@ def _alone(path: Path, context: Any) -> dict[str, Any] | Failure:
                                             "the files after it go on")
 
 
+#: Written first in a CSV file for Excel, which reads a CSV without it in the system's legacy code
+#: page (Chinese becomes mojibake); pandas skips it, Python's csv module needs encoding="utf-8-sig".
+EXCEL_BOM = "\ufeff"
+
+
 def extract(nlp: Language, files: list[Path], out: Path, *, output_format: str = "jsonl", n_process: int = 1,
-            on_file: Callable[[Path], None] | None = None, max_length: int | None = None) -> ExtractResult:
+            on_file: Callable[[Path], None] | None = None, max_length: int | None = None,
+            excel: bool = False) -> ExtractResult:
     """Run the pipeline over `files` and write `out` atomically (see document_records for what
-    is skipped and reported)."""
+    is skipped and reported); `excel`: a CSV starts with a byte order mark (EXCEL_BOM)."""
     if output_format not in ("jsonl", "csv"):
         raise ValueError(f"format must be jsonl or csv, not {output_format!r}")
+    if excel and output_format != "csv":
+        raise ValueError("excel applies to CSV output only")
     result = ExtractResult()
     records = document_records(nlp, files, result, n_process=n_process, on_file=on_file, max_length=max_length)
     with atomic_output(out) as handle:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS) if output_format == "csv" else None
         if writer:
+            handle.write(EXCEL_BOM if excel else "")
             writer.writeheader()
         for record in records:
             if writer:

@@ -102,3 +102,12 @@ def test_chart_of_a_key_is_titled_as_not_canonical():
     figure = chart_figure(rows, "解除矫正|-|people")
     assert figure.get_suptitle() == "解除矫正|-|people（非规范键）"
     assert [t.get_text() for t in figure.axes[0].get_yticklabels()] == ["朝阳市双塔区 2024", "深圳市 2024"]
+
+
+def test_excel_gets_a_byte_order_mark(tmp_path: Path):
+    out = tmp_path / "table.csv"
+    result = runner.invoke(app, ["compare", str(SEEDS / "001_3443002734612606.txt"), "--out", str(out), "--excel"])
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfregion,year,")
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert next(csv.DictReader(handle))["region"] == "朝阳市双塔区"

@@ -67,6 +67,16 @@ def test_the_output_format_follows_the_file_name(tmp_path: Path, name, option, f
     assert out.read_text(encoding="utf-8").startswith(first_line)
 
 
+def test_excel_csv_starts_with_a_byte_order_mark(tmp_path: Path):
+    out, reports = tmp_path / "out.csv", seed_folder(tmp_path)
+    result = runner.invoke(app, ["extract", str(reports), "--out", str(out), "--excel"])
+    assert result.exit_code == 0
+    assert out.read_bytes().startswith(b"\xef\xbb\xbffile,title,")
+    jsonl = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(reports), "--out", str(jsonl), "--excel"])
+    assert result.exit_code == 2 and "--excel applies to CSV" in result.output and not jsonl.exists()
+
+
 def test_missing_path_is_a_usage_error(tmp_path: Path):
     out = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["extract", str(tmp_path / "nope"), "--out", str(out)])
