@@ -351,6 +351,7 @@ def evaluate(
     micro, indicators, links exact and relaxed, value and unit accuracy, text round trip.
     With --baseline it is a regression gate: exit 1 when a recorded figure drops by more than
     --tolerance (--reproduce: or moves by more than --tolerance either way)."""
+    from ..corpus.validate import structural_problems
     from ..evaluation import (
         annotation_pairs,
         document_bootstrap,
@@ -361,7 +362,15 @@ def evaluate(
         score,
     )
 
-    files, records, _ = _gold_records(gold, split)
+    files, records, places = _gold_records(gold, split)
+    unreadable = [(place, problems[0]) for record, place in zip(records, places, strict=True)
+                  if (problems := structural_problems(record))]
+    if unreadable:
+        for place, problem in unreadable[:5]:
+            typer.echo(f"lawrep: {place}: {problem}", err=True)
+        typer.echo(f"lawrep: {plural(len(unreadable), 'gold record')} cannot be scored (lawrep validate checks "
+                   "the format, corpus/ANNOTATION.md)", err=True)
+        raise typer.Exit(EXIT_USAGE)
     nlp = _load(pipeline)
     docs = pipe_records(nlp, records)  # once, for every score below
     pairs = annotation_pairs(records, docs)
@@ -474,12 +483,15 @@ def convert(
     nlp, stats, docs, skipped = conversion_nlp(), ConversionStats(), [], 0
     for record, place in zip(records, places, strict=True):
         problems = record_problems(record)
-        if problems:
-            typer.echo(f"lawrep: skipped {place}: {problems[0]}"
-                       + (f" (and {plural(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""), err=True)
-            skipped += 1
-            continue
-        docs.append(record_to_doc(nlp, record, stats, labels))
+        if not problems:
+            try:
+                docs.append(record_to_doc(nlp, record, stats, labels))
+                continue
+            except (ValueError, TypeError, KeyError) as err:  # a field of a shape the checks do not know
+                problems = [f"cannot convert it ({type(err).__name__}: {err})"]
+        typer.echo(f"lawrep: skipped {place}: {problems[0]}"
+                   + (f" (and {plural(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""), err=True)
+        skipped += 1
     with atomic_output(out, binary=True) as handle:
         handle.write(DocBin(docs=docs, store_user_data=True).to_bytes())
     typer.echo(f"lawrep: {plural(len(docs), 'record')} from {plural(len(files), 'file')} → {out} "

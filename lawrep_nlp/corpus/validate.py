@@ -16,21 +16,34 @@ KNOWN_LABELS = set(ENTITY_LABELS) | {INDICATOR}
 CHANGES = ("increase", "decrease")
 
 
-def record_problems(record: Record) -> list[str]:
-    """Everything wrong with one paragraph record, as readable messages (empty when valid)."""
+def structural_problems(record: Record) -> list[str]:
+    """What makes a record unreadable rather than wrong: no text, fields not of the format's shape,
+    span offsets outside the text, unknown labels. Scoring or converting such a record fails."""
     text = record.get("text")
     if not isinstance(text, str) or not text:
         return ["record has no text"]
-    problems: list[str] = []
-    spans = record.get("spans", [])
-    by_offsets: dict[tuple[int, int, str], dict[str, Any]] = {}
-    for span in spans:
+    problems = shape_problems(record)
+    if problems:
+        return problems
+    for span in record.get("spans", []):
         start, end, label = span.get("start"), span.get("end"), span.get("label")
         if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
             problems.append(f"span offsets {start}-{end} outside the text")
-            continue
-        if label not in KNOWN_LABELS:
+        elif label not in KNOWN_LABELS:
             problems.append(f"unknown label {label!r} at {start}-{end}")
+    return problems
+
+
+def record_problems(record: Record) -> list[str]:
+    """Everything wrong with one paragraph record, as readable messages (empty when valid); a
+    record with structural problems gets only those."""
+    problems = structural_problems(record)
+    if problems:
+        return problems
+    text, spans = record["text"], record.get("spans", [])
+    by_offsets: dict[tuple[int, int, str], dict[str, Any]] = {}
+    for span in spans:
+        start, end, label = span["start"], span["end"], span["label"]
         surface = text[start:end]
         if surface != surface.strip():
             problems.append(f"{label} span {surface!r} starts or ends with white space")
@@ -60,6 +73,26 @@ def record_problems(record: Record) -> list[str]:
         ):
             link = f"{text[quantity[0]:quantity[1]]!r} → {text[indicator[0]:indicator[1]]!r}"
             problems.append(f"link {link} crosses a sentence boundary")
+    return problems
+
+
+def _is_pair(value: Any) -> bool:
+    return isinstance(value, list | tuple) and len(value) == 2 and all(isinstance(v, int) for v in value)
+
+
+def shape_problems(record: Record) -> list[str]:
+    """What is not of the format's shape (ANNOTATION.md): spans a list of objects, relations a
+    list of {quantity: [start, end], indicator: [start, end]}, meta an object. The other checks
+    read the fields only when these hold."""
+    spans, relations, meta = record.get("spans", []), record.get("relations", []), record.get("meta", {})
+    problems = []
+    if not isinstance(spans, list) or not all(isinstance(span, dict) for span in spans):
+        problems.append("spans is not a list of objects")
+    if not isinstance(relations, list) or not all(
+            isinstance(r, dict) and _is_pair(r.get("quantity")) and _is_pair(r.get("indicator")) for r in relations):
+        problems.append("relations is not a list of {quantity: [start, end], indicator: [start, end]}")
+    if not isinstance(meta, dict):
+        problems.append("meta is not an object")
     return problems
 
 

@@ -3,6 +3,7 @@
 import json
 from pathlib import Path
 
+import pytest
 import spacy
 from spacy.tokens import DocBin
 from spacy.training import Corpus
@@ -91,3 +92,24 @@ def test_a_line_separator_inside_a_string_stays_in_its_record(tmp_path: Path):
     assert result.exit_code == 0, result.output
     (doc,) = DocBin().from_disk(out).get_docs(spacy.blank("zh").vocab)
     assert doc.text == text
+
+
+MALFORMED = [
+    ({"text": 5}, "record has no text"),
+    ({"spans": "x"}, "spans is not a list of objects"),
+    ({"spans": [{"start": 30, "end": 50, "label": "ORG"}]}, "span offsets 30-50 outside the text"),
+    ({"spans": [{"start": "a", "label": "ORG"}]}, "span offsets a-None outside the text"),
+    ({"spans": [{"start": 0, "end": 4}]}, "unknown label None at 0-4"),
+    ({"relations": [{"quantity": 5}]}, "relations is not a list of"),
+    ({"meta": "x"}, "meta is not an object"),
+]
+
+
+@pytest.mark.parametrize(("change", "problem"), MALFORMED)
+def test_a_malformed_record_is_named_not_a_traceback(tmp_path: Path, change, problem):
+    # regression: lawrep evaluate (and the validator under convert) ended in a TypeError or KeyError
+    gold = write_jsonl(tmp_path / "mine.jsonl", [RECORD, {**RECORD, **change}])
+    converted = runner.invoke(app, ["convert", str(gold), "--out", str(tmp_path / "x.spacy")])
+    assert converted.exit_code == 1 and f"skipped {gold}:2: {problem}" in converted.output
+    scored = runner.invoke(app, ["evaluate", "lawrep_zh", str(gold)])
+    assert scored.exit_code == 2 and f"{gold}:2: {problem}" in scored.output
