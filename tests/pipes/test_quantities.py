@@ -28,6 +28,9 @@ CASES = [
     ("９８％的事项", [("９８％", 98, "%", None)]),
     ("共1,234件", [("1,234件", 1234, "件", None)]),
     ("超万人次", [("万人次", 10000, "人次", "超")]),
+    # after a label's colon (regression: every number after a colon was taken for a time or code)
+    ("调解成功率：98%", [("98%", 98, "%", None)]),
+    ("受理数量:97件", [("97件", 97, "件", None)]),
 ]
 
 NOT_QUANTITIES = [
@@ -51,6 +54,8 @@ NOT_QUANTITIES = [
     "联合检查一年2次",
     "落实“四个加快”“六个扎实”",
     "联系电话:0751-8310148",
+    "会议时间：11:30分",  # after a number's colon: a time
+    "比例为1:2",
     "打通“最后一公里”",
     # 一项/一个 as an article, not a count
     "作为一项重要政治任务", "当前和今后一个时期的首要任务",

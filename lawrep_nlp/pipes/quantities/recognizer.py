@@ -127,8 +127,11 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
     if _ends_with_any(before, r["ordinal_prefixes"]) or _ends_with_any(before, r["adverbial_prefixes"]):
         return None
     if not is_chinese and not is_placeholder:
-        # parts of dates, times, phone and document numbers, codes: 2026-02-26, 11:30, 〔2019〕28号
-        if before[-1:] and ((before[-1].isascii() and before[-1].isalnum()) or before[-1] in "-/:：.〔[+"):
+        # parts of dates, times, phone and document numbers, codes: 2026-02-26, 11:30, 〔2019〕28号;
+        # after a label's colon it stands (调解成功率：98%, 受理数量：97件), after a number's it is a time
+        if before[-1:] and ((before[-1].isascii() and before[-1].isalnum()) or before[-1] in "-/.〔[+"):
+            return None
+        if before[-1:] in (":", "：") and not (CJK_RE.match(before[-2:-1]) or before[-2:-1] in ")）"):
             return None
         after_number = text[match.end():match.end() + 2]
         if after_number[:1] and after_number[0] in "-/:：+〕]" and not match.group("range"):
