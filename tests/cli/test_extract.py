@@ -77,6 +77,21 @@ def test_excel_csv_starts_with_a_byte_order_mark(tmp_path: Path):
     assert result.exit_code == 2 and "--excel applies to CSV" in result.output and not jsonl.exists()
 
 
+def test_a_table_row_of_an_html_report_is_linked(tmp_path: Path):
+    # regression: trafilatura writes a row as "| 人民调解案件 | 1200件 |" and the cell bar kept them apart
+    page = tmp_path / "report.html"
+    page.write_text("<html><head><title>区司法局2024年工作总结</title></head><body><div><p>2024年，区司法局全年受理"
+                    "行政复议申请32件，办结28件，依法履行行政复议职责，推进法治政府建设。</p><table>"
+                    "<tr><td>指标</td><td>数量</td></tr><tr><td>人民调解案件</td><td>1200件</td></tr>"
+                    "<tr><td>法律援助案件</td><td>157件</td></tr></table></div></body></html>", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(page), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (record,) = map(json.loads, out.read_text(encoding="utf-8").splitlines())
+    found = {(m["indicator"], m["value"]) for m in record["measurements"]}
+    assert {("人民调解案件", 1200.0), ("法律援助案件", 157.0), ("行政复议申请", 32.0)} <= found
+
+
 def test_missing_path_is_a_usage_error(tmp_path: Path):
     out = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["extract", str(tmp_path / "nope"), "--out", str(out)])
