@@ -57,6 +57,8 @@ def test_sentences_mentioning_chrome_words_stay():
     "发布时间：2024-03-29 10:15:21  来源：沈阳市和平区人民政府办公室  浏览次数：1024  字号：[ 大 中 小 ]  打印  关闭",
     "地址：辽宁省沈阳市和平区南京南街1号 邮编：110001 电话：024-12345678 网站标识码：2101020001",
     "分享到：微信，微博，QQ空间",
+    # page counters with a unit: since numbers after a label's colon are quantities, they must go here
+    "浏览次数：1024次", "点击：54次", "阅读量：1.2万", "阅读人数:120人",
 ])
 def test_combined_header_and_footer_lines_are_chrome(line):
     assert is_chrome(line)
