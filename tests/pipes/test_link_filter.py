@@ -329,3 +329,14 @@ def test_clause_and_overlap_features_read_the_tokens_as_the_entities(unfiltered,
             assert [f for f in features if f.startswith("overlaps=")] == [f"overlaps={label}" for label in overlaps]
             links += 1
     assert links > 100
+
+
+def test_a_quantity_running_past_its_sentence_is_read(nlp):
+    """Regression (session 17, found by the long property profile): a quantity that the sentence
+    length cap cuts runs past its sentence's end, and the clause reading looked at the token after
+    it, outside the document."""
+    text = ("区司法局3—" + "9" * 400 + "件") * 3
+    doc = nlp(text)
+    assert doc.text == text
+    assert any(ent.end > ent.sent.end for ent in doc.ents)  # the case in question
+    assert len(doc._.measurements) == 3

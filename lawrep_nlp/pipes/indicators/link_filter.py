@@ -52,7 +52,8 @@ def _clause_reading(doc: Doc, quantity: Span, sent: Span) -> tuple[bool, bool, i
     and how many quantities the clause holds, counted up to 3: the scan stops there, so a long
     unpunctuated sentence full of numbers costs a few tokens per quantity, not the sentence."""
     first = quantity.start == sent.start or doc[quantity.start - 1].text in CLAUSE_MARKS
-    last = quantity.end == sent.end or doc[quantity.end].text in CLAUSE_MARKS
+    # a quantity may run past its sentence's end (a sentence cut at the length cap inside it)
+    last = quantity.end >= sent.end or doc[quantity.end].text in CLAUSE_MARKS
     count = 1  # the quantity's own first token
     for indices in (range(quantity.start - 1, sent.start - 1, -1), range(quantity.end, sent.end)):
         for i in indices:
