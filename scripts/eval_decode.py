@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from charset_normalizer import from_bytes  # noqa: E402
 
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
-from lawrep_nlp.reader.decode import UnreadableReport, decode_bytes  # noqa: E402
+from lawrep_nlp.reader.decode import UnreadableReport, decode_bytes, widened_encoding  # noqa: E402
 
 BUCKETS = ((0, 20), (20, 50), (50, 100), (100, 300), (300, None))
 
@@ -29,10 +29,7 @@ def charset_normalizer_alone(data: bytes) -> str | None:
     best = from_bytes(data, cp_isolation=None).best()
     if best is None:
         return None
-    encoding = best.encoding
-    if encoding.lower().replace("-", "").replace("_", "") in ("gb2312", "gbk", "cp936", "hz"):
-        encoding = "gb18030"
-    return data.decode(encoding, errors="replace")
+    return data.decode(widened_encoding(best.encoding), errors="replace")
 
 
 def lawrep_reader(data: bytes) -> str | None:

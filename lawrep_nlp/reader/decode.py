@@ -148,6 +148,16 @@ def _readings(data: bytes, encodings, refusals: list[UnreadableReport],
     return readings
 
 
+def widened_encoding(name: str) -> str:
+    """GB18030 for GB2312, GBK (cp936) and HZ, which are its subsets: decoding with the superset
+    loses nothing. Any other name as it is."""
+    try:
+        canonical = codecs.lookup(name).name
+    except LookupError:
+        return name
+    return "gb18030" if canonical in ("gb2312", "gbk", "hz") else name
+
+
 def _declared_encodings(data: bytes) -> list[str]:
     """The charset an HTML page or XML file declares near its start (``<meta charset="gbk">``,
     ``content="text/html; charset=gb2312"``, ``<?xml … encoding="GB18030"?>``), as a codec name."""
@@ -158,7 +168,7 @@ def _declared_encodings(data: bytes) -> list[str]:
         name = codecs.lookup(match.group(1).decode("ascii")).name
     except LookupError:
         return []
-    return ["gb18030" if name in ("gb2312", "gbk", "hz") else name]
+    return [widened_encoding(name)]
 
 
 def _guessed_encodings(data: bytes, tried: set[str]) -> list[str]:
@@ -167,10 +177,7 @@ def _guessed_encodings(data: bytes, tried: set[str]) -> list[str]:
 
     guesses = []
     for match in from_bytes(data, cp_isolation=None):
-        encoding = match.encoding
-        # GB2312 and GBK are subsets of GB18030; decoding with the superset loses nothing.
-        if encoding.lower().replace("-", "").replace("_", "") in ("gb2312", "gbk", "cp936", "hz"):
-            encoding = "gb18030"
+        encoding = widened_encoding(match.encoding)
         if encoding not in tried and encoding not in BOM_ONLY and encoding not in guesses:
             guesses.append(encoding)
     return guesses
