@@ -242,7 +242,7 @@ def compare(
 
     from ..chart import write_chart
     from ..compare import COMPARE_COLUMNS, GROUPINGS, compare_rows, most_reported
-    from .extract import EXCEL_BOM, ExtractResult, atomic_output, collect_files, document_records
+    from .extract import ExtractResult, atomic_output, collect_files, csv_encoding, document_records
 
     if group_by not in GROUPINGS:
         typer.echo(f"lawrep: --group-by is one of {', '.join(GROUPINGS)}, not {group_by!r}", err=True)
@@ -265,8 +265,7 @@ def compare(
     with _interruptible(n_process):
         rows = compare_rows(document_records(nlp, files, result, n_process=n_process, max_length=max_length),
                             taxonomy.names, by=group_by)
-    with atomic_output(out) as handle:
-        handle.write(EXCEL_BOM if excel else "")
+    with atomic_output(out, encoding=csv_encoding(excel)) as handle:
         writer = csv.DictWriter(handle, fieldnames=COMPARE_COLUMNS)
         writer.writeheader()
         writer.writerows(rows)

@@ -112,13 +112,13 @@ def output_problem(out: Path) -> str | None:
 
 
 @contextmanager
-def atomic_output(out: Path, binary: bool = False) -> Iterator[IO[Any]]:
+def atomic_output(out: Path, binary: bool = False, encoding: str = "utf-8") -> Iterator[IO[Any]]:
     """Write to a temporary file beside `out` and move it into place only on success, so a
-    crash or Ctrl-C never leaves a partial output file. The folder must exist. Text (UTF-8)
-    unless `binary`."""
+    crash or Ctrl-C never leaves a partial output file. The folder must exist. Text in
+    `encoding` unless `binary`."""
     fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
     try:
-        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding="utf-8", newline="")) as handle:
+        with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline="")) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -273,26 +273,27 @@ def _alone(path: Path, context: Any) -> dict[str, Any] | Failure:
                                             "the files after it go on")
 
 
-#: Written first in a CSV file for Excel, which reads a CSV without it in the system's legacy code
-#: page (Chinese becomes mojibake); pandas skips it, Python's csv module needs encoding="utf-8-sig".
-EXCEL_BOM = "\ufeff"
+def csv_encoding(excel: bool) -> str:
+    """UTF-8, with a byte order mark first for Excel, which reads a CSV without one in the
+    system's legacy code page (Chinese becomes mojibake); pandas skips the mark, Python's csv
+    module needs encoding="utf-8-sig"."""
+    return "utf-8-sig" if excel else "utf-8"
 
 
 def extract(nlp: Language, files: list[Path], out: Path, *, output_format: str = "jsonl", n_process: int = 1,
             on_file: Callable[[Path], None] | None = None, max_length: int | None = None,
             excel: bool = False) -> ExtractResult:
     """Run the pipeline over `files` and write `out` atomically (see document_records for what
-    is skipped and reported); `excel`: a CSV starts with a byte order mark (EXCEL_BOM)."""
+    is skipped and reported); `excel`: a CSV starts with a byte order mark (csv_encoding)."""
     if output_format not in ("jsonl", "csv"):
         raise ValueError(f"format must be jsonl or csv, not {output_format!r}")
     if excel and output_format != "csv":
         raise ValueError("excel applies to CSV output only")
     result = ExtractResult()
     records = document_records(nlp, files, result, n_process=n_process, on_file=on_file, max_length=max_length)
-    with atomic_output(out) as handle:
+    with atomic_output(out, encoding=csv_encoding(excel)) as handle:
         writer = csv.DictWriter(handle, fieldnames=CSV_COLUMNS) if output_format == "csv" else None
         if writer:
-            handle.write(EXCEL_BOM if excel else "")
             writer.writeheader()
         for record in records:
             if writer:
