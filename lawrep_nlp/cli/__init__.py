@@ -413,32 +413,23 @@ def _gold_records(gold: list[Path], split: str | None) -> tuple[list[Path], list
     """The JSONL files named (folders: their *.jsonl), their records of `split` (all when None)
     and where each record is (file:line); a usage error, naming the file and line, when a file is
     missing or a line is not a JSON object."""
+    from ..corpus.annotations import JsonlError, numbered_records
+
     files = [f for path in gold for f in (sorted(path.glob("*.jsonl")) if path.is_dir() else [path])]
     missing = [f for f in files if not f.is_file()]
     if missing or not files:
         typer.echo(f"lawrep: no gold JSONL at {', '.join(map(str, missing or gold))}", err=True)
         raise typer.Exit(EXIT_USAGE)
     records, places = [], []
-    for file in files:
-        try:
-            text = file.read_text(encoding="utf-8")
-        except UnicodeDecodeError as err:
-            typer.echo(f"lawrep: {file}: not UTF-8 (byte {err.start}), which JSON must be", err=True)
-            raise typer.Exit(EXIT_USAGE) from None
-        for number, line in enumerate(text.split("\n"), 1):  # not splitlines: U+2028 may stand in a string
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as err:
-                typer.echo(f"lawrep: {file}:{number}: not JSON ({err.msg})", err=True)
-                raise typer.Exit(EXIT_USAGE) from None
-            if not isinstance(record, dict):
-                typer.echo(f"lawrep: {file}:{number}: not a JSON object", err=True)
-                raise typer.Exit(EXIT_USAGE)
-            if split is None or (record.get("meta") or {}).get("split") == split:
-                records.append(record)
-                places.append(f"{file}:{number}")
+    try:
+        for file in files:
+            for number, record in numbered_records(file):
+                if split is None or (record.get("meta") or {}).get("split") == split:
+                    records.append(record)
+                    places.append(f"{file}:{number}")
+    except JsonlError as err:
+        typer.echo(f"lawrep: {err}", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
     if not records:
         typer.echo("lawrep: no gold records selected", err=True)
         raise typer.Exit(EXIT_USAGE)

@@ -57,11 +57,33 @@ def write_annotations(corpus_dir: Path, records: list[Record]) -> list[Path]:
     return paths
 
 
+class JsonlError(ValueError):
+    """A JSONL file that cannot be read: not UTF-8, or a line that is not a JSON object; the
+    message names the file (and the line)."""
+
+
+def numbered_records(path: Path) -> Iterator[tuple[int, Record]]:
+    """(line number, record) of every non-blank line. Lines end at \n only: a U+2028 may stand
+    inside a JSON string."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise JsonlError(f"{path}: not UTF-8 (byte {err.start}), which JSON must be") from None
+    for number, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise JsonlError(f"{path}:{number}: not JSON ({err.msg})") from None
+        if not isinstance(record, dict):
+            raise JsonlError(f"{path}:{number}: not a JSON object")
+        yield number, record
+
+
 def read_jsonl(path: Path) -> Iterator[Record]:
-    with Path(path).open(encoding="utf-8") as handle:
-        for line in handle:
-            if line.strip():
-                yield json.loads(line)
+    for _, record in numbered_records(path):
+        yield record
 
 
 def load_annotations(corpus_dir: Path, split: str | None = None) -> list[Record]:
