@@ -157,21 +157,25 @@ def _pairs(examples: Iterable[Example]) -> Iterator[tuple[Annotation, Annotation
     return ((from_doc(eg.reference), from_doc(eg.predicted)) for eg in examples)
 
 
-@registry.scorers("lawrep.report_scorer.v1")
-def make_report_scorer():
+# The scorers are module-level functions, not closures, as spaCy's own are: a pipeline must pickle
+# (nlp.pipe(n_process=…) where processes start by spawn).
+def report_scorer(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
     """Entities (every label, micro) and quantity values: what no single component owns."""
-    def report_scorer(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
-        return flat_scores(score(_pairs(examples)))
+    return flat_scores(score(_pairs(examples)))
 
+
+@registry.scorers("lawrep.report_scorer.v1")
+def make_report_scorer() -> Callable[..., dict[str, Any]]:
     return report_scorer
 
 
-@registry.scorers("lawrep.link_scorer.v1")
-def make_link_scorer():
+def link_scorer(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
     """lawrep_indicators' own part: indicator spans and links, exact and relaxed."""
-    def link_scorer(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
-        return link_flat_scores(score(_pairs(examples)))
+    return link_flat_scores(score(_pairs(examples)))
 
+
+@registry.scorers("lawrep.link_scorer.v1")
+def make_link_scorer() -> Callable[..., dict[str, Any]]:
     return link_scorer
 
 

@@ -25,6 +25,8 @@ Span (QUANTITY entities)
 from __future__ import annotations
 
 import weakref
+from functools import partial
+from typing import Any
 
 from spacy.tokens import Doc, Span
 
@@ -68,10 +70,39 @@ def linked_indicator(span: Span) -> Span | None:
     return cached[1].get((span.start_char, span.end_char))
 
 
+def _as_written(value: Any) -> Any:
+    """Lists where DocBin gives tuples: it reads user data back with msgpack's use_list=False."""
+    if isinstance(value, tuple):
+        return [_as_written(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_written(item) for key, item in value.items()}
+    return value
+
+
+def _get_stored_list(name: str, doc: Doc) -> Any:
+    """Getter of a Doc extension that holds a list of records, kept in ``user_data`` where a
+    default-valued extension keeps it (so DocBin and Doc.to_bytes carry it as before). After a
+    DocBin round trip it is given back as lists (regression: tuples, which neither compared equal
+    nor took append), converted once and stored."""
+    key = ("._.", name, None, None)
+    value = doc.user_data.get(key)
+    if isinstance(value, tuple):
+        value = doc.user_data[key] = _as_written(value)
+    return value
+
+
+def _set_stored_list(name: str, doc: Doc, value: Any) -> None:
+    doc.user_data[("._.", name, None, None)] = value
+
+
 def register_extensions() -> None:
-    for name, default in (("report", None), ("links", None), ("measurements", None), ("simplified_text", None)):
+    for name in ("report", "simplified_text"):
         if not Doc.has_extension(name):
-            Doc.set_extension(name, default=default)
+            Doc.set_extension(name, default=None)
+    for name in ("links", "measurements"):
+        if not Doc.has_extension(name):
+            # partials of module-level functions: the pipeline pickles (spawned workers)
+            Doc.set_extension(name, getter=partial(_get_stored_list, name), setter=partial(_set_stored_list, name))
     for name in QUANTITY_ATTRS:
         if not Span.has_extension(name):
             Span.set_extension(name, default=None)

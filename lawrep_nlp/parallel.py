@@ -106,6 +106,13 @@ def forking_is_default() -> bool:
 class ParallelPipe:
     """Mixin over a Language class: the multi-process part of ``pipe`` with the transport above."""
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle as the base Language class plus this mixin: a process started by spawn (spaCy's
+        transport there pickles the pipeline) has not made the subclass, so it cannot be looked up
+        by name (regression: AttributeError "Can't get attribute 'ParallelChinese'")."""
+        base = next(cls for cls in type(self).__mro__[1:] if not issubclass(cls, ParallelPipe))
+        return _new_parallel, (base,), self.__dict__
+
     def _multiprocessing_pipe(self, texts: Iterable[str | Doc], pipes: Iterable[Callable[..., Iterator[Doc]]],
                               n_process: int, batch_size: int) -> Iterator[Doc]:
         if not forking_is_default():
@@ -167,6 +174,12 @@ def parallel_class(base: type[Language]) -> type[Language]:
         cls = type(name, (ParallelPipe, base), {"__module__": __name__, "__doc__": base.__doc__})
         _PARALLEL_CLASSES[base] = globals()[name] = cls
     return _PARALLEL_CLASSES[base]
+
+
+def _new_parallel(base: type[Language]) -> Language:
+    """An empty instance of `base` with ParallelPipe's transport, for unpickling (its state follows)."""
+    cls = parallel_class(base)
+    return cls.__new__(cls)
 
 
 @registry.callbacks("lawrep.parallel_pipe.v1")

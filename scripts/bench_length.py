@@ -1,5 +1,6 @@
-"""Cost against document length: time per component on one document of 10K, 100K, 400K and 1M
-characters, with raw spacy-pkuseg on the same text as the baseline measured in the same run.
+"""Cost against document length: time per component (and for the record `lawrep extract` writes)
+on one document of 10K, 100K, 400K and 1M characters, with raw spacy-pkuseg on the same text as
+the baseline measured in the same run.
 
 Every component should cost the same per character at every size; a per-character time that
 grows with the size is a super-linear step. The documents are the corpus's raw reports joined
@@ -48,7 +49,11 @@ def document_of(size: int, unpunctuated: bool = False, dense_numbers: bool = Fal
 
 
 def time_components(nlp, text: str) -> dict[str, float]:
-    """Seconds per step: the tokenizer, then each pipe in order, on one document."""
+    """Seconds per step: the tokenizer, then each pipe in order, on one document, then the record
+    `lawrep extract` writes of it (doc_record: a quadratic step there once hid behind a linear
+    pipeline)."""
+    from lawrep_nlp.process import doc_record
+
     times = {}
     start = time.perf_counter()
     doc = nlp.make_doc(text)
@@ -57,6 +62,9 @@ def time_components(nlp, text: str) -> dict[str, float]:
         start = time.perf_counter()
         doc = pipe(doc)
         times[name] = time.perf_counter() - start
+    start = time.perf_counter()
+    doc_record(doc)
+    times["extract record"] = time.perf_counter() - start
     return times
 
 

@@ -1,19 +1,27 @@
 """Build the packaged lawrep_zh pipeline from configs/lawrep_zh.cfg and the trained artifacts.
 
 Writes lawrep_zh/zh_lawrep_zh-<version>/ and lawrep_zh/meta.json, which `pip install .` ships.
-The segmentation model comes from scripts/train_segmenter.py; everything learned in spaCy's
-lifecycle (tok2vec + ner, the linker's boundary model, the canonical mapper's model) from the
-README's `spacy train` command (scripts/train_ner.py → training/ner/model-best, or --trained
-DIR); the rule components' data is refreshed from the package's files. The meta records what
-the pipeline was built from and the recorded test scores (evaluation/test_scores.json).
-The canonical mapper's model is trained again here from the gold canonical ids of train + dev
-(corpus/spacy/{train,dev}.spacy, scripts/build_corpus.py), the data its policy and threshold were
-chosen on by cross-validation (scripts/eval_canonical.py --select).
+The segmentation model comes from scripts/train_segmenter.py and the tok2vec + ner from the
+README's `spacy train` command (scripts/train_ner.py → training/ner/model-best, or --trained DIR);
+the rule components' data is refreshed from the package's files. The meta records what the
+pipeline was built from and the recorded test scores (evaluation/test_scores.json).
+
+The other learned parts are where the two ways of building differ (--learned-from):
+
+- `corpus` (the default, what ships): they are fitted once more on train + dev, the data their
+  settings were chosen on by cross-validation, with the same code as the components' initialize.
+  The canonical mapper's model and the programme classifier are trained here from the gold of
+  corpus/spacy/{train,dev}.spacy (scripts/build_corpus.py); the linker's boundary model and link
+  filter are read from lawrep_nlp/pipes/indicators/data/, which scripts/train_linker.py fits on
+  the same documents (CI checks it reproduces them byte for byte).
+- `trained`: everything `spacy train` learned in the components' initialize is kept as it is in
+  model-best (fitted on --paths.train only): what to use to package a retraining on your own
+  annotations, which the project's corpus must not overwrite.
 
 The NER would run where lawrep_entity_policy keeps its additions for some label (chosen by
 cross-validation, scripts/train_ner.py --cv); it ships disabled for now (SHIP_NER, below).
 
-    python scripts/build_pipeline.py [--trained OUT/model-best] [--output DIR]
+    python scripts/build_pipeline.py [--trained OUT/model-best] [--learned-from corpus|trained] [--output DIR]
 """
 
 from __future__ import annotations
@@ -59,13 +67,20 @@ def corpus_version() -> str:
     return digest.hexdigest()[:12]
 
 
-def refresh_data(nlp: spacy.Language, examples: Callable[[], list[Example]] | None = None) -> None:
+#: the components whose initialize learns from examples besides the NER (lawrep_indicators: its
+#: boundary model and link filter)
+LEARNING = ("lawrep_canonical", "lawrep_programs", "lawrep_indicators")
+
+
+def refresh_data(nlp: spacy.Language, examples: Callable[[], list[Example]] | None = None, *,
+                 keep_learned: bool = False) -> None:
     """The trained pipeline froze the tokenizer and rule data of the day it was trained: add components
     the config has gained since, and reload every data component and the tokenizer from the
     package's current data files (their initialize() defaults), keeping the trained weights;
     lawrep_canonical's model and lawrep_programs' quoted-phrase classifier are trained from the
     corpus DocBins of train + dev (each with the settings its cross-validation chose there), or from
-    `examples` (a cross-validation fold's training documents: its held-out ones must not be)."""
+    `examples` (a cross-validation fold's training documents: its held-out ones must not be).
+    `keep_learned`: the LEARNING components stay as the trained pipeline has them."""
     learning = ("lawrep_canonical", "lawrep_programs")  # their initialize learns from corpus_examples
     order = CONFIG["nlp"]["pipeline"]
     for index, name in enumerate(order):
@@ -75,11 +90,13 @@ def refresh_data(nlp: spacy.Language, examples: Callable[[], list[Example]] | No
             place = {"after": previous[-1]} if previous else {"first": True}
             nlp.add_pipe(CONFIG["components"][name]["factory"], name=name, config=settings, **place)
     for name in learning:  # their settings (policy, threshold) from today's config too
-        if name in nlp.component_names:
+        if name in nlp.component_names and not keep_learned:
             settings = {k: v for k, v in CONFIG["components"][name].items() if k != "factory"}
             nlp.replace_pipe(name, name, config=settings)
-    examples = examples or corpus_examples(nlp)
+    examples = examples or (None if keep_learned else corpus_examples(nlp))
     for name, pipe in nlp.components:  # disabled ones too
+        if keep_learned and name in LEARNING:
+            continue
         if name in learning:  # the canonical mapper learns from gold canonical ids, the
             pipe.initialize(examples, nlp=nlp)  # programme recognizer from gold PROGRAM entities
         elif isinstance(pipe, DataComponent):
@@ -114,6 +131,9 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=None,
                         help="write the pipeline to this folder instead of the package lawrep_zh/ (to check "
                              "that a retraining reproduces the shipped figures: lawrep evaluate DIR … --reproduce)")
+    parser.add_argument("--learned-from", choices=("corpus", "trained"), default="corpus",
+                        help="corpus: fit the learned parts besides the NER on the project's train + dev (what "
+                             "ships); trained: keep them as spacy train learned them (your own annotations)")
     args = parser.parse_args()
     trained = args.trained
     if not trained.exists():
@@ -121,7 +141,8 @@ def main() -> None:
     # the [nlp] callbacks come from today's config, like the rule data below
     callbacks = {key: value for key, value in CONFIG["nlp"].items() if key.endswith("_creation")}
     nlp = spacy.load(trained, config={"nlp": callbacks})
-    refresh_data(nlp)
+    keep_learned = args.learned_from == "trained"
+    refresh_data(nlp, keep_learned=keep_learned)
     policy = nlp.get_pipe("lawrep_entity_policy")
     ner_used = SHIP_NER and any(policy.policy_of(label) == "rules_then_model" for label in nlp.get_pipe("ner").labels)
     if not ner_used:
@@ -156,6 +177,8 @@ def main() -> None:
                                    "training_text_sha256": segmenter_build["training_text_sha256"]},
             "linker boundary model": {**{key: value for key, value in boundary_info.items() if key != "documents"},
                                       "documents": len(boundary_info.get("documents", ()))},
+            "learned parts": "as spacy train learned them (its --paths.train)" if keep_learned else
+                             "fitted on the corpus's train + dev",
         },
     })
     if args.output is not None:

@@ -8,7 +8,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
@@ -115,25 +115,39 @@ def _progress(total: int, *, every_seconds: float = 30.0) -> Iterator[Callable[[
     yield advance
 
 
-def _check_output(out: Path) -> None:
+def _check_output(out: Path, inputs: Iterable[Path] = ()) -> None:
     from .extract import output_problem
 
-    problem = output_problem(out)
+    problem = output_problem(out, inputs)
     if problem:
         typer.echo(f"lawrep: {problem}", err=True)
         raise typer.Exit(EXIT_USAGE)
 
 
-def _load(model: str):
+#: What extract, render and compare read from a Doc, and the lawrep component that assigns it.
+MEASURING = {"token.is_sent_start": "lawrep_sentences", "doc._.links": "lawrep_indicators"}
+
+
+def _load(model: str, needs: dict[str, str] | None = None):
+    """The pipeline; a usage error when it cannot load, or when no enabled component assigns what
+    the command reads (`needs`: attribute → the component that would; regression: a blank or
+    foreign pipeline given as --model ended in spaCy's E030 or a KeyError)."""
     import spacy
 
     import lawrep_nlp  # noqa: F401
 
     try:
-        return spacy.load(model)
+        nlp = spacy.load(model)
     except OSError as err:
         typer.echo(f"lawrep: cannot load pipeline {model!r}: {err}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
+    assigned = {attr for name in nlp.pipe_names for attr in nlp.get_pipe_meta(name).assigns}
+    missing = [f"{attr} ({component})" for attr, component in (needs or {}).items() if attr not in assigned]
+    if missing:
+        typer.echo(f"lawrep: the pipeline {model!r} cannot be used here: no enabled component assigns "
+                   f"{', '.join(missing)}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    return nlp
 
 
 @app.command()
@@ -141,7 +155,7 @@ def extract(
     paths: list[Path] = typer.Argument(..., help="Report files (.txt, .html) or folders of them."),
     out: Path = typer.Option(..., "--out", "-o", help="Output file, written atomically."),
     output_format: OutputFormat | None = typer.Option(
-        None, "--format", "-f", help="jsonl or csv [default: from --out: csv for a .csv file, else jsonl]."),
+        None, "--format", "-f", help="jsonl or csv (default: csv for an --out file ending in .csv, else jsonl)."),
     n_process: int = typer.Option(1, "--n-process", "-n", min=1, help="Worker processes for nlp.pipe."),
     model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline name or path."),
     max_length: int = typer.Option(1_000_000, "--max-length", min=1,
@@ -169,12 +183,12 @@ def extract(
     if not files:
         typer.echo("lawrep: no .txt or .html reports found", err=True)
         raise typer.Exit(EXIT_USAGE)
-    _check_output(out)
+    _check_output(out, files)
     chosen_format = output_format.value if output_format else "csv" if out.suffix.lower() == ".csv" else "jsonl"
     if excel and chosen_format != "csv":
         typer.echo("lawrep: --excel applies to CSV output (--format csv, or an --out file ending in .csv)", err=True)
         raise typer.Exit(EXIT_USAGE)
-    nlp = _load(model)
+    nlp = _load(model, MEASURING)
     with _interruptible(n_process), _progress(len(files)) as advance:
         result = run_extract(nlp, files, out, output_format=chosen_format, n_process=n_process,
                              on_file=advance, max_length=max_length, excel=excel)
@@ -204,13 +218,13 @@ def render(
     if not report.is_file():
         typer.echo(f"lawrep: no such file: {report}", err=True)
         raise typer.Exit(EXIT_USAGE)
-    _check_output(out)
+    _check_output(out, [report])
     try:
         parsed = read_report(report)
     except (UnreadableReport, OSError) as err:
         typer.echo(f"lawrep: cannot read {report}: {err}", err=True)
         raise typer.Exit(EXIT_SOME_FAILED) from None
-    nlp = _load(model)
+    nlp = _load(model, MEASURING)
     nlp.max_length = max(nlp.max_length, len(parsed.text))
     doc = next(process_reports(nlp, [parsed]))
     with atomic_output(out) as handle:
@@ -252,10 +266,10 @@ def compare(
     if missing or not files:
         typer.echo(f"lawrep: no reports at {', '.join(map(str, missing or paths))}", err=True)
         raise typer.Exit(EXIT_USAGE)
-    _check_output(out)
+    _check_output(out, files)
     if chart:
-        _check_output(chart)
-    nlp = _load(model)
+        _check_output(chart, [*files, out])
+    nlp = _load(model, {**MEASURING, "span._.canonical": "lawrep_canonical"})
     taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
     if indicator and group_by == "canonical" and indicator not in taxonomy.names:
         typer.echo(f"lawrep: unknown canonical indicator {indicator!r} (see lawrep_nlp/pipes/canonical/data/"

@@ -44,18 +44,20 @@ class ExtractResult:
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Report files named directly, plus every .txt/.html file below named directories; a file
-    reached twice (named and inside a named folder, or named twice) is processed once."""
+    """Report files named directly, plus every .txt/.html name below named directories; a file
+    reached twice (named and inside a named folder, or named twice) is processed once. A name that
+    is no readable file (a dangling or looping symbolic link) is kept, so that reading it reports why
+    (regression: such files were dropped without a word)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in REPORT_SUFFIXES and p.is_file()))
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in REPORT_SUFFIXES and not p.is_dir()))
         else:
             files.append(path)
-    seen: set[Path] = set()
+    seen: set[str] = set()
     unique = []
     for file in files:
-        key = file.resolve()
+        key = os.path.realpath(file)  # not Path.resolve, which raises on a symbolic-link loop
         if key not in seen:
             seen.add(key)
             unique.append(file)
@@ -69,6 +71,8 @@ def read_one(path: Path, max_length: int | None = None) -> Report | Failure:
     except UnreadableReport as err:
         return Failure(path_text(path), str(err))
     except FileNotFoundError:
+        if path.is_symlink():
+            return Failure(path_text(path), f"a symbolic link to a missing file ({os.readlink(path)})")
         return Failure(path_text(path), "file not found (removed while the batch ran?)")
     except IsADirectoryError:
         return Failure(path_text(path), "is a directory")
@@ -94,10 +98,19 @@ def read_reports(files: Iterable[Path], failures: list[Failure],
             yield outcome
 
 
-def output_problem(out: Path) -> str | None:
-    """Why `out` cannot be written, checked before any work is done (None when it can)."""
+def output_problem(out: Path, inputs: Iterable[Path] = ()) -> str | None:
+    """Why `out` cannot be written, checked before any work is done (None when it can). The output
+    replaces `out` (atomic_output), so it must not be one of the `inputs` (the report would be
+    lost), a symbolic link (it would replace the link, not write its target) or anything but a
+    regular file (a device such as /dev/stdout, a FIFO)."""
     if out.is_dir():
         return f"{out} is a folder"
+    if out.is_symlink():
+        return f"{out} is a symbolic link: give the file it points to ({os.path.realpath(out)})"
+    if out.exists() and not out.is_file():
+        return f"{out} is not a regular file (a device or a pipe): give a file name"
+    if out.exists() and any(path.exists() and path.samefile(out) for path in inputs):
+        return f"{out} is one of the input reports: writing the output there would replace it"
     parent = out.parent
     if not parent.exists():
         existing = next((p for p in out.parents if p.exists()), None)
@@ -106,8 +119,12 @@ def output_problem(out: Path) -> str | None:
         return f"cannot create {out}: the folder {parent} does not exist (create it first)"
     if not parent.is_dir():
         return f"cannot create {out}: {parent} is not a folder"
-    if not os.access(parent, os.W_OK):
-        return f"cannot write in {parent}"
+    try:  # what atomic_output will do: os.access says yes to root where the file system says no (/sys)
+        fd, probe = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=parent)
+    except OSError as err:
+        return f"cannot write in {parent}: {err.strerror or err}"
+    os.close(fd)
+    os.unlink(probe)
     return None
 
 

@@ -81,11 +81,14 @@ def _is_pair(value: Any) -> bool:
 
 
 def shape_problems(record: Record) -> list[str]:
-    """What is not of the format's shape (ANNOTATION.md): spans a list of objects, relations a
+    """What is not of the format's shape (ANNOTATION.md): spans present and a list of objects, relations a
     list of {quantity: [start, end], indicator: [start, end]}, meta an object. The other checks
     read the fields only when these hold."""
     spans, relations, meta = record.get("spans", []), record.get("relations", []), record.get("meta", {})
     problems = []
+    if "spans" not in record:  # regression: lawrep evaluate ended in a KeyError on such a record
+        problems.append("record has no spans (a gold record lists them, if need be as []; lawrep extract's "
+                        "output is not gold)")
     if not isinstance(spans, list) or not all(isinstance(span, dict) for span in spans):
         problems.append("spans is not a list of objects")
     if not isinstance(relations, list) or not all(

@@ -12,7 +12,7 @@ import srsly
 from spacy.attrs import IDX
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import ensure_path, from_disk, to_disk
+from spacy.util import ensure_path, from_bytes, from_disk, to_bytes, to_disk
 
 DATA_FILE = "data.json"
 #: Where the rule components record the entities they add (lawrep_entity_policy tells the NER's
@@ -21,23 +21,36 @@ RULE_SPANS_KEY = "lawrep_rules"
 
 #: The component that assigns each attribute a lawrep component may require, for error messages.
 PROVIDERS = {"token.is_sent_start": "lawrep_sentences", "doc.ents": "lawrep_quantities (and the other entity "
-             "components)", "doc._.links": "lawrep_indicators"}
+             "components)", "doc._.links": "lawrep_indicators",
+             **{f"span._.{name}": "lawrep_quantities" for name in ("value", "unit", "dimension", "approx")}}
 
 
 def check_required(nlp: Language, name: str, requires: Iterable[str]) -> None:
     """Fail when the component is built, not when it first runs, if no component already in the
-    pipeline assigns what it requires (spaCy's analyze_pipes only warns)."""
+    pipeline assigns what it requires (spaCy's analyze_pipes only warns). The order is checked
+    when the component runs (`missing_upstream`): a factory does not know where it will go."""
     assigned = {attr for pipe_name in nlp.pipe_names for attr in nlp.get_pipe_meta(pipe_name).assigns}
     missing = [attr for attr in requires if attr not in assigned]
     if missing:
-        needed = "; ".join(f"{attr} (add {PROVIDERS.get(attr, 'a component that assigns it')} before it)"
-                           for attr in missing)
+        by_provider: dict[str, list[str]] = {}
+        for attr in missing:
+            by_provider.setdefault(PROVIDERS.get(attr, "a component that assigns it"), []).append(attr)
+        needed = "; ".join(f"{', '.join(attrs)} (add {provider} before it)" for provider, attrs in by_provider.items())
         raise ValueError(f"{name} needs {needed}: no component in the pipeline {nlp.pipe_names} assigns it")
+
+
+def missing_upstream(name: str, attr: str) -> ValueError:
+    """The error of a component that runs without what an earlier one should have set: left out
+    of the pipeline, disabled (``spacy.load(…, disable=[…])``) or placed after it."""
+    provider = PROVIDERS.get(attr, "a component that assigns it")
+    return ValueError(f"{name} needs {attr}, which no component before it set: add {provider} before {name}, "
+                      "or enable it if it is disabled")
 
 
 class DataComponent:
     """A pipeline component whose rules or tables are one JSON value, written to and read from
-    ``data.json`` in the component's folder of a saved pipeline."""
+    ``data.json`` in the component's folder of a saved pipeline, or the same JSON under that key
+    of ``nlp.to_bytes()`` (spaCy leaves a component without ``to_bytes`` out of it silently)."""
 
     def get_data(self) -> Any:
         raise NotImplementedError
@@ -52,6 +65,13 @@ class DataComponent:
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "DataComponent":
         from_disk(ensure_path(path), {DATA_FILE: lambda p: self.set_data(srsly.read_json(p))}, exclude)
+        return self
+
+    def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:
+        return to_bytes({DATA_FILE: lambda: srsly.json_dumps(self.get_data())}, exclude)
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = tuple()) -> "DataComponent":
+        from_bytes(bytes_data, {DATA_FILE: lambda b: self.set_data(srsly.json_loads(b))}, exclude)
         return self
 
 

@@ -47,6 +47,9 @@ JUDGED_CHARS = 20_000
 DECLARATION_BYTES = 4096
 DECLARED_CHARSET = re.compile(rb"""(?:<meta[^>]*?charset|<\?xml[^>]*?encoding)\s*=\s*["']?([A-Za-z][\w.:-]*)""",
                               re.IGNORECASE)
+#: Text has no NUL bytes but a stray one (a scraper's), kept in UTF-8; binary files and UTF-16
+#: without a BOM have more, and are refused.
+MAX_NUL_SHARE = 0.01
 #: Multi-byte encodings charset-normalizer may name for any even-length bytes; only a BOM says so.
 BOM_ONLY = ("utf_16", "utf_16_be", "utf_16_le", "utf_32", "utf_32_be", "utf_32_le")
 
@@ -59,7 +62,9 @@ def decode_bytes(data: bytes) -> tuple[str, str, int]:
     for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             return _lenient(data, encoding)
-    if b"\x00" in data[:4096]:
+    head = data[:4096]
+    if b"\x00" in head and (head.count(b"\x00") > MAX_NUL_SHARE * len(head) or not _is_utf8(data)):
+        # a stray NUL in a UTF-8 report is kept (regression: the whole report was refused as binary)
         raise UnreadableReport("binary data (NUL bytes), not a text report")
     try:
         return _checked(data.decode("utf-8", errors="strict"), "utf-8")
@@ -190,6 +195,14 @@ def _lenient(data: bytes, codec: str, name: str | None = None) -> tuple[str, str
     if replaced > max(MIN_REPLACED_ALLOWED, MAX_REPLACED_SHARE * len(data)):
         raise UnreadableReport(f"bytes do not decode as {name or codec} ({replaced} undecodable sequences)")
     return _checked(text, name or codec, replaced)
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8", errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _checked(text: str, encoding: str, replaced: int = 0) -> tuple[str, str, int]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import re
 
+from ..numerals import FULLWIDTH_DIGITS
 from ..pipes.places.divisions import full_name_finder
+from ..script import to_simplified
 from ..sentences import is_heading
 
 TITLE_HINT_RE = re.compile(r"(报告|情况|总结|工作要点|年度报告)")
@@ -56,24 +58,36 @@ def normalise_date(text: str) -> str:
     return f"{int(numbers[0]):04d}-{int(numbers[1]):02d}-{int(numbers[2]):02d}" if len(numbers) >= 3 else text
 
 
-def find_title(lines: list[str]) -> str | None:
-    """The first short line near the top that reads like a report title."""
-    for line in lines[:8]:
+def find_title(lines: list[str]) -> int | None:
+    """Which of the first lines is the first short one near the top that reads like a report title."""
+    for index, line in enumerate(lines[:8]):
         stripped = line.strip()
         if (6 <= len(stripped) <= 60 and TITLE_HINT_RE.search(stripped) and not is_heading(stripped)
                 and not stripped.endswith(("。", "：", ":"))):
-            return stripped
+            return index
     return None
+
+
+def matching_view(text: str) -> str:
+    """What the patterns read: simplified characters and ASCII digits, as long as `text`, so a
+    report in traditional characters or full-width digits gives the metadata of its simplified,
+    ASCII-digit twin (regression: 關於２０２５年度… had no title and no year)."""
+    return to_simplified(text).translate(FULLWIDTH_DIGITS) if text else text
 
 
 def extract_metadata(
     text: str, chrome: list[str], html_meta: dict[str, str | None] | None = None
 ) -> dict[str, str | None]:
-    """Metadata of one report; every field is None when the report does not say."""
+    """Metadata of one report; every field is None when the report does not say. The title is as
+    written; region, year, publisher and date are read in simplified characters and ASCII digits."""
     html_meta = html_meta or {}
-    lines = [line for line in text.split("\n") if line.strip()]
-    title = find_title(lines) or html_meta.get("title")
-    header = "\n".join(chrome + lines[:6])
+    written = [line for line in text.split("\n") if line.strip()][:8]
+    lines = [matching_view(line) for line in written]  # the head is all that is read
+    title_index = find_title(lines)
+    # the title as written; the fields below as read (simplified, ASCII digits), so that they line up
+    title_as_written = written[title_index].strip() if title_index is not None else html_meta.get("title")
+    title = matching_view(title_as_written) if title_as_written else None
+    header = "\n".join([matching_view(line) for line in chrome] + lines[:6])
     publisher = None
     if match := PUBLISHER_RE.search(header):
         publisher = match.group(1)
@@ -85,7 +99,7 @@ def extract_metadata(
     elif html_meta.get("date"):
         publish_date = html_meta["date"]
     year = None
-    for source in (title or "", text[:400]):
+    for source in (title or "", matching_view(text[:400])):
         if match := YEAR_RE.search(source):
             year = match.group(1)
             break
@@ -100,5 +114,5 @@ def extract_metadata(
     if region is None:  # a body the pattern does not know: 浙江省绍兴市市场监督管理局2023年…
         region = next((chain for source in (title or "", publisher or "") if (chain := division_chain(source))),
                       None)
-    return {"title": title, "region": region, "year": year, "publisher": publisher or html_meta.get("sitename"),
-            "publish_date": publish_date}
+    return {"title": title_as_written, "region": region, "year": year,
+            "publisher": publisher or html_meta.get("sitename"), "publish_date": publish_date}

@@ -51,16 +51,22 @@ def mixed_folder(tmp_path_factory) -> Path:
     good_bytes = SEED.read_bytes()
     line_end = good_bytes.index(b"\n", 3000)  # a character boundary
     (folder / "one_bad_byte.txt").write_bytes(good_bytes[:line_end] + b"\xff" + good_bytes[line_end:])
+    # regression: one NUL byte made a whole report "binary data"
+    (folder / "stray_nul.txt").write_bytes(good_bytes[:line_end] + b"\x00" + good_bytes[line_end:])
     (folder / "empty.txt").write_bytes(b"")
     (folder / "whitespace.txt").write_text(" \n\t\n\u3000\n", encoding="utf-8")
     (folder / "binary.txt").write_bytes(bytes(range(256)) * 40)
     (folder / "noise.txt").write_bytes(bytes((i * 7919 + 13) % 255 + 1 for i in range(4000)))
     (folder / "huge.txt").write_text(CASES_OF_LEGAL_AID * (10_000_000 // len(CASES_OF_LEGAL_AID.encode())),
                                      encoding="utf-8")
+    (folder / "dangling.txt").symlink_to(folder / "removed.txt")
+    (folder / "loop.txt").symlink_to(folder / "loop2.txt")
+    (folder / "loop2.txt").symlink_to(folder / "loop.txt")
     return folder
 
 
-GOOD = {"good.txt", "gb18030.txt", "page.html", "traditional.txt", "fullwidth.txt", "english.txt", "one_bad_byte.txt"}
+GOOD = {"good.txt", "gb18030.txt", "page.html", "traditional.txt", "fullwidth.txt", "english.txt", "one_bad_byte.txt",
+        "stray_nul.txt"}
 BAD = {
     "empty.txt": "file holds no text",
     "whitespace.txt": "file holds no text",
@@ -68,6 +74,10 @@ BAD = {
     # which of the two depends on what charset-normalizer guesses for noise; either is a clear refusal
     "noise.txt": ("no text encoding fits these bytes", "binary data (control characters)"),
     "huge.txt": "text too long",
+    # regression: symbolic links that lead to no file were dropped without a word
+    "dangling.txt": "a symbolic link to a missing file",
+    "loop.txt": "cannot read: Too many levels of symbolic links",
+    "loop2.txt": "cannot read: Too many levels of symbolic links",
 }
 
 
@@ -90,6 +100,7 @@ def test_mixed_folder(mixed_folder: Path, tmp_path: Path, n_process: int):
     assert [(m["quantity_text"], m["value"]) for m in found["fullwidth.txt"]["measurements"]] == [("１５７件", 157.0)]
     assert found["english.txt"]["text"].strip() == "The bureau handled 157 legal aid cases in 2024."
     assert "\ufffd" in found["one_bad_byte.txt"]["text"] and len(found["one_bad_byte.txt"]["text"]) > 5000
+    assert found["stray_nul.txt"]["text"].count("\x00") == 1 and len(found["stray_nul.txt"]["text"]) > 5000
     assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]  # no temporary file left
 
 
@@ -312,3 +323,27 @@ def test_extract_runs_with_the_ner_enabled(tmp_path):
     result = ExtractResult()
     (record,) = document_records(nlp, [report], result)
     assert result.failures == [] and record["measurements"][0]["value"] == 97
+
+
+@pytest.mark.parametrize("command", ["extract", "render", "compare"])
+def test_the_output_never_replaces_an_input_report(tmp_path: Path, command: str):
+    """Regression: `lawrep extract same.txt --out same.txt` replaced the report with its JSONL, exit 0."""
+    report = tmp_path / "report.txt"
+    shutil.copy(SEED, report)
+    result = runner.invoke(app, [command, str(report), "--out", str(report)])
+    assert result.exit_code == 2
+    assert "is one of the input reports: writing the output there would replace it" in result.output
+    assert report.read_bytes() == SEED.read_bytes()
+
+
+def test_the_output_is_a_regular_file(tmp_path: Path):
+    """Regression: the output replaced a symbolic link (not its target), a FIFO and, as root, /dev/stdout."""
+    (tmp_path / "target.jsonl").write_text("kept\n", encoding="utf-8")
+    (tmp_path / "link.jsonl").symlink_to(tmp_path / "target.jsonl")
+    os.mkfifo(tmp_path / "fifo.jsonl")
+    for name, message in [("link.jsonl", "is a symbolic link: give the file it points to"),
+                          ("fifo.jsonl", "is not a regular file (a device or a pipe)")]:
+        result = runner.invoke(app, ["extract", str(SEED), "--out", str(tmp_path / name)])
+        assert result.exit_code == 2 and message in result.output, result.output
+    assert (tmp_path / "link.jsonl").is_symlink() and (tmp_path / "fifo.jsonl").is_fifo()
+    assert (tmp_path / "target.jsonl").read_text(encoding="utf-8") == "kept\n"

@@ -113,3 +113,13 @@ def test_a_malformed_record_is_named_not_a_traceback(tmp_path: Path, change, pro
     assert converted.exit_code == 1 and f"skipped {gold}:2: {problem}" in converted.output
     scored = runner.invoke(app, ["evaluate", "lawrep_zh", str(gold)])
     assert scored.exit_code == 2 and f"{gold}:2: {problem}" in scored.output
+
+
+def test_extract_output_given_as_gold_is_named_not_a_traceback(tmp_path: Path):
+    """Regression: a record without spans (lawrep extract's output) ended lawrep evaluate in a KeyError."""
+    gold = write_jsonl(tmp_path / "extracted.jsonl", [RECORD, {"text": RECORD["text"], "entities": []}])
+    problem = "record has no spans (a gold record lists them, if need be as []; lawrep extract's output is not gold)"
+    scored = runner.invoke(app, ["evaluate", "lawrep_zh", str(gold)])
+    assert scored.exit_code == 2 and f"{gold}:2: {problem}" in scored.output
+    converted = runner.invoke(app, ["convert", str(gold), "--out", str(tmp_path / "x.spacy")])
+    assert converted.exit_code == 1 and f"skipped {gold}:2: {problem}" in converted.output

@@ -98,6 +98,24 @@ def test_missing_path_is_a_usage_error(tmp_path: Path):
     assert result.exit_code == 2 and not out.exists()
 
 
+@pytest.mark.parametrize(("command", "missing"), [
+    ("extract", "doc._.links (lawrep_indicators)"),  # a sentencizer is there
+    ("compare", "doc._.links (lawrep_indicators), span._.canonical (lawrep_canonical)"),
+])
+def test_a_pipeline_without_the_lawrep_components_is_a_usage_error(tmp_path: Path, command: str, missing: str):
+    """Regression: a blank pipeline as --model ended in spaCy's E030 (extract) or a KeyError (compare)."""
+    import spacy
+
+    blank = spacy.blank("zh")
+    blank.add_pipe("sentencizer")
+    blank.to_disk(tmp_path / "blank")
+    result = runner.invoke(app, [command, str(next(SEEDS.glob("*.txt"))), "--out", str(tmp_path / "x.csv"),
+                                 "--model", str(tmp_path / "blank")])
+    assert result.exit_code == 2
+    assert f"cannot be used here: no enabled component assigns {missing}" in " ".join(result.output.split())
+    assert not (tmp_path / "x.csv").exists()
+
+
 def test_failed_write_leaves_no_partial_file(tmp_path: Path):
     out = tmp_path / "out.jsonl"
     try:

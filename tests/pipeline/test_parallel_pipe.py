@@ -100,6 +100,25 @@ def test_without_fork_spacy_transport_runs(nlp, monkeypatch, seed_texts):
     assert [everything(d) for d in nlp.pipe(texts, n_process=2)] == [everything(d) for d in nlp.pipe(texts)]
 
 
+def test_where_processes_start_by_spawn_the_pipeline_pickles():
+    """Regression: spaCy's transport pickles the pipeline where workers are spawned (macOS,
+    Windows, Python ≥ 3.14). That failed twice: the lawrep scorers were closures ("Can't pickle
+    local object 'make_report_scorer.<locals>.report_scorer'"), and a spawned worker could not find
+    the ParallelChinese class, which the config's callback makes at run time, so the caller
+    waited for ever."""
+    script = textwrap.dedent("""
+        import multiprocessing, spacy
+        if __name__ == "__main__":
+            multiprocessing.set_start_method("spawn")
+            nlp = spacy.load("lawrep_zh")
+            texts = ["全年办理法律援助案件157件。", "受理行政复议案件97件。"]
+            docs = nlp.pipe(texts, n_process=2, batch_size=1)
+            print([(q.text, q._.indicator.text) for doc in docs for q in doc.ents if q.label_ == "QUANTITY"])
+    """)
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=180)
+    assert result.stdout.strip() == "[('157件', '法律援助案件'), ('97件', '行政复议案件')]", result.stderr[-2000:]
+
+
 def test_a_blank_pipeline_takes_the_callback():
     nlp = spacy.blank("en", config=PARALLEL)
     assert type(nlp).__name__ == "ParallelEnglish" and isinstance(nlp, ParallelPipe)

@@ -39,13 +39,13 @@ def test_spacy_package_builds_a_wheel_that_installs_and_loads(tmp_path: Path):
         "lawrep_zh [('法律援助案件', 157.0, 'legal_aid_cases')] []")
 
 
-def test_a_retrained_pipeline_packages_with_what_it_learned(tmp_path: Path):
-    """Retrained on a user's annotations (here: lawrep_programs' quoted-phrase classifier on three
-    names and three slogans), the packaged pipeline carries the new weights and its config."""
+def retrained_on_toy_programmes(pipeline: Path):
+    """The pipeline with lawrep_programs' quoted-phrase classifier retrained on three names and three
+    slogans (a user's own annotations) and used (quoted_policy "model")."""
     import spacy
     from spacy.training import Example
 
-    nlp = spacy.load(PIPELINE, config={"components": {"lawrep_programs": {"quoted_policy": "model",
+    nlp = spacy.load(pipeline, config={"components": {"lawrep_programs": {"quoted_policy": "model",
                                                                           "quoted_threshold": 0.5}}})
     examples = []
     for text, name in [("全面推行“春风送法”，", "春风送法"), ("全面推行“法润万家”，", "法润万家"),
@@ -56,6 +56,31 @@ def test_a_retrained_pipeline_packages_with_what_it_learned(tmp_path: Path):
             reference.ents = [reference.char_span(text.index(name), text.index(name) + len(name), "PROGRAM")]
         examples.append(Example(nlp.make_doc(text), reference))
     nlp.get_pipe("lawrep_programs").initialize(lambda: examples, nlp=nlp)
-    nlp.to_disk(tmp_path / "retrained")
+    return nlp
+
+
+def test_a_retrained_pipeline_packages_with_what_it_learned(tmp_path: Path):
+    """Retrained on a user's annotations, the packaged pipeline carries the new weights and its config."""
+    retrained_on_toy_programmes(PIPELINE).to_disk(tmp_path / "retrained")
     assert package_install_and_run(tmp_path / "retrained", tmp_path, "全面推行“指尖办案”，切实当好“主力军”。") == (
         "lawrep_zh [] ['指尖办案']")
+
+
+def test_build_pipeline_keeps_what_spacy_train_learned_when_asked(tmp_path: Path):
+    """Regression: scripts/build_pipeline.py replaced every learned part of the trained pipeline
+    but the NER with the project's own (fitted on its train + dev), so a retraining on one's own
+    annotations packaged with it silently carried the project's models. --learned-from trained
+    keeps them."""
+    import spacy
+
+    trained = retrained_on_toy_programmes(PIPELINE)
+    trained.to_disk(tmp_path / "model-best")
+    built = subprocess.run([sys.executable, str(Path(__file__).parents[2] / "scripts" / "build_pipeline.py"),
+                            "--trained", str(tmp_path / "model-best"), "--learned-from", "trained",
+                            "--output", str(tmp_path / "pipeline")], capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    packaged = spacy.load(tmp_path / "pipeline")
+    learned = trained.get_pipe("lawrep_programs").get_data()
+    assert packaged.get_pipe("lawrep_programs").get_data() == learned
+    assert spacy.load(PIPELINE).get_pipe("lawrep_programs").get_data() != learned
+    assert packaged.meta["lawrep_build"]["learned parts"] == "as spacy train learned them (its --paths.train)"

@@ -14,7 +14,9 @@ def test_analyze_pipes_finds_no_problem(nlp):
     assert all(problems == [] for problems in analysis["problems"].values())
     summary = analysis["summary"]
     assert summary["lawrep_sentences"]["assigns"] == ["token.is_sent_start"]
-    assert summary["lawrep_indicators"]["requires"] == ["doc.ents", "token.is_sent_start"]
+    assert summary["lawrep_indicators"]["requires"] == ["doc.ents", "token.is_sent_start", "span._.value",
+                                                        "span._.unit", "span._.approx"]
+    assert {"doc._.links", "span._.unit", "span._.dimension"} <= set(summary["lawrep_canonical"]["requires"])
     assert "doc._.links" in summary["lawrep_indicators"]["assigns"]
     assert {f"span._.{name}" for name in ("value", "unit", "out_of_range")} <= set(
         summary["lawrep_quantities"]["assigns"])
@@ -31,6 +33,10 @@ def test_every_lawrep_component_declares_what_it_assigns(nlp):
     (["lawrep_quantities"], "lawrep_indicators", "token.is_sent_start (add lawrep_sentences before it)"),
     (["lawrep_sentences"], "lawrep_indicators", "doc.ents (add lawrep_quantities"),
     (["lawrep_sentences", "lawrep_quantities"], "lawrep_canonical", "doc._.links (add lawrep_indicators before it)"),
+    # regression: another entity component assigns doc.ents, so a pipeline without lawrep_quantities
+    # was built and linked nothing
+    (["lawrep_sentences", "lawrep_laws"], "lawrep_indicators",
+     "span._.value, span._.unit, span._.approx (add lawrep_quantities before it)"),
 ])
 def test_a_missing_required_component_fails_when_the_pipeline_is_built(before, component, named):
     """Regression: a pipeline without lawrep_sentences failed only at run time, with spaCy's E030."""
@@ -51,3 +57,33 @@ def test_spacys_own_sentencizer_satisfies_the_linker():
     # lawrep's tokenizer) is not what this checks: that the quantity is found and linked is
     [(indicator, value)] = [(m["indicator"], m["value"]) for m in doc._.measurements]
     assert value == 97.0 and indicator.endswith("行政复议案件")
+
+
+@pytest.mark.parametrize(("disabled", "component", "named"), [
+    ("lawrep_sentences", "lawrep_indicators", "add lawrep_sentences before lawrep_indicators"),
+    ("lawrep_indicators", "lawrep_canonical", "add lawrep_indicators before lawrep_canonical"),
+])
+def test_a_disabled_required_component_is_named_when_the_pipeline_runs(disabled, component, named):
+    """Regression: with lawrep_sentences disabled the linker failed with spaCy's E030 from deep in
+    its walk; with lawrep_indicators disabled the mapper gave every quantity no indicator and no id."""
+    nlp = spacy.load("lawrep_zh", disable=[disabled])
+    with pytest.raises(ValueError, match=re.escape(named)):
+        nlp("区司法局收到行政复议申请32件、办结28件。")
+
+
+def test_a_component_placed_before_what_it_requires_is_named_when_it_runs():
+    """A factory cannot see where add_pipe will put it, so the order is checked when it runs."""
+    blank = spacy.blank("zh")
+    blank.add_pipe("lawrep_sentences")
+    blank.add_pipe("lawrep_quantities")
+    blank.add_pipe("lawrep_indicators", before="lawrep_sentences")
+    with pytest.raises(ValueError, match=re.escape("needs token.is_sent_start, which no component before it set")):
+        blank("全年办理法律援助案件157件。")
+
+
+def test_an_empty_text_needs_no_sentence():
+    blank = spacy.blank("zh")
+    blank.add_pipe("sentencizer")
+    blank.add_pipe("lawrep_quantities")
+    blank.add_pipe("lawrep_indicators")
+    assert blank("")._.links == []

@@ -105,6 +105,17 @@ def test_min_confidence_read_back_imprecisely_still_matches():
     assert taxonomy.map("法律咨询", "people", before="接待", sentence="接待法律咨询").canonical == "consultations"
 
 
+@pytest.mark.parametrize(("setting", "value", "message"), [
+    ("min_confidence", 5, "min_confidence must be within 0…1"),
+    ("model_threshold", -1, "model_threshold must be within 0…1"),
+    ("fuzzy_threshold", -5, "fuzzy_threshold must be 0 or more"),
+])
+def test_a_setting_out_of_range_fails_when_the_pipeline_is_built(setting, value, message):
+    """Regression: min_confidence 5 was accepted, and the mapper then gave no id at all."""
+    with pytest.raises(ValueError, match=message):
+        blank_with("lawrep_indicators").add_pipe("lawrep_canonical", config={setting: value})
+
+
 def test_context_words_are_required():
     taxonomy = Taxonomy(TINY, {**CALIBRATION, "min_confidence": 0.0})
     assert taxonomy.map("法律咨询", "people", sentence="接待法律咨询500人次").canonical == "consultations"

@@ -185,6 +185,14 @@ def test_an_unknown_policy_fails_when_the_pipeline_is_built():
         nlp.add_pipe("lawrep_programs", config={"quoted_policy": "vote"})
 
 
+@pytest.mark.parametrize("threshold", [-0.1, 5])
+def test_a_threshold_that_is_no_probability_fails_when_the_pipeline_is_built(threshold):
+    """Regression: quoted_threshold 5 was accepted and then refused every quoted phrase the lexicon
+    does not know."""
+    with pytest.raises(ValueError, match="quoted_threshold must be within 0…1"):
+        spacy.blank("zh").add_pipe("lawrep_programs", config={"quoted_threshold": threshold})
+
+
 def test_the_factory_declares_what_it_reads_and_writes():
     meta = spacy.blank("zh").get_factory_meta("lawrep_programs")
     assert meta.requires == [] and meta.assigns == ["doc.ents", "doc.spans"]

@@ -48,6 +48,19 @@ def test_seed_metadata(name, expected):
     assert {k: meta[k] for k in expected} == expected
 
 
+@pytest.mark.parametrize("written", [
+    "四平市鐵西區人民政府\n關於2025年度法治政府建設情況的報告\n區司法局受理行政複議申請32件。\n",
+    "四平市铁西区人民政府\n关于２０２５年度法治政府建设情况的报告\n区司法局受理行政复议申请32件。\n",
+])
+def test_metadata_of_traditional_characters_and_full_width_digits(written):
+    """Regression: the same report in traditional characters had no title and only 四平市 as its
+    region, and with full-width digits no year. The title stays as written; region, year and
+    publisher are read in simplified characters and ASCII digits, so that reports line up."""
+    meta = report_from_text(written).meta
+    assert meta["title"] == written.split("\n")[1]
+    assert (meta["region"], meta["year"], meta["publisher"]) == ("四平市铁西区", "2025", "四平市铁西区人民政府")
+
+
 def test_sentences_mentioning_chrome_words_stay():
     assert not is_chrome("来源于群众的诉求得到及时回应。")
     assert is_chrome("来源:区司法局")

@@ -26,7 +26,7 @@ from ...corpus.docbin import CANONICAL_GOLD_KEY
 from ...evaluation import canonical_example_scores
 from ...measurements import measurement_records
 from ...script import matching_text
-from ..base import DataComponent, check_required
+from ..base import DataComponent, check_required, missing_upstream
 from .mapper import CALIBRATION_FILE, TAXONOMY_FILE, Taxonomy
 from .model import FORMAT as MODEL_FORMAT
 from .model import IndicatorModel, Row
@@ -79,6 +79,8 @@ class CanonicalMapper(DataComponent):
             self.taxonomy.model = IndicatorModel.train(rows, self.taxonomy.labels_of(), **training)
 
     def __call__(self, doc: Doc) -> Doc:
+        if doc._.links is None:  # the linker did not run: every id would silently be None
+            raise missing_upstream(self.name, "doc._.links")
         text = matching_text(doc)  # once: Doc.text joins every token
         records = doc._.measurements if doc._.measurements is not None else measurement_records(doc)
         by_offsets = {(record["start"], record["end"]): record for record in records}
@@ -139,16 +141,17 @@ def gold_rows(taxonomy: Taxonomy, reference: Doc, units: dict[str, str]) -> list
 
 
 DEFAULT_TRAINING = {"epochs": 150, "l2": 1e-2}
-CANONICAL_MAPPER_REQUIRES = ["doc.ents", "token.is_sent_start", "doc._.links"]
+CANONICAL_MAPPER_REQUIRES = ["doc.ents", "token.is_sent_start", "doc._.links", "span._.unit", "span._.dimension"]
+
+
+def canonical_scorer(examples: Iterable[Any], **kwargs: Any) -> dict[str, Any]:
+    """Canonical ids of the predicted QUANTITY at each gold link of the references that carry
+    gold ids (evaluation.canonical_example_scores); module-level, so that the pipeline pickles."""
+    return canonical_example_scores(examples, CANONICAL_GOLD_KEY)
 
 
 @registry.scorers("lawrep.canonical_scorer.v1")
 def make_canonical_scorer() -> Callable[..., dict[str, Any]]:
-    """Canonical ids of the predicted QUANTITY at each gold link of the references that carry
-    gold ids (evaluation.canonical_example_scores)."""
-    def canonical_scorer(examples: Iterable[Any], **kwargs: Any) -> dict[str, Any]:
-        return canonical_example_scores(examples, CANONICAL_GOLD_KEY)
-
     return canonical_scorer
 
 

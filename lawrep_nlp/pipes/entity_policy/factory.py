@@ -81,12 +81,14 @@ def ner_union_scores(examples: Iterable[Example]) -> dict[str, float]:
     return {f"lawrep_ner_union_{key}": value for key, value in scores.items()}
 
 
+def ner_union_scorer(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
+    """The NER's additions alone (a module-level function, so that the pipeline pickles)."""
+    return ner_union_scores(examples)
+
+
 @registry.scorers("lawrep.ner_union_scorer.v1")
 def make_ner_union_scorer() -> Callable[..., dict[str, Any]]:
-    def score(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
-        return ner_union_scores(examples)
-
-    return score
+    return ner_union_scorer
 
 
 @Language.factory("lawrep_entity_policy",

@@ -14,7 +14,7 @@ from spacy.training import Example
 from ...extensions import INDICATORS_KEY
 from ...measurements import measurement_records
 from ...script import simplified_view
-from ..base import DataComponent, check_required
+from ..base import DataComponent, check_required, missing_upstream
 from .candidates import LEXICON_FILE, Lexicon, link_quantities
 from .link_filter import LINK_FILTER_FILE, POLICIES, KeepRule, LinkFilterModel, fit_link_filter
 from .scorer import BOUNDARY_MODEL_FILE, BoundaryModel, fit_boundary_model
@@ -123,6 +123,8 @@ class IndicatorLinker(DataComponent):
                           "(nlp.initialize or spacy train) or set link_filter = \"off\"", stacklevel=2)
 
     def __call__(self, doc: Doc) -> Doc:
+        if len(doc) and not doc.has_annotation("SENT_START"):  # not spaCy's E030 deep in the walk
+            raise missing_upstream(self.name, "token.is_sent_start")
         if self.link_filter != "off":
             self._check_filter()
         model = self.boundary_model if self.learned_boundaries else None
@@ -159,7 +161,7 @@ class IndicatorLinker(DataComponent):
         self._filter_checked = False
 
 
-INDICATOR_LINKER_REQUIRES = ["doc.ents", "token.is_sent_start"]
+INDICATOR_LINKER_REQUIRES = ["doc.ents", "token.is_sent_start", "span._.value", "span._.unit", "span._.approx"]
 
 
 @Language.factory("lawrep_indicators",

@@ -35,6 +35,8 @@ class ProgramRecognizer(DataComponent):
                  quoted_threshold: float = 0.5):
         if quoted_policy not in POLICIES:
             raise ValueError(f"{name}: unknown quoted_policy {quoted_policy!r}: use one of {', '.join(POLICIES)}")
+        if not 0.0 <= quoted_threshold <= 1.0:  # a probability
+            raise ValueError(f"{name}: quoted_threshold must be within 0…1, not {quoted_threshold!r}")
         self.name = name
         self.quoted_policy, self.quoted_threshold = quoted_policy, quoted_threshold
         self.rules = ProgramRules.from_files()
