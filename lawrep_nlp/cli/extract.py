@@ -43,15 +43,24 @@ class ExtractResult:
     warnings: list[Failure] = field(default_factory=list)
 
 
+def _reports_below(folder: Path) -> list[Path]:
+    """The report names below `folder`, and the folders below it that cannot be listed."""
+    found: list[Path] = []
+    for parent, _, names in os.walk(folder, onerror=lambda err: found.append(Path(err.filename))):
+        found.extend(Path(parent, name) for name in names if Path(name).suffix.lower() in REPORT_SUFFIXES)
+    return found
+
+
 def collect_files(paths: Iterable[Path]) -> list[Path]:
     """Report files named directly, plus every .txt/.html name below named directories; a file
     reached twice (named and inside a named folder, or named twice) is processed once. A name that
-    is no readable file (a dangling or looping symbolic link) is kept, so that reading it reports why
-    (regression: such files were dropped without a word)."""
+    is no readable file (a dangling or looping symbolic link) and a folder that cannot be listed
+    are kept, so that reading them reports why (regression: both were dropped without a word).
+    Symbolic links to folders are not followed."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix.lower() in REPORT_SUFFIXES and not p.is_dir()))
+            files.extend(sorted(_reports_below(path)))
         else:
             files.append(path)
     seen: set[str] = set()
@@ -66,6 +75,13 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 def read_one(path: Path, max_length: int | None = None) -> Report | Failure:
     """The report, or why it cannot be processed (unreadable, or longer than `max_length`)."""
+    if path.is_dir():  # a folder collect_files could not list
+        try:
+            os.listdir(path)
+        except OSError as err:
+            return Failure(path_text(path), f"cannot read this folder: {err.strerror or err} "
+                                            "(its reports are left out)")
+        return Failure(path_text(path), "is a directory")
     try:
         report = read_report(path)
     except UnreadableReport as err:

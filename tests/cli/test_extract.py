@@ -135,6 +135,32 @@ def test_collect_files_skips_other_files(tmp_path: Path):
                                                           "page.html"]
 
 
+def test_a_folder_that_cannot_be_listed_is_named(tmp_path: Path, monkeypatch):
+    """Regression: reports in a subfolder without read permission were left out without a word
+    (Path.rglob skips what it cannot list). Simulated: the tests may run as root, who can list it."""
+    folder = seed_folder(tmp_path)
+    locked = folder / "locked"
+    locked.mkdir()
+    shutil.copy(next(SEEDS.glob("*.txt")), locked / "report.txt")
+    real_scandir, real_listdir = os.scandir, os.listdir
+
+    def refuse(function):
+        def call(path="."):
+            if Path(path) == locked:
+                raise PermissionError(13, "Permission denied", str(path))
+            return function(path)
+        return call
+
+    monkeypatch.setattr(os, "scandir", refuse(real_scandir))
+    monkeypatch.setattr(os, "listdir", refuse(real_listdir))
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(app, ["extract", str(folder), "--out", str(out)])
+    assert result.exit_code == 1
+    assert f"skipped {locked}: cannot read this folder: Permission denied (its reports are left out)" in \
+        " ".join(result.output.split())
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 2
+
+
 def test_info():
     result = runner.invoke(app, ["info"])
     assert result.exit_code == 0

@@ -72,9 +72,19 @@ def test_sentences_mentioning_chrome_words_stay():
     "分享到：微信，微博，QQ空间",
     # page counters with a unit: since numbers after a label's colon are quantities, they must go here
     "浏览次数：1024次", "点击：54次", "阅读量：1.2万", "阅读人数:120人",
+    # navigation bars and breadcrumbs without a label (regression: a page of nothing but these was a report)
+    "首页 | 登录", "网站首页 | 政务公开 | 联系我们", "首页 > 政务公开 > 法治政府",
 ])
 def test_combined_header_and_footer_lines_are_chrome(line):
     assert is_chrome(line)
+
+
+def test_a_page_of_nothing_but_navigation_is_unreadable(tmp_path: Path):
+    page = tmp_path / "nav.html"
+    page.write_text("<html><body><nav>首页 | 登录</nav><footer>版权所有</footer></body></html>", encoding="utf-8")
+    with pytest.raises(UnreadableReport, match="nothing but page chrome"):
+        read_report(page)
+    assert not is_chrome("首页工作要点。") and not is_chrome("登录后即可办理业务，")
 
 
 def test_report_text_glued_to_a_chrome_line_is_kept():
