@@ -9,6 +9,7 @@ in different units never share an axis."""
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from importlib import resources
 from pathlib import Path
@@ -53,13 +54,37 @@ def font_families() -> list[str]:
     return [register_cjk_font(), FALLBACK_FAMILY]
 
 
+#: A publisher that reports for its region as a whole (the government, or the justice bureau
+#: that writes the government's report); any other body is a department, named in the label.
+WHOLE_REGION_BODY = re.compile(r"(?:人民政府|政府|政府办公室|政府办公厅|司法局|司法厅|依法治[省市县区]办(?:公室)?"
+                               r"|依法治[省市县区]委员会办公室)$")
+#: A publisher that is a body at all (not a date or 本网 misread as one).
+BODY = re.compile(r"(?:局|厅|委|委员会|办|办公室|中心|院|所|会)$")
+MAX_DEPARTMENT = 12
+
+
+def department_of(publisher: str) -> str:
+    """The publishing department without its place names (广东省深圳市卫生健康委员会 → 卫生健康委员会),
+    or "" when the publisher reports for its whole region or is no body."""
+    from .reader.metadata import division_chain
+
+    if not BODY.search(publisher) or WHOLE_REGION_BODY.search(publisher):
+        return ""
+    chain = division_chain(publisher)
+    department = publisher[len(chain):] if chain and publisher.startswith(chain) else publisher
+    return department if len(department) <= MAX_DEPARTMENT else department[:MAX_DEPARTMENT - 1] + "…"
+
+
 def bar_labels(rows: list[dict[str, Any]]) -> list[str]:
-    """One label per row: region and year, else publisher and year, else the title, else
-    未署名报告 N — never a file name. A label that repeats gets (2), (3) … appended."""
+    """One label per row: region, the publishing department when it is not the region's
+    government or justice bureau (a department's count is not the region's: regression, 钟楼区's
+    人社局 stood as 钟楼区), and year; else publisher and year; else the title; else 未署名报告 N —
+    never a file name. A label that repeats gets (2), (3) … appended."""
     labels, unnamed = [], 0
     for row in rows:
         year = field_text(row.get("year"))
-        name = field_text(row.get("region")) or field_text(row.get("publisher"))
+        region, publisher = field_text(row.get("region")), field_text(row.get("publisher"))
+        name = f"{region} {department_of(publisher)}".strip() if region else publisher
         title = field_text(row.get("title"))
         if name:
             label = f"{name} {year}".strip()
@@ -75,6 +100,19 @@ def bar_labels(rows: list[dict[str, Any]]) -> list[str]:
         seen[label] += 1
         distinct.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
     return distinct
+
+
+#: Approximation words that state a bound, not an approximate value (超4600万次 is more than
+#: 4600万; 2小时以内 at most 2 hours): marked ≥ or ≤, the others (余, 多, 约, 左右, 近 …) ≈.
+AT_LEAST = ("以上", "超", "超过", "逾", "不少于", "不低于")
+AT_MOST = ("以下", "以内", "不超过")
+
+
+def value_mark(approx: str) -> str:
+    """The sign before a bar's value: "" for an exact value, ≥/≤ for a bound, ≈ for the rest."""
+    if not approx:
+        return ""
+    return "≥" if approx in AT_LEAST else "≤" if approx in AT_MOST else "≈"
 
 
 def field_text(value: Any) -> str:
@@ -101,7 +139,7 @@ def chart_figure(rows: list[dict[str, Any]], canonical: str) -> Figure:
     """The chart of one indicator (a canonical id, or a key when the table was grouped by key)
     across reports, as a matplotlib Figure (not drawn yet): one panel per unit, the unit with
     the most reports on top; in each, one horizontal bar per report, largest first, hatched and
-    marked ≈ where the value is approximate. Raises ValueError when no report states a value
+    marked ≈ where the value is approximate, ≥ or ≤ where it is a bound. Raises ValueError when no report states a value
     for the indicator."""
     from matplotlib.figure import Figure
 
@@ -122,7 +160,7 @@ def chart_figure(rows: list[dict[str, Any]], canonical: str) -> Figure:
         drawn = axes.barh(range(len(bars)), [row["value"] for _, row in bars], color=BAR_COLOR,
                           hatch=["//" if field_text(row["approx"]) else "" for _, row in bars], edgecolor="white")
         for bar, (_, row) in zip(drawn, bars, strict=True):
-            text = f" {'≈' if field_text(row['approx']) else ''}{row['value']:g}{unit}"
+            text = f" {value_mark(field_text(row['approx']))}{row['value']:g}{unit}"
             axes.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), va="center", fontsize=9,
                           fontfamily=families)
         axes.set_yticks(range(len(bars)), [label for label, _ in bars], fontsize=9, fontfamily=families)

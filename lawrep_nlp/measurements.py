@@ -76,4 +76,7 @@ def to_dataframe(docs: Iterable[Doc]):
         import pandas as pd
     except ImportError as err:  # pragma: no cover - depends on the environment
         raise ImportError("to_dataframe needs pandas: pip install 'lawrep-zh[pandas]'") from err
-    return pd.DataFrame(measurement_rows(docs), columns=[*REPORT_COLUMNS, *MEASUREMENT_FIELDS])
+    frame = pd.DataFrame(measurement_rows(docs), columns=[*REPORT_COLUMNS, *MEASUREMENT_FIELDS])
+    for column in ("start", "end", "indicator_start", "indicator_end"):  # offsets stay integers where one
+        frame[column] = frame[column].astype("Int64")  # quantity is unlinked (<NA>, not a float NaN)
+    return frame

@@ -19,23 +19,40 @@ SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟":
 LARGE_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 
 CHINESE_NUMERAL_CHARS = "".join(CHINESE_DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
-ARABIC = r"[0-9０-９]+(?:[,，][0-9]{3}(?![0-9]))*(?:[.．][0-9０-９]+)?"
+# thousands groups in half- or full-width digits (１,２３４: regression, it was read as ２３４)
+ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3}(?![0-9０-９]))*(?:[.．][0-9０-９]+)?"
 #: The multipliers an Arabic number may carry (1.7万, 2.1亿, 5千); 百/千 not when they open
 #: 百分之/千分之/百分点, which are units. The tokenizer and the quantity recognizer use it too.
 MULTIPLIER_CHARS = "十百千万亿萬億"
 MULTIPLIER = r"(?:[十万亿萬億]|[百千](?!分))"
 MULTIPLIERS = rf"(?:[ \u3000]?{MULTIPLIER}+)?"
 
+#: A run of Chinese numerals, with a decimal part after 点 and then 万/亿 (三点五万: regression, it
+#: was read as 五万), or without.
+CHINESE_NUMBER = (rf"[{CHINESE_NUMERAL_CHARS}]+点[{''.join(CHINESE_DIGITS)}]+[万亿萬億]?"
+                  rf"|[{CHINESE_NUMERAL_CHARS}]+")
+#: Space that may stand inside a quantity expression (97 件, 10 - 20件): never a line break, so an
+#: expression never runs from one line into the next (regression: 10-⏎20件 was one range).
+INLINE_SPACE = "[ \t\u00a0\u2009\u202f\u3000]"
+
 #: A numeral as written: Arabic (half or full width, decimals, thousands separators) with an
 #: optional 万/亿 multiplier, or a run of Chinese numerals.
-NUMBER_RE = re.compile(rf"(?:{ARABIC}){MULTIPLIERS}|[{CHINESE_NUMERAL_CHARS}]+")
+NUMBER_RE = re.compile(rf"(?:{ARABIC}){MULTIPLIERS}|{CHINESE_NUMBER}")
 
 
 def chinese_to_number(text: str) -> float:
-    """Convert a run of Chinese numerals: 一百二十 → 120, 两千 → 2000, 三万五千 → 35000, 万 → 10000.
+    """Convert a run of Chinese numerals: 一百二十 → 120, 两千 → 2000, 三万五千 → 35000, 万 → 10000,
+    三点五万 → 35000, 一百二十三点五 → 123.5.
 
     Raises ValueError for anything that is not a well-formed numeral.
     """
+    if "点" in text:
+        whole, _, fraction = text.partition("点")
+        scale = LARGE_UNITS.get(fraction[-1:], 1)
+        digits = fraction[:-1] if scale > 1 else fraction
+        if not digits or any(ch not in CHINESE_DIGITS for ch in digits):
+            raise ValueError(f"not a Chinese numeral: {text!r}")
+        return (chinese_to_number(whole) + float("0." + "".join(str(CHINESE_DIGITS[ch]) for ch in digits))) * scale
     if not text or any(ch not in CHINESE_NUMERAL_CHARS for ch in text):
         raise ValueError(f"not a Chinese numeral: {text!r}")
     total = 0  # everything above the current 万/亿 section
@@ -149,7 +166,8 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
         return None
     rest = stripped[match.end():]
     maximum = None
-    range_match = re.match(rf"\s*[{re.escape(RANGE_SEPARATORS)}]+\s*({NUMBER_RE.pattern})", rest)
+    range_match = re.match(rf"{INLINE_SPACE}*[{re.escape(RANGE_SEPARATORS)}]+{INLINE_SPACE}*({NUMBER_RE.pattern})",
+                           rest)
     if range_match:
         try:
             maximum = clean_float(to_number(range_match.group(1)))

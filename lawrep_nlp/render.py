@@ -100,6 +100,8 @@ def _text_html(doc: Doc) -> str:
             continue
         label = next((c.split()[1] for c in classes if c.startswith("ent ")), None)
         style = f' style="background-color:{LABEL_COLOURS[label]}"' if label in LABEL_COLOURS else ""
+        # an entity that is also the indicator (法律明白人) has the same numbers twice (regression: "36,36")
+        links, badge = list(dict.fromkeys(links)), list(dict.fromkeys(badge))
         extra = f' data-link="{" ".join(map(str, links))}"' if links else ""
         extra += f' data-n="{",".join(map(str, badge))}"' if badge else ""
         out.append(f'<span class="{" ".join(classes)}" title="{escape(" · ".join(titles))}"{style}{extra}>'

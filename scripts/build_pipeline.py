@@ -152,7 +152,8 @@ def main() -> None:
     boundary_info = nlp.get_pipe("lawrep_indicators").boundary_model.info
     test_scores = json.loads((ROOT / "evaluation" / "test_scores.json").read_text(encoding="utf-8"))["metrics"]
     nlp.meta.update({
-        "performance": {"test_split": test_scores},
+        # the recorded figures are the project's build's; a retraining's are its own to measure
+        "performance": {} if keep_learned else {"test_split": test_scores},
         "name": NAME,
         "version": lawrep_nlp.__version__,
         "description": "Chinese rule-of-law government reports: domain tokenizer, report sentences, "
@@ -162,13 +163,16 @@ def main() -> None:
         "license": "MIT",
         "spacy_version": f">={spacy.about.__version__.rsplit('.', 1)[0]}.0,<3.9.0",
         # spaCy's meta schema: sources are dicts of strings (spacy package validates them)
-        "sources": [{"name": "lawrep-nlp corpus: Chinese rule-of-law reports annotated to corpus/ANNOTATION.md",
+        "sources": [{"name": "the training data given to spacy train (learned parts); lawrep-nlp's rule data",
+                     "version": lawrep_nlp.__version__, "license": "MIT (rule data)"}] if keep_learned else
+                   [{"name": "lawrep-nlp corpus: Chinese rule-of-law reports annotated to corpus/ANNOTATION.md",
                      "version": corpus_version(), "license": "report text as published; annotations MIT"}],
         "requirements": [f"lawrep-zh>={lawrep_nlp.__version__}"],
         # what each trained part was built from (lawrep info prints it)
         "lawrep_build": {
             "trained NER": {
-                "built_by": "scripts/train_ner.py (spacy train configs/lawrep_zh.cfg, model-best)",
+                "built_by": f"spacy train ({trained})" if keep_learned else
+                            "scripts/train_ner.py (spacy train configs/lawrep_zh.cfg, model-best)",
                 "enabled": ner_used, "policy": {label: policy.policy_of(label) for label in nlp.get_pipe("ner").labels},
                 "dev_ablation": json.loads((trained.parent / "ablation_dev.json").read_text(encoding="utf-8"))
                 if (trained.parent / "ablation_dev.json").exists() else None},
@@ -177,8 +181,8 @@ def main() -> None:
                                    "training_text_sha256": segmenter_build["training_text_sha256"]},
             "linker boundary model": {**{key: value for key, value in boundary_info.items() if key != "documents"},
                                       "documents": len(boundary_info.get("documents", ()))},
-            "learned parts": "as spacy train learned them (its --paths.train)" if keep_learned else
-                             "fitted on the corpus's train + dev",
+            "learned parts": {"fitted on": "the --paths.train of spacy train (--learned-from trained)"
+                              if keep_learned else "the corpus's train + dev (--learned-from corpus)"},
         },
     })
     if args.output is not None:

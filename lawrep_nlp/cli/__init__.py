@@ -275,6 +275,10 @@ def compare(
         typer.echo(f"lawrep: unknown canonical indicator {indicator!r} (see lawrep_nlp/pipes/canonical/data/"
                    "taxonomy.json)", err=True)
         raise typer.Exit(EXIT_USAGE)
+    if indicator and group_by == "key" and indicator in taxonomy.names:  # before the run, not after it
+        typer.echo(f"lawrep: {indicator!r} is a canonical id; --group-by key groups by indicator keys "
+                   "(phrase|action|dimension): use --group-by canonical or both", err=True)
+        raise typer.Exit(EXIT_USAGE)
     result = ExtractResult()
     with _interruptible(n_process):
         rows = compare_rows(document_records(nlp, files, result, n_process=n_process, max_length=max_length),
@@ -293,7 +297,12 @@ def compare(
                 raise ValueError(f"no report has a value for any indicator (grouped by {group_by})")
             bars = write_chart(rows, chosen, chart)
         except ValueError as err:
-            typer.echo(f"lawrep: no chart: {err}", err=True)
+            hint = ""
+            if group_by == "both" and indicator and indicator not in taxonomy.names and any(
+                    row["indicator_key"] == indicator for row in rows):
+                hint = (" (with --group-by both, a measurement that has a canonical id is grouped under the id, "
+                        "not its key: use --group-by key)")
+            typer.echo(f"lawrep: no chart: {err}{hint}", err=True)
             raise typer.Exit(EXIT_SOME_FAILED) from None
         typer.echo(f"lawrep: chart of {chosen} ({bars} reports) → {chart}", err=True)
     raise typer.Exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
@@ -315,6 +324,9 @@ def info(model: str = typer.Option("lawrep_zh", "--model", "-m", help="Pipeline 
             if key != "name":
                 typer.echo("\n".join(_meta_lines(key, value, "  ")))
     for part, build in (meta.get("lawrep_build") or {}).items():
+        if not isinstance(build, dict):  # a note, not a table (regression: AttributeError)
+            typer.echo(f"built: {part}: {build}")
+            continue
         typer.echo(f"built: {part}")
         for key, value in build.items():
             typer.echo("\n".join(_meta_lines(key, value, "  ")))
@@ -384,17 +396,17 @@ def evaluate(
         typer.echo(f"lawrep: {plural(len(unreadable), 'gold record')} cannot be scored (lawrep validate checks "
                    "the format, corpus/ANNOTATION.md)", err=True)
         raise typer.Exit(EXIT_USAGE)
+    labels = _canonical_labels_of(canonical, records) if canonical else None
     nlp = _load(pipeline)
     docs = pipe_records(nlp, records)  # once, for every score below
     pairs = annotation_pairs(records, docs)
     scores = score(pairs)
     answers = None
     if canonical:
-        from ..evaluation import canonical_cases, map_canonical, read_canonical_labels, score_canonical_answers
+        from ..evaluation import canonical_cases, map_canonical, score_canonical_answers
 
         taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
-        answers = map_canonical(canonical_cases(nlp, records, read_canonical_labels(canonical), docs=docs),
-                                lambda _: taxonomy)
+        answers = map_canonical(canonical_cases(nlp, records, labels, docs=docs), lambda _: taxonomy)
         scores["canonical"] = score_canonical_answers(answers)
     typer.echo(f"{len(records)} paragraphs from {len(files)} files" + (f" (split {split})" if split else ""))
     typer.echo(format_table(scores))
@@ -423,6 +435,26 @@ def evaluate(
         raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
+def _canonical_labels_of(folder: Path, records: list[dict[str, Any]]) -> dict[tuple[str, int, int, int], str | None]:
+    """The gold canonical ids in `folder`; a usage error, before any work, when it is no folder or
+    lacks a row for a link of the records (regression: a ValueError traceback after the pipeline ran)."""
+    from ..evaluation import read_canonical_labels
+
+    if not folder.is_dir():
+        typer.echo(f"lawrep: no canonical-id folder at {folder}", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    labels = read_canonical_labels(folder)
+    missing = [key for record in records for relation in record.get("relations", [])
+               if (key := ((record.get("meta") or {}).get("doc"), (record.get("meta") or {}).get("para"),
+                           *relation["quantity"])) not in labels]
+    if missing:
+        typer.echo(f"lawrep: {folder} has no canonical id row for {plural(len(missing), 'gold link')}, e.g. "
+                   f"document {missing[0][0]}, paragraph {missing[0][1]}, quantity at {missing[0][2]}-{missing[0][3]} "
+                   "(a row with an empty id says the link has none)", err=True)
+        raise typer.Exit(EXIT_USAGE)
+    return labels
+
+
 def _gold_records(gold: list[Path], split: str | None) -> tuple[list[Path], list[dict[str, Any]], list[str]]:
     """The JSONL files named (folders: their *.jsonl), their records of `split` (all when None)
     and where each record is (file:line); a usage error, naming the file and line, when a file is
@@ -445,7 +477,8 @@ def _gold_records(gold: list[Path], split: str | None) -> tuple[list[Path], list
         typer.echo(f"lawrep: {err}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
     if not records:
-        typer.echo("lawrep: no gold records selected", err=True)
+        typer.echo("lawrep: no gold records selected" + (f" (--split {split} keeps the records whose meta.split is "
+                                                          f"{split!r})" if split else ""), err=True)
         raise typer.Exit(EXIT_USAGE)
     return files, records, places
 
@@ -505,14 +538,24 @@ def convert(
 
 
 @app.command()
-def validate(corpus: Path = typer.Argument(Path("corpus"), help="The corpus folder.")) -> None:
+def validate(corpus: Path = typer.Argument(Path("corpus"), help="The corpus folder, or gold JSONL files (a file, "
+                                                                "or a folder of them) of your own.")) -> None:
     """Check the annotated corpus: offsets, labels, overlaps, links within a sentence, values
-    and units agreeing with the text, duplicates, splits, JSONL up to date with the markup."""
-    from ..corpus.validate import validate_corpus
+    and units agreeing with the text, duplicates, splits, JSONL up to date with the markup. Given
+    gold JSONL of your own (no corpus folder), each record is checked as `lawrep convert` checks it."""
+    from ..corpus.validate import record_problems, validate_corpus
 
     if not (corpus / "splits.json").exists():
-        typer.echo(f"lawrep: {corpus} is not a corpus folder (no splits.json)", err=True)
-        raise typer.Exit(EXIT_USAGE)
+        if not (corpus.suffix == ".jsonl" or (corpus.is_dir() and any(corpus.glob("*.jsonl")))):
+            typer.echo(f"lawrep: {corpus} is neither a corpus folder (no splits.json) nor gold JSONL", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        _, records, places = _gold_records([corpus], None)
+        problems = [f"{place}: {problem}" for record, place in zip(records, places, strict=True)
+                    for problem in record_problems(record)]
+        for problem in problems:
+            typer.echo(problem)
+        typer.echo(f"{plural(len(problems), 'problem')} in {plural(len(records), 'record')}")
+        raise typer.Exit(EXIT_SOME_FAILED if problems else EXIT_OK)
     problems = validate_corpus(corpus)
     for problem in problems:
         typer.echo(problem)

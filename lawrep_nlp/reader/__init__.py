@@ -14,7 +14,7 @@ from typing import Any
 from ..corpus.documents import HEADER_RE
 from .chrome import remove_chrome
 from .decode import UnreadableReport, decode_bytes
-from .html import html_to_text, looks_like_html
+from .html import html_to_text, looks_like_html, looks_like_html_page
 from .metadata import extract_metadata, region_and_issuer
 
 #: Files larger than this are refused (a report is tens of kilobytes; this guards memory).
@@ -84,7 +84,10 @@ def read_report(path: str | Path) -> Report:
     text, encoding, replaced = decode_bytes(path.read_bytes())
     if not text.strip():
         raise UnreadableReport("file holds no text")
-    is_html = path.suffix.lower() in HTML_SUFFIXES or looks_like_html(text)
+    suffix = path.suffix.lower()
+    # a .txt file is HTML only when it holds a whole page: a report may mention a <p> tag
+    is_html = suffix in HTML_SUFFIXES or (looks_like_html_page(text) if suffix in TEXT_SUFFIXES
+                                          else looks_like_html(text))
     report = report_from_text(text, file=path_text(path), encoding=encoding, is_html=is_html)
     if not report.text.strip():
         raise UnreadableReport("nothing but page chrome in the file")

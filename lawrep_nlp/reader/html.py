@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from .decode import UnreadableReport
 
-HTML_RE = re.compile(r"<\s*(?:!doctype\s+html|html|head|body|div|p|table|meta)\b", re.IGNORECASE)
+#: A tag as HTML writes it (no space after <): a page, or a fragment of block elements.
+HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|table|meta)\b", re.IGNORECASE)
+#: What only a whole page has.
+HTML_PAGE_RE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+TAG_RE = re.compile(r"<[^<>]{0,2000}>")
 
 
 def looks_like_html(text: str) -> bool:
     return bool(HTML_RE.search(text[:2048]))
+
+
+def looks_like_html_page(text: str) -> bool:
+    """A whole page: what a .txt file must look like to be read as HTML (a report that mentions
+    a <p> tag in its text stays text; regression: it was refused as an HTML page without text)."""
+    return bool(HTML_PAGE_RE.search(text[:2048]))
 
 
 def html_to_text(html: str) -> tuple[str, dict[str, str | None]]:
@@ -20,7 +31,13 @@ def html_to_text(html: str) -> tuple[str, dict[str, str | None]]:
     text = trafilatura.extract(html, include_comments=False, include_tables=True, favor_recall=True,
                                deduplicate=False, output_format="txt")
     if not text or not text.strip():
-        raise UnreadableReport("no report text found in the HTML page")
+        if HTML_PAGE_RE.search(html[:2048]):
+            raise UnreadableReport("no report text found in the HTML page")
+        # a fragment too short for trafilatura (<p>受理行政复议案件97件。</p>): its text, tags removed
+        text = "\n".join(line.strip() for line in unescape(TAG_RE.sub("\n", html)).split("\n") if line.strip())
+        if not text:
+            raise UnreadableReport("no report text found in the HTML fragment")
+        return text, {"title": None, "date": None, "sitename": None}
     meta = trafilatura.extract_metadata(html)
     info = {"title": None, "date": None, "sitename": None}
     if meta is not None:

@@ -11,7 +11,12 @@ from ..sentences import is_heading
 
 TITLE_HINT_RE = re.compile(r"(报告|情况|总结|工作要点|年度报告)")
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*(?:年度|年)")
-PUBLISHER_RE = re.compile(r"(?:来源|信息来源|文章来源|发布机构|发布单位)\s*[:：]\s*([^\s|　]+)")
+#: The value after a source label, on the same line (an empty 来源: at a line's end names nothing:
+#: regression, the next line, the title, was taken); not another label (来源: 发布时间:…).
+PUBLISHER_RE = re.compile(r"(?:来源|信息来源|文章来源|发布机构|发布单位)[ \t\u3000]*[:：][ \t\u3000]*"
+                          r"(?!(?:发布|时间|日期|更新|关键词|作者|浏览|字号)[^:：]{0,4}[:：])([^\s|　]+)")
+#: What a source label says when the site itself published the page: no publisher named.
+THIS_SITE = {"本网", "本站", "本网站", "原创"}
 DATE_RE = re.compile(
     r"(?:发布时间|发布日期|更新时间|更新日期|时间|日期|发表时间|成文日期)\s*[:：]\s*"
     r"((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)"
@@ -23,7 +28,9 @@ REGION_RE = re.compile(
     rf"((?:{_NAME}{{2,9}}?(?:自治区|自治州|自治县|特别行政区|省|市|区|县|州|旗|盟)){{1,3}}?)"
     r"(?=人民政府|政府|司法局|司法厅|法治|依法治|委员会|[0-9０-９]{4}|关于|$)"
 )
-ISSUER_RE = re.compile(r"[^\s，。,]{2,20}(?:人民政府|政府|司法局|司法厅|委员会|办公室|管理局|局)")
+#: A line that names the issuing body alone (not the first half of a title cut in two:
+#: 金华市教育局关于2023年法治政府 | 建设工作情况的报告).
+ISSUER_RE = re.compile(r"(?!.*关于)[^\s，。,]{2,20}(?:人民政府|政府|司法局|司法厅|委员会|办公室|管理局|局)")
 GENERIC_REGIONS = {"全区", "全市", "全县", "全省", "我区", "我市", "我县", "本区", "本市", "各区", "各县"}
 
 
@@ -75,6 +82,14 @@ def matching_view(text: str) -> str:
     return to_simplified(text).translate(FULLWIDTH_DIGITS) if text else text
 
 
+def _title_cut_in_two(before: str, title: str) -> bool:
+    """A title line whose first half is the line before it: 金华市教育局关于2023年法治政府 |
+    建设工作情况的报告 (regression: the title was its second half)."""
+    before, title = before.strip(), title.strip()
+    return ("关于" in before and not TITLE_HINT_RE.search(before) and len(before) + len(title) <= 60
+            and not before.endswith(("。", "：", ":", "；", "，", ",")))
+
+
 def extract_metadata(
     text: str, chrome: list[str], html_meta: dict[str, str | None] | None = None
 ) -> dict[str, str | None]:
@@ -86,10 +101,12 @@ def extract_metadata(
     title_index = find_title(lines)
     # the title as written; the fields below as read (simplified, ASCII digits), so that they line up
     title_as_written = written[title_index].strip() if title_index is not None else html_meta.get("title")
+    if title_index and _title_cut_in_two(lines[title_index - 1], lines[title_index]):
+        title_as_written = written[title_index - 1].strip() + title_as_written
     title = matching_view(title_as_written) if title_as_written else None
     header = "\n".join([matching_view(line) for line in chrome] + lines[:6])
     publisher = None
-    if match := PUBLISHER_RE.search(header):
+    if (match := PUBLISHER_RE.search(header)) and match.group(1) not in THIS_SITE:
         publisher = match.group(1)
     else:  # an issuer line above the title: 四平市铁西区人民政府
         publisher = next((line.strip() for line in lines[:3] if ISSUER_RE.fullmatch(line.strip())), None)

@@ -22,7 +22,7 @@ from ..numerals import APPROX_BEFORE_UNIT, MULTIPLIER, MULTIPLIER_CHARS
 
 URL = r"(?:https?://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
 EMAIL = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+"
-NUMBER = rf"[0-9０-９]+(?:,[0-9]{{3}}(?![0-9]))*(?:[.．][0-9０-９]+)?{MULTIPLIER}?"
+NUMBER = rf"[0-9０-９]+(?:,[0-9０-９]{{3}}(?![0-9０-９]))*(?:[.．][0-9０-９]+)?{MULTIPLIER}?"
 ALNUM = r"[A-Za-z0-9Ａ-Ｚａ-ｚ０-９]+(?:[._\-'][A-Za-z0-9]+)*"
 
 DIGITS_AND_MULTIPLIERS = "0123456789０１２３４５６７８９" + MULTIPLIER_CHARS

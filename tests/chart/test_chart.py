@@ -95,6 +95,23 @@ def test_one_unit_per_axis():
     assert [[text.get_text() for text in axes.texts] for axes in figure.axes] == [[" 20件", " 97件"], [" 32宗"]]
 
 
+def test_a_department_is_named_beside_its_region():
+    """Regression: 钟楼区人社局's 20 reconsideration cases stood as 钟楼区's, beside 沈阳市's city-wide 14927."""
+    assert bar_labels([row(20.0, region="江苏省常州市钟楼区", publisher="钟楼区人力资源和社会保障局", year="2023"),
+                       row(32.0, region="广东省深圳市", publisher="广东省深圳市卫生健康委员会", year="2023"),
+                       row(97.0, region="朝阳市双塔区", publisher="双塔区司法局", year="2024"),
+                       row(5.0, region="某市", publisher="发布时间:2017年12月13日", year="2017")]) == [
+        "江苏省常州市钟楼区 人力资源和社会保障局 2023", "广东省深圳市 卫生健康委员会 2023", "朝阳市双塔区 2024", "某市 2017"]
+
+
+@pytest.mark.parametrize(("approx", "mark"), [(None, ""), ("余", "≈"), ("左右", "≈"), ("近", "≈"), ("超", "≥"),
+                                              ("以上", "≥"), ("不少于", "≥"), ("以内", "≤"), ("不超过", "≤")])
+def test_a_bound_is_marked_as_a_bound(approx, mark):
+    """Regression: 超4600万次 and 2小时以内 were drawn as ≈4600万次 and ≈2小时."""
+    figure = chart_figure([row(4600.0, approx=approx, region="某市", year=2024)], "reconsideration_cases_received")
+    assert [text.get_text() for axes in figure.axes for text in axes.texts] == [f" {mark}4600件"]
+
+
 def test_labels_region_else_publisher_else_title_never_the_file():
     assert bar_labels(ROWS) == ["朝阳市双塔区 2024", "静海区司法局 2023", "深圳市2023年法治政府建设年度报告", "未署名报告 1"]
     assert bar_labels([row(1.0), row(2.0, title="  ")]) == ["未署名报告 1", "未署名报告 2"]

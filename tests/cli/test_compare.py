@@ -111,3 +111,22 @@ def test_excel_gets_a_byte_order_mark(tmp_path: Path):
     assert out.read_bytes().startswith(b"\xef\xbb\xbfregion,year,")
     with out.open(encoding="utf-8-sig", newline="") as handle:
         assert next(csv.DictReader(handle))["region"] == "朝阳市双塔区"
+
+
+def test_a_canonical_id_with_group_by_key_is_refused_before_the_run(tmp_path: Path):
+    """Regression: the whole run finished before "no report states a value" (exit 1)."""
+    result = runner.invoke(app, ["compare", str(SEEDS), "--out", str(tmp_path / "t.csv"), "--group-by", "key",
+                                 "--indicator", "reconsideration_cases_received"])
+    assert result.exit_code == 2 and not (tmp_path / "t.csv").exists()
+    assert "is a canonical id; --group-by key groups by indicator keys" in " ".join(result.output.split())
+
+
+def test_a_key_grouped_under_its_canonical_id_says_so(tmp_path: Path):
+    """With --group-by both, 收到行政复议申请32件 is grouped under reconsideration_cases_received, not
+    under its key: the refusal says why, instead of claiming that no report states it."""
+    report = SEEDS / "002_9518513bb49fe602.txt"
+    result = runner.invoke(app, ["compare", str(report), "--out", str(tmp_path / "t.csv"), "--chart",
+                                 str(tmp_path / "c.png"), "--group-by", "both", "--indicator", "行政复议申请|受理|count"])
+    assert result.exit_code == 1
+    assert "a measurement that has a canonical id is grouped under the id, not its key: use --group-by key" in \
+        " ".join(result.output.split())

@@ -123,3 +123,34 @@ def test_extract_output_given_as_gold_is_named_not_a_traceback(tmp_path: Path):
     assert scored.exit_code == 2 and f"{gold}:2: {problem}" in scored.output
     converted = runner.invoke(app, ["convert", str(gold), "--out", str(tmp_path / "x.spacy")])
     assert converted.exit_code == 1 and f"skipped {gold}:2: {problem}" in converted.output
+
+
+def test_validate_checks_gold_of_your_own(tmp_path: Path):
+    """Regression: lawrep validate accepted only the project's corpus folder ("not a corpus folder")."""
+    gold = write_jsonl(tmp_path / "mine.jsonl", [RECORD, {**RECORD, "spans": [{"start": 30, "end": 50, "label": "ORG"}]}])
+    result = runner.invoke(app, ["validate", str(gold)])
+    assert result.exit_code == 1
+    assert f"{gold}:2: span offsets 30-50 outside the text" in result.output
+    assert "1 problem in 2 records" in result.output
+    assert runner.invoke(app, ["validate", str(write_jsonl(tmp_path / "ok.jsonl", [RECORD]))]).exit_code == 0
+
+
+def test_a_split_that_selects_nothing_says_what_it_reads(tmp_path: Path):
+    gold = write_jsonl(tmp_path / "mine.jsonl", [RECORD])
+    result = runner.invoke(app, ["convert", str(gold), "--split", "test", "--out", str(tmp_path / "x.spacy")])
+    assert result.exit_code == 2  # RECORD's meta.split is train
+    assert "--split test keeps the records whose meta.split is 'test'" in " ".join(result.output.split())
+
+
+def test_canonical_ids_missing_for_a_link_is_a_usage_error(tmp_path: Path):
+    """Regression: a ValueError traceback, after the whole pipeline had run."""
+    gold = write_jsonl(tmp_path / "mine.jsonl", [{**RECORD, "meta": {"doc": "d1", "para": 0}}])
+    canonical = tmp_path / "canonical"
+    canonical.mkdir()
+    (canonical / "train.tsv").write_text("doc\tpara\tq_start\tq_end\tindicator\tquantity\tcanonical\n"
+                                         "d1\t0\t14\t17\t行政复议申请\t32件\treconsideration_cases_received\n",
+                                         encoding="utf-8")
+    result = runner.invoke(app, ["evaluate", "lawrep_zh", str(gold), "--canonical", str(canonical)])
+    assert result.exit_code == 2
+    assert "has no canonical id row for 1 gold link, e.g. document d1, paragraph 0, quantity at 20-23" in \
+        " ".join(result.output.split())

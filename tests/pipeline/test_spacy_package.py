@@ -83,4 +83,13 @@ def test_build_pipeline_keeps_what_spacy_train_learned_when_asked(tmp_path: Path
     learned = trained.get_pipe("lawrep_programs").get_data()
     assert packaged.get_pipe("lawrep_programs").get_data() == learned
     assert spacy.load(PIPELINE).get_pipe("lawrep_programs").get_data() != learned
-    assert packaged.meta["lawrep_build"]["learned parts"] == "as spacy train learned them (its --paths.train)"
+    assert packaged.meta["lawrep_build"]["learned parts"] == {
+        "fitted on": "the --paths.train of spacy train (--learned-from trained)"}
+    assert packaged.meta["performance"] == {}  # the project's recorded test scores are not this pipeline's
+    from typer.testing import CliRunner
+
+    from lawrep_nlp.cli import app
+
+    info = CliRunner().invoke(app, ["info", "--model", str(tmp_path / "pipeline")])
+    assert info.exit_code == 0, info.output  # regression: AttributeError on the "learned parts" entry
+    assert "built: learned parts" in info.output and "test split" not in info.output

@@ -20,6 +20,26 @@ def test_sentence_in_traditional_characters(nlp):
     assert (doc[3].text, doc[3].norm_) == ("縣", "县")
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("深圳市衞生健康委坚持依法行政。", [("深圳市衞生健康委", "ORG", "")]),
+    ("市衞健委牽頭。", [("市衞健委", "ORG", "")]),
+    ("寧夏回族自治區中衞市海原縣", [("寧夏回族自治區中衞市海原縣", "GPE", "640522")]),
+])
+def test_hong_kong_variant_forms(nlp, text, expected):
+    """Regression: OpenCC's t2s leaves Hong Kong's 衞 (卫), so these gave no ORG, or two GPEs."""
+    assert [(e.text, e.label_, e.id_) for e in nlp(text).ents] == expected
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_report_in_hong_kong_characters_gives_the_same_annotations(nlp, seed_texts, seed):
+    hong_kong = opencc.OpenCC("s2hk").convert(seed_texts[seed])
+    assert len(hong_kong) == len(seed_texts[seed])
+    published, converted = nlp(seed_texts[seed]), nlp(hong_kong)
+    assert [(e.start_char, e.end_char, e.label_, e._.value) for e in converted.ents] == \
+        [(e.start_char, e.end_char, e.label_, e._.value) for e in published.ents]
+    assert sorted(map(tuple, converted._.links)) == sorted(map(tuple, published._.links))
+
+
 def test_simplified_text_is_left_alone(nlp):
     doc = nlp("县司法局受理行政复议案件97件。")
     assert doc._.simplified_text is None

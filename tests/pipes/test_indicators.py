@@ -63,6 +63,17 @@ def test_to_dataframe(nlp):
     assert table.loc[0, ["region", "indicator", "value", "unit"]].tolist() == ["朝阳市双塔区", "法律援助案件", 157.0, "件"]
 
 
+def test_to_dataframe_keeps_offsets_integers_beside_an_unlinked_quantity(nlp):
+    """Regression: one unlinked quantity turned every indicator offset into a float."""
+    import pandas as pd
+
+    doc = nlp("全年办理法律援助案件157件。共计30余人。")
+    table = lawrep_nlp.to_dataframe([doc])
+    assert [str(table[column].dtype) for column in ("start", "indicator_start", "indicator_end")] == ["Int64"] * 3
+    assert table["indicator_start"].tolist()[0] == 4
+    assert doc._.measurements[1]["indicator_start"] is None and pd.isna(table["indicator_start"][1])
+
+
 def test_importing_the_package_registers_everything():
     # regression: a lint rewrite dropped the component imports; entry points had hidden it
     from spacy.language import Language

@@ -18,6 +18,12 @@ CASES = [
     ("办结行政处罚案件*件，占比*%", [("*件", None, "件", None), ("*%", None, "%", None)]),
     ("约78.9万个市场主体", [("78.9万个", 789000, "个", "约")]),
     ("近700件", [("700件", 700, "件", "近")]),
+    # regressions (session 18's adversarial audit): a Chinese decimal was read from 点 on (五万件);
+    # full-width thousands lost their first group (２３４件); a no-break space left no quantity
+    ("受理三点五万件", [("三点五万件", 35000, "件", None)]),
+    ("受理一百二十三点五件", [("一百二十三点五件", 123.5, "件", None)]),
+    ("受理１,２３４件", [("１,２３４件", 1234, "件", None)]),
+    ("受理案件97\u00a0件", [("97\u00a0件", 97, "件", None)]),
     ("超过90%", [("90%", 90, "%", "超过")]),
     ("平均响应时长压缩至2小时以内", [("2小时以内", 2, "小时", "以内")]),
     ("全年安排14学时", [("14学时", 14, "学时", None)]),
@@ -82,6 +88,12 @@ def test_range_and_change():
     assert before.change is None and after.change is None  # two levels, no change
     (grown,) = find_quantities("在去年基础上新增6个", RULES)
     assert grown.change == "increase"
+
+
+@pytest.mark.parametrize("text", ["10-\n20件", "10至\n20件", "10～\r\n20件", "10\r～20件"])
+def test_a_range_never_runs_across_a_line_break(text):
+    """Regression: 10-⏎20件 was one QUANTITY (10 to 20) that no sentence contained."""
+    assert [(text[q.start:q.end], q.value, q.max) for q in find_quantities(text, RULES)] == [("20件", 20.0, None)]
 
 
 def test_placeholder_with_approximation():

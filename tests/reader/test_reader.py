@@ -61,6 +61,22 @@ def test_metadata_of_traditional_characters_and_full_width_digits(written):
     assert (meta["region"], meta["year"], meta["publisher"]) == ("四平市铁西区", "2025", "四平市铁西区人民政府")
 
 
+@pytest.mark.parametrize(("head", "title", "publisher"), [
+    # regressions: an empty 来源: took the next line; a label after 来源: was taken as the source;
+    # 本网 (this site) named no body; a title cut in two lost its first half to the issuer
+    ("关于2023年法治政府建设情况的报告\n发布日期:2024-02-26 09:32   文章来源:\n",
+     "关于2023年法治政府建设情况的报告", None),
+    ("桃源县人民政府2017年度法治政府建设情况报告\n文章来源: 发布时间:2017年12月13日\n桃源县人民政府\n",
+     "桃源县人民政府2017年度法治政府建设情况报告", "桃源县人民政府"),
+    ("广东省2022年度法治政府建设情况的报告\n时间 : 2023-03-31 11:33:28 来源 : 本网\n",
+     "广东省2022年度法治政府建设情况的报告", None),
+    ("金华市教育局关于2023年法治政府\n建设工作情况的报告\n", "金华市教育局关于2023年法治政府建设工作情况的报告", None),
+])
+def test_title_and_publisher_of_page_headers(head, title, publisher):
+    meta = report_from_text(head + "2023年，全市受理行政复议案件97件。\n").meta
+    assert (meta["title"], meta["publisher"]) == (title, publisher)
+
+
 def test_sentences_mentioning_chrome_words_stay():
     assert not is_chrome("来源于群众的诉求得到及时回应。")
     assert is_chrome("来源:区司法局")
@@ -77,6 +93,21 @@ def test_sentences_mentioning_chrome_words_stay():
 ])
 def test_combined_header_and_footer_lines_are_chrome(line):
     assert is_chrome(line)
+
+
+def test_a_text_report_that_mentions_a_tag_stays_text(tmp_path: Path):
+    """Regression: a .txt report with <p> anywhere in its first 2,048 characters was read as HTML,
+    in which trafilatura found nothing, and the whole report was refused."""
+    report = tmp_path / "report.txt"
+    report.write_text("区司法局受理行政复议案件97件。网页用<p>标签分段。\n", encoding="utf-8")
+    read = read_report(report)
+    assert (read.text, read.meta["format"]) == ("区司法局受理行政复议案件97件。网页用<p>标签分段。", "text")
+
+
+def test_an_html_fragment_too_short_for_trafilatura_gives_its_text():
+    assert report_from_text("<p>受理行政复议案件97件，办结95件。</p>").text == "受理行政复议案件97件，办结95件。"
+    with pytest.raises(UnreadableReport, match="no report text found in the HTML page"):
+        report_from_text("<html><body><script>var a = 1;</script></body></html>")
 
 
 def test_a_page_of_nothing_but_navigation_is_unreadable(tmp_path: Path):

@@ -109,3 +109,11 @@ def test_render_says_how_many_measurements(tmp_path: Path):
     report.write_text("区司法局全年办理法律援助案件157件。", encoding="utf-8")
     result = runner.invoke(app, ["render", str(report), "--out", str(tmp_path / "page.html")])
     assert result.exit_code == 0 and "lawrep: 1 measurement → " in result.output  # regression: "1 measurements"
+
+
+def test_an_entity_that_is_also_the_indicator_shows_its_link_number_once(nlp):
+    """Regression: 法律明白人 is a PROGRAM and the indicator of 530人; its badge read "1,1"."""
+    from lawrep_nlp.render import render_html
+
+    page = render_html(nlp("全区现有法律明白人530人。"))
+    assert 'data-link="1" data-n="1">法律明白人</span>' in page

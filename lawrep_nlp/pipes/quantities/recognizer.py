@@ -18,7 +18,9 @@ from ...numerals import (
     APPROX_AFTER_UNIT,
     APPROX_BEFORE_UNIT,
     ARABIC,
+    CHINESE_NUMBER,
     CHINESE_NUMERAL_CHARS,
+    INLINE_SPACE,
     MULTIPLIERS,
     RANGE_SEPARATORS,
     parse_quantity,
@@ -33,8 +35,9 @@ RULES_FILE = DATA_DIR / "rules.json"
 #: a run of Chinese numerals, then optionally a range's second number.
 CANDIDATE_RE = re.compile(
     rf"(?P<percent>百分之|千分之)?"
-    rf"(?P<number>[*＊]+|(?:{ARABIC}){MULTIPLIERS}|[{CHINESE_NUMERAL_CHARS}]+)"
-    rf"(?P<range>\s*[{re.escape(RANGE_SEPARATORS)}]\s*(?:(?:{ARABIC}){MULTIPLIERS}|[{CHINESE_NUMERAL_CHARS}]+))?"
+    rf"(?P<number>[*＊]+|(?:{ARABIC}){MULTIPLIERS}|{CHINESE_NUMBER})"
+    rf"(?P<range>{INLINE_SPACE}*[{re.escape(RANGE_SEPARATORS)}]{INLINE_SPACE}*(?:(?:{ARABIC}){MULTIPLIERS}"
+    rf"|{CHINESE_NUMBER}))?"
 )
 TRAILING_APPROX = APPROX_AFTER_UNIT
 LEADING_APPROX = APPROX_BEFORE_UNIT
@@ -140,7 +143,7 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
     if match.group("percent"):
         unit_end, unit = position, "%"
     else:
-        if position < len(text) and text[position] in " \u3000" and position + 1 < len(text) \
+        if position < len(text) and re.fullmatch(INLINE_SPACE, text[position]) and position + 1 < len(text) \
                 and CJK_RE.match(text[position + 1]):
             position += 1  # 会议 1 次: a space inside the expression stays inside
         if text.startswith(LEADING_APPROX, position) and rules.unit_at(text, position + 1):
