@@ -54,24 +54,24 @@ def font_families() -> list[str]:
     return [register_cjk_font(), FALLBACK_FAMILY]
 
 
-#: A publisher that reports for its region as a whole (the government, or the justice bureau
-#: that writes the government's report); any other body is a department, named in the label.
-WHOLE_REGION_BODY = re.compile(r"(?:人民政府|政府|政府办公室|政府办公厅|司法局|司法厅|依法治[省市县区]办(?:公室)?"
-                               r"|依法治[省市县区]委员会办公室)$")
+#: A publisher that reports for its region as a whole: the government, or the justice side that
+#: writes the government's report (司法局, 法制办, 依法治市办, an office of theirs such as
+#: 法治调研督察处); any other body is a department, named in the label.
+WHOLE_REGION_BODY = re.compile(r"(?:人民政府|政府|政府办公室|政府办公厅)$|司法|法制|法治|依法治")
 #: A publisher that is a body at all (not a date or 本网 misread as one).
-BODY = re.compile(r"(?:局|厅|委|委员会|办|办公室|中心|院|所|会)$")
+BODY = re.compile(r"(?:局|厅|委|委员会|办|办公室|中心|院|所|会|处)$")
 MAX_DEPARTMENT = 12
 
 
-def department_of(publisher: str) -> str:
-    """The publishing department without its place names (广东省深圳市卫生健康委员会 → 卫生健康委员会),
+def department_of(publisher: str, region: str = "") -> str:
+    """The publishing department without the part of its name that the region already says
+    (广东省深圳市卫生健康委员会 in 广东省深圳市 → 卫生健康委员会, 广东省广州市水务局 in 广东省 → 广州市水务局),
     or "" when the publisher reports for its whole region or is no body."""
-    from .reader.metadata import division_chain
-
     if not BODY.search(publisher) or WHOLE_REGION_BODY.search(publisher):
         return ""
-    chain = division_chain(publisher)
-    department = publisher[len(chain):] if chain and publisher.startswith(chain) else publisher
+    overlap = next((len(region) - start for start in range(len(region) - 1)
+                    if publisher.startswith(region[start:])), 0)  # the longest end of the region it starts with
+    department = publisher[overlap:]
     return department if len(department) <= MAX_DEPARTMENT else department[:MAX_DEPARTMENT - 1] + "…"
 
 
@@ -84,7 +84,7 @@ def bar_labels(rows: list[dict[str, Any]]) -> list[str]:
     for row in rows:
         year = field_text(row.get("year"))
         region, publisher = field_text(row.get("region")), field_text(row.get("publisher"))
-        name = f"{region} {department_of(publisher)}".strip() if region else publisher
+        name = f"{region} {department_of(publisher, region)}".strip() if region else publisher
         title = field_text(row.get("title"))
         if name:
             label = f"{name} {year}".strip()

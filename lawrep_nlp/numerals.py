@@ -25,7 +25,7 @@ ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3}(?![0-9０-９]))*(?:[.．][0-9�
 #: 百分之/千分之/百分点, which are units. The tokenizer and the quantity recognizer use it too.
 MULTIPLIER_CHARS = "十百千万亿萬億"
 MULTIPLIER = r"(?:[十万亿萬億]|[百千](?!分))"
-MULTIPLIERS = rf"(?:[ \u3000]?{MULTIPLIER}+)?"
+MULTIPLIERS = rf"(?:[ \t\u00a0\u2009\u202f\u3000]?{MULTIPLIER}+)?"  # INLINE_SPACE, below
 
 #: A run of Chinese numerals, with a decimal part after 点 and then 万/亿 (三点五万: regression, it
 #: was read as 五万), or without.

@@ -268,7 +268,10 @@ def compare(
         raise typer.Exit(EXIT_USAGE)
     _check_output(out, files)
     if chart:
-        _check_output(chart, [*files, out])
+        if os.path.realpath(chart) == os.path.realpath(out):  # regression: the chart replaced the table
+            typer.echo(f"lawrep: --chart and --out are the same file ({out})", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        _check_output(chart, files)
     nlp = _load(model, {**MEASURING, "span._.canonical": "lawrep_canonical"})
     taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
     if indicator and group_by == "canonical" and indicator not in taxonomy.names:

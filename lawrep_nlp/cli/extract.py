@@ -75,6 +75,8 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 def read_one(path: Path, max_length: int | None = None) -> Report | Failure:
     """The report, or why it cannot be processed (unreadable, or longer than `max_length`)."""
+    if path.exists() and not path.is_file() and not path.is_dir():  # reading a FIFO would wait for ever
+        return Failure(path_text(path), "not a regular file (a pipe, socket or device)")
     if path.is_dir():  # a folder collect_files could not list
         try:
             os.listdir(path)
@@ -136,7 +138,7 @@ def output_problem(out: Path, inputs: Iterable[Path] = ()) -> str | None:
     if not parent.is_dir():
         return f"cannot create {out}: {parent} is not a folder"
     try:  # what atomic_output will do: os.access says yes to root where the file system says no (/sys)
-        fd, probe = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=parent)
+        fd, probe = tempfile.mkstemp(prefix=_temporary_prefix(out), suffix=".part", dir=parent)
     except OSError as err:
         return f"cannot write in {parent}: {err.strerror or err}"
     os.close(fd)
@@ -144,12 +146,18 @@ def output_problem(out: Path, inputs: Iterable[Path] = ()) -> str | None:
     return None
 
 
+def _temporary_prefix(out: Path) -> str:
+    """The temporary file's name before its random part: the output's name, cut so that the whole
+    stays within a file system's 255 bytes (regression: a long --out name was refused)."""
+    return f".{out.name.encode('utf-8')[:100].decode('utf-8', errors='ignore')}."
+
+
 @contextmanager
 def atomic_output(out: Path, binary: bool = False, encoding: str = "utf-8") -> Iterator[IO[Any]]:
     """Write to a temporary file beside `out` and move it into place only on success, so a
     crash or Ctrl-C never leaves a partial output file. The folder must exist. Text in
     `encoding` unless `binary`."""
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    fd, tmp_name = tempfile.mkstemp(prefix=_temporary_prefix(out), suffix=".part", dir=out.parent)
     try:
         with (os.fdopen(fd, "wb") if binary else os.fdopen(fd, "w", encoding=encoding, newline="")) as handle:
             yield handle

@@ -63,7 +63,7 @@ def decode_bytes(data: bytes) -> tuple[str, str, int]:
         if data.startswith(bom):
             return _lenient(data, encoding)
     head = data[:4096]
-    if b"\x00" in head and (head.count(b"\x00") > MAX_NUL_SHARE * len(head) or not _is_utf8(data)):
+    if b"\x00" in head and (head.count(b"\x00") > max(1.0, MAX_NUL_SHARE * len(head)) or not _is_utf8(data)):
         # a stray NUL in a UTF-8 report is kept (regression: the whole report was refused as binary)
         raise UnreadableReport("binary data (NUL bytes), not a text report")
     try:

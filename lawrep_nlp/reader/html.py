@@ -12,6 +12,8 @@ HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|table|meta)\b", 
 #: What only a whole page has.
 HTML_PAGE_RE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
 TAG_RE = re.compile(r"<[^<>]{0,2000}>")
+#: What a fragment's text must not include: scripts, styles and comments, whole.
+HIDDEN_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
 
 
 def looks_like_html(text: str) -> bool:
@@ -34,7 +36,8 @@ def html_to_text(html: str) -> tuple[str, dict[str, str | None]]:
         if HTML_PAGE_RE.search(html[:2048]):
             raise UnreadableReport("no report text found in the HTML page")
         # a fragment too short for trafilatura (<p>受理行政复议案件97件。</p>): its text, tags removed
-        text = "\n".join(line.strip() for line in unescape(TAG_RE.sub("\n", html)).split("\n") if line.strip())
+        visible = TAG_RE.sub("\n", HIDDEN_RE.sub("\n", html))
+        text = "\n".join(line.strip() for line in unescape(visible).split("\n") if line.strip())
         if not text:
             raise UnreadableReport("no report text found in the HTML fragment")
         return text, {"title": None, "date": None, "sitename": None}

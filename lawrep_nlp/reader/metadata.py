@@ -86,8 +86,9 @@ def _title_cut_in_two(before: str, title: str) -> bool:
     """A title line whose first half is the line before it: 金华市教育局关于2023年法治政府 |
     建设工作情况的报告 (regression: the title was its second half)."""
     before, title = before.strip(), title.strip()
-    return ("关于" in before and not TITLE_HINT_RE.search(before) and len(before) + len(title) <= 60
-            and not before.endswith(("。", "：", ":", "；", "，", ",")))
+    # an issuer, then 关于 and the start of the subject; not a navigation item such as 关于我们
+    return (re.fullmatch(r"[^\s|｜>，,。：:；]{2,30}关于[^\s|｜>，,。：:；]{4,}", before) is not None
+            and not TITLE_HINT_RE.search(before) and len(before) + len(title) <= 60)
 
 
 def extract_metadata(

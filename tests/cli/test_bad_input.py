@@ -62,6 +62,7 @@ def mixed_folder(tmp_path_factory) -> Path:
     (folder / "dangling.txt").symlink_to(folder / "removed.txt")
     (folder / "loop.txt").symlink_to(folder / "loop2.txt")
     (folder / "loop2.txt").symlink_to(folder / "loop.txt")
+    os.mkfifo(folder / "pipe.txt")  # regression: reading it waited for ever
     return folder
 
 
@@ -78,6 +79,7 @@ BAD = {
     "dangling.txt": "a symbolic link to a missing file",
     "loop.txt": "cannot read: Too many levels of symbolic links",
     "loop2.txt": "cannot read: Too many levels of symbolic links",
+    "pipe.txt": "not a regular file (a pipe, socket or device)",
 }
 
 
@@ -347,3 +349,20 @@ def test_the_output_is_a_regular_file(tmp_path: Path):
         assert result.exit_code == 2 and message in result.output, result.output
     assert (tmp_path / "link.jsonl").is_symlink() and (tmp_path / "fifo.jsonl").is_fifo()
     assert (tmp_path / "target.jsonl").read_text(encoding="utf-8") == "kept\n"
+
+
+def test_chart_and_table_are_not_the_same_file(tmp_path: Path):
+    """Regression: --chart same.png --out same.png wrote the table, then the chart over it."""
+    same = tmp_path / "same.png"
+    result = runner.invoke(app, ["compare", str(SEED), "--out", str(same), "--chart", str(same)])
+    assert result.exit_code == 2 and "--chart and --out are the same file" in result.output
+    assert not same.exists()
+
+
+def test_a_long_output_name_is_written(tmp_path: Path):
+    """Regression: the temporary file's name (the output's name plus a suffix) passed 255 bytes, and
+    a valid --out name of 240 bytes was refused."""
+    out = tmp_path / ("长" * 78 + ".jsonl")  # 240 bytes
+    assert len(out.name.encode()) == 240
+    assert runner.invoke(app, ["extract", str(SEED), "--out", str(out)]).exit_code == 0
+    assert [p.name for p in tmp_path.iterdir()] == [out.name]

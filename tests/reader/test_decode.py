@@ -95,3 +95,9 @@ def test_any_bytes_give_text_or_a_clear_refusal(data):
         return
     text.encode("utf-8")  # a str spaCy can store: no lone surrogates
     assert replaced >= 0
+
+
+def test_one_nul_in_a_short_utf8_report_is_kept():
+    """Regression: in a file under 100 bytes one NUL was more than 1% of it, so the file was binary."""
+    text, encoding, _ = decode_bytes("区司法局受理行政复议案件97件。".encode() + b"\x00" + "办结95件。".encode())
+    assert (text, encoding) == ("区司法局受理行政复议案件97件。\x00办结95件。", "utf-8")

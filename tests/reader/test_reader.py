@@ -89,7 +89,7 @@ def test_sentences_mentioning_chrome_words_stay():
     # page counters with a unit: since numbers after a label's colon are quantities, they must go here
     "浏览次数：1024次", "点击：54次", "阅读量：1.2万", "阅读人数:120人",
     # navigation bars and breadcrumbs without a label (regression: a page of nothing but these was a report)
-    "首页 | 登录", "网站首页 | 政务公开 | 联系我们", "首页 > 政务公开 > 法治政府",
+    "首页 | 登录", "网站首页 | 政务公开 | 联系我们", "首页 > 政务公开 > 法治政府", "关于我们 | 网站地图 | 联系我们",
 ])
 def test_combined_header_and_footer_lines_are_chrome(line):
     assert is_chrome(line)
@@ -108,6 +108,23 @@ def test_an_html_fragment_too_short_for_trafilatura_gives_its_text():
     assert report_from_text("<p>受理行政复议案件97件，办结95件。</p>").text == "受理行政复议案件97件，办结95件。"
     with pytest.raises(UnreadableReport, match="no report text found in the HTML page"):
         report_from_text("<html><body><script>var a = 1;</script></body></html>")
+
+
+@pytest.mark.parametrize("line", ["注册|12345件|同比增长12.5%", "注册/12件", "首页", "注册", "首页工作要点。"])
+def test_report_lines_that_start_with_a_navigation_word_stay(line):
+    """A table row 注册|12345件 is report text: a navigation bar has two items or more and no digits."""
+    assert not is_chrome(line)
+
+
+def test_a_navigation_line_before_the_title_is_not_part_of_it():
+    """Regression of the two-line title rule: 关于我们 was joined to the title, and the region became 们金华市."""
+    meta = report_from_text("关于我们\n金华市2023年法治政府建设情况报告\n全市受理行政复议案件97件。\n", is_html=False).meta
+    assert (meta["title"], meta["region"]) == ("金华市2023年法治政府建设情况报告", "金华市")
+
+
+def test_a_fragment_keeps_no_script_style_or_comment():
+    assert report_from_text("<div><script>var a = 1;</script><style>p {}</style>受理97件<!-- c > here --></div>"
+                            ).text == "受理97件"
 
 
 def test_a_page_of_nothing_but_navigation_is_unreadable(tmp_path: Path):
