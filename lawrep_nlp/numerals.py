@@ -25,15 +25,15 @@ ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3}(?![0-9０-９]))*(?:[.．][0-9�
 #: 百分之/千分之/百分点, which are units. The tokenizer and the quantity recognizer use it too.
 MULTIPLIER_CHARS = "十百千万亿萬億"
 MULTIPLIER = r"(?:[十万亿萬億]|[百千](?!分))"
-MULTIPLIERS = rf"(?:[ \t\u00a0\u2009\u202f\u3000]?{MULTIPLIER}+)?"  # INLINE_SPACE, below
+#: Space that may stand inside a quantity expression (97 件, 10 - 20件): never a line break, so an
+#: expression never runs from one line into the next (regression: 10-⏎20件 was one range).
+INLINE_SPACE = "[ \t\u00a0\u2009\u202f\u3000]"
+MULTIPLIERS = rf"(?:{INLINE_SPACE}?{MULTIPLIER}+)?"
 
 #: A run of Chinese numerals, with a decimal part after 点 and then 万/亿 (三点五万: regression, it
 #: was read as 五万), or without.
 CHINESE_NUMBER = (rf"[{CHINESE_NUMERAL_CHARS}]+点[{''.join(CHINESE_DIGITS)}]+[万亿萬億]?"
                   rf"|[{CHINESE_NUMERAL_CHARS}]+")
-#: Space that may stand inside a quantity expression (97 件, 10 - 20件): never a line break, so an
-#: expression never runs from one line into the next (regression: 10-⏎20件 was one range).
-INLINE_SPACE = "[ \t\u00a0\u2009\u202f\u3000]"
 
 #: A numeral as written: Arabic (half or full width, decimals, thousands separators) with an
 #: optional 万/亿 multiplier, or a run of Chinese numerals.
