@@ -121,6 +121,8 @@ def output_problem(out: Path, inputs: Iterable[Path] = ()) -> str | None:
     replaces `out` (atomic_output), so it must not be one of the `inputs` (the report would be
     lost), a symbolic link (it would replace the link, not write its target) or anything but a
     regular file (a device such as /dev/stdout, a FIFO)."""
+    if str(out) == "-":  # not a file someone meant to create
+        return "--out - (standard output) is not supported: give a file name"
     if out.is_dir():
         return f"{out} is a folder"
     if out.is_symlink():

@@ -11,6 +11,10 @@ from .decode import UnreadableReport
 HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|table|meta)\b", re.IGNORECASE)
 #: What only a whole page has.
 HTML_PAGE_RE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+#: How a saved page begins: perhaps an XML declaration or comments, then its doctype or <html>,
+#: <head> or <body> (a report that names <head> in its text does not begin so).
+PAGE_START_RE = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                           re.IGNORECASE | re.DOTALL)
 TAG_RE = re.compile(r"<[^<>]{0,2000}>")
 #: What a fragment's text must not include: scripts, styles and comments, whole.
 HIDDEN_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
@@ -21,9 +25,10 @@ def looks_like_html(text: str) -> bool:
 
 
 def looks_like_html_page(text: str) -> bool:
-    """A whole page: what a .txt file must look like to be read as HTML (a report that mentions
-    a <p> tag in its text stays text; regression: it was refused as an HTML page without text)."""
-    return bool(HTML_PAGE_RE.search(text[:2048]))
+    """A whole page, from its first characters: what a .txt file must look like to be read as
+    HTML (a report that mentions a <p> or <head> tag in its text stays text; regression: it was
+    refused as an HTML page without text)."""
+    return bool(PAGE_START_RE.match(text[:2048].lstrip("\ufeff")))
 
 
 def html_to_text(html: str) -> tuple[str, dict[str, str | None]]:

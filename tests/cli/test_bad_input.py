@@ -366,3 +366,9 @@ def test_a_long_output_name_is_written(tmp_path: Path):
     assert len(out.name.encode()) == 240
     assert runner.invoke(app, ["extract", str(SEED), "--out", str(out)]).exit_code == 0
     assert [p.name for p in tmp_path.iterdir()] == [out.name]
+
+
+def test_standard_output_is_no_output_file(tmp_path: Path):
+    """--out - created a file named "-"; it is refused, naming what is not supported."""
+    result = runner.invoke(app, ["extract", str(SEED), "--out", "-"])
+    assert result.exit_code == 2 and "--out - (standard output) is not supported" in result.output

@@ -104,6 +104,18 @@ def test_a_text_report_that_mentions_a_tag_stays_text(tmp_path: Path):
     assert (read.text, read.meta["format"]) == ("区司法局受理行政复议案件97件。网页用<p>标签分段。", "text")
 
 
+def test_a_text_report_that_names_a_page_tag_stays_text_and_a_saved_page_is_html(tmp_path: Path):
+    """A .txt file is HTML when it begins as a page does, not when its text names <head>."""
+    report = tmp_path / "web.txt"
+    report.write_text("某市2023年法治政府建设情况报告\n全市网站统一在页面<head>中添加标识。受理行政复议案件97件。\n",
+                      encoding="utf-8")
+    assert read_report(report).meta["format"] == "text"
+    page = tmp_path / "page.txt"
+    page.write_text("<!DOCTYPE html><html><body><p>区司法局全年受理行政复议案件97件，办结95件，调解成功率达到98%，"
+                    "法律援助案件157件。</p></body></html>", encoding="utf-8")
+    assert read_report(page).meta["format"] == "html" and "<p>" not in read_report(page).text
+
+
 def test_an_html_fragment_too_short_for_trafilatura_gives_its_text():
     assert report_from_text("<p>受理行政复议案件97件，办结95件。</p>").text == "受理行政复议案件97件，办结95件。"
     with pytest.raises(UnreadableReport, match="no report text found in the HTML page"):
