@@ -25,6 +25,7 @@ from spacy.tokens import Doc
 from spacy.training import Example
 from spacy.util import registry
 
+from .corpus.markup import canonical_key
 from .extensions import INDICATORS_KEY
 
 ENTITY_LABELS = ("ORG", "GPE", "LAW", "PROGRAM", "DATE", "QUANTITY")
@@ -323,7 +324,7 @@ def canonical_cases(nlp, records: list[dict[str, Any]], labels: dict[tuple[str, 
         for relation in record["relations"]:
             q_start, q_end = relation["quantity"]
             i_start, i_end = relation["indicator"]
-            key = (record["meta"]["doc"], record["meta"]["para"], q_start, q_end)
+            key = canonical_key(record, (q_start, q_end))
             if key not in labels:
                 raise ValueError(f"no canonical label for link {key}")
             ent = predicted.get((q_start, q_end))

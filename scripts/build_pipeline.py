@@ -67,9 +67,11 @@ def corpus_version() -> str:
     return digest.hexdigest()[:12]
 
 
-#: the components whose initialize learns from examples besides the NER (lawrep_indicators: its
-#: boundary model and link filter)
-LEARNING = ("lawrep_canonical", "lawrep_programs", "lawrep_indicators")
+#: the components whose initialize this script trains from the corpus DocBins (corpus_examples)
+LEARNING_FROM_CORPUS = ("lawrep_canonical", "lawrep_programs")
+#: every component whose initialize learns from examples besides the NER (lawrep_indicators: its
+#: boundary model and link filter, which scripts/train_linker.py fits for this script)
+LEARNING = (*LEARNING_FROM_CORPUS, "lawrep_indicators")
 
 
 def refresh_data(nlp: spacy.Language, examples: Callable[[], list[Example]] | None = None, *,
@@ -81,7 +83,6 @@ def refresh_data(nlp: spacy.Language, examples: Callable[[], list[Example]] | No
     corpus DocBins of train + dev (each with the settings its cross-validation chose there), or from
     `examples` (a cross-validation fold's training documents: its held-out ones must not be).
     `keep_learned`: the LEARNING components stay as the trained pipeline has them."""
-    learning = ("lawrep_canonical", "lawrep_programs")  # their initialize learns from corpus_examples
     order = CONFIG["nlp"]["pipeline"]
     for index, name in enumerate(order):
         if name not in nlp.component_names:  # disabled ones too
@@ -89,7 +90,7 @@ def refresh_data(nlp: spacy.Language, examples: Callable[[], list[Example]] | No
             previous = [n for n in order[:index] if n in nlp.component_names]
             place = {"after": previous[-1]} if previous else {"first": True}
             nlp.add_pipe(CONFIG["components"][name]["factory"], name=name, config=settings, **place)
-    for name in learning:  # their settings (policy, threshold) from today's config too
+    for name in LEARNING_FROM_CORPUS:  # their settings (policy, threshold) from today's config too
         if name in nlp.component_names and not keep_learned:
             settings = {k: v for k, v in CONFIG["components"][name].items() if k != "factory"}
             nlp.replace_pipe(name, name, config=settings)
@@ -97,7 +98,7 @@ def refresh_data(nlp: spacy.Language, examples: Callable[[], list[Example]] | No
     for name, pipe in nlp.components:  # disabled ones too
         if keep_learned and name in LEARNING:
             continue
-        if name in learning:  # the canonical mapper learns from gold canonical ids, the
+        if name in LEARNING_FROM_CORPUS:  # the canonical mapper learns from gold canonical ids, the
             pipe.initialize(examples, nlp=nlp)  # programme recognizer from gold PROGRAM entities
         elif isinstance(pipe, DataComponent):
             pipe.initialize()

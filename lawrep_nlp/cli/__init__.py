@@ -141,7 +141,9 @@ def _load(model: str, needs: dict[str, str] | None = None):
     except OSError as err:
         typer.echo(f"lawrep: cannot load pipeline {model!r}: {err}", err=True)
         raise typer.Exit(EXIT_USAGE) from None
-    assigned = {attr for name in nlp.pipe_names for attr in nlp.get_pipe_meta(name).assigns}
+    from ..pipes.base import assigned_attributes
+
+    assigned = assigned_attributes(nlp)
     missing = [f"{attr} ({component})" for attr, component in (needs or {}).items() if attr not in assigned]
     if missing:
         typer.echo(f"lawrep: the pipeline {model!r} cannot be used here: no enabled component assigns "
@@ -438,18 +440,24 @@ def evaluate(
         raise typer.Exit(EXIT_SOME_FAILED if failed else EXIT_OK)
 
 
-def _canonical_labels_of(folder: Path, records: list[dict[str, Any]]) -> dict[tuple[str, int, int, int], str | None]:
-    """The gold canonical ids in `folder`; a usage error, before any work, when it is no folder or
-    lacks a row for a link of the records (regression: a ValueError traceback after the pipeline ran)."""
+def _canonical_folder(folder: Path) -> dict[tuple[str, int, int, int], str | None]:
+    """The gold canonical ids in `folder` (corpus/canonical's TSV); a usage error when it is no folder."""
     from ..evaluation import read_canonical_labels
 
     if not folder.is_dir():
         typer.echo(f"lawrep: no canonical-id folder at {folder}", err=True)
         raise typer.Exit(EXIT_USAGE)
-    labels = read_canonical_labels(folder)
+    return read_canonical_labels(folder)
+
+
+def _canonical_labels_of(folder: Path, records: list[dict[str, Any]]) -> dict[tuple[str, int, int, int], str | None]:
+    """The gold canonical ids in `folder`; a usage error, before any work, when it is no folder or
+    lacks a row for a link of the records (regression: a ValueError traceback after the pipeline ran)."""
+    from ..corpus.markup import canonical_key
+
+    labels = _canonical_folder(folder)
     missing = [key for record in records for relation in record.get("relations", [])
-               if (key := ((record.get("meta") or {}).get("doc"), (record.get("meta") or {}).get("para"),
-                           *relation["quantity"])) not in labels]
+               if (key := canonical_key(record, relation["quantity"])) not in labels]
     if missing:
         typer.echo(f"lawrep: {folder} has no canonical id row for {plural(len(missing), 'gold link')}, e.g. "
                    f"document {missing[0][0]}, paragraph {missing[0][1]}, quantity at {missing[0][2]}-{missing[0][3]} "
@@ -511,15 +519,11 @@ def convert(
 
     from ..corpus.docbin import ConversionStats, conversion_nlp, record_to_doc
     from ..corpus.validate import record_problems
-    from ..evaluation import read_canonical_labels
     from .extract import atomic_output
 
     files, records, places = _gold_records(gold, split)
-    if canonical is not None and not canonical.is_dir():
-        typer.echo(f"lawrep: no canonical-id folder at {canonical}", err=True)
-        raise typer.Exit(EXIT_USAGE)
+    labels = _canonical_folder(canonical) if canonical is not None else None
     _check_output(out)
-    labels = read_canonical_labels(canonical) if canonical is not None else None
     nlp, stats, docs, skipped = conversion_nlp(), ConversionStats(), [], 0
     for record, place in zip(records, places, strict=True):
         problems = record_problems(record)

@@ -75,8 +75,6 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
 
 def read_one(path: Path, max_length: int | None = None) -> Report | Failure:
     """The report, or why it cannot be processed (unreadable, or longer than `max_length`)."""
-    if path.exists() and not path.is_file() and not path.is_dir():  # reading a FIFO would wait for ever
-        return Failure(path_text(path), "not a regular file (a pipe, socket or device)")
     if path.is_dir():  # a folder collect_files could not list
         try:
             os.listdir(path)
@@ -84,6 +82,8 @@ def read_one(path: Path, max_length: int | None = None) -> Report | Failure:
             return Failure(path_text(path), f"cannot read this folder: {err.strerror or err} "
                                             "(its reports are left out)")
         return Failure(path_text(path), "is a directory")
+    if path.exists() and not path.is_file():  # reading a FIFO would wait for ever
+        return Failure(path_text(path), "not a regular file (a pipe, socket or device)")
     try:
         report = read_report(path)
     except UnreadableReport as err:
@@ -92,9 +92,7 @@ def read_one(path: Path, max_length: int | None = None) -> Report | Failure:
         if path.is_symlink():
             return Failure(path_text(path), f"a symbolic link to a missing file ({os.readlink(path)})")
         return Failure(path_text(path), "file not found (removed while the batch ran?)")
-    except IsADirectoryError:
-        return Failure(path_text(path), "is a directory")
-    except OSError as err:
+    except OSError as err:  # a folder is answered above
         return Failure(path_text(path), f"cannot read: {err.strerror or err}")
     if max_length is not None and len(report.text) > max_length:
         return Failure(path_text(path), f"text too long: {len(report.text):,} characters, limit {max_length:,} "

@@ -15,7 +15,7 @@ from spacy.tokens import Doc
 
 from ..extensions import INDICATORS_KEY, QUANTITY_ATTRS
 from ..pipes.sentences import ReportSentencizer
-from .markup import INDICATOR, Record
+from .markup import INDICATOR, Record, canonical_key
 
 
 @dataclass
@@ -84,10 +84,9 @@ def record_to_doc(nlp: Language, record: Record, stats: ConversionStats | None =
                     setattr(gold._, attr, float(value) if attr in ("value", "max") and value is not None else value)
     doc.ents = entities
     if canonical is not None:
-        meta = record.get("meta", {})
         for relation in record.get("relations", []):
             q_start, q_end = relation["quantity"]
-            gold_id = canonical.get((meta.get("doc"), meta.get("para"), q_start, q_end))
+            gold_id = canonical.get(canonical_key(record, relation["quantity"]))
             span = doc.char_span(q_start, q_end)
             if span is not None and gold_id:
                 span._.canonical = gold_id

@@ -23,6 +23,13 @@ ESCAPABLE = "{}|"
 Record = dict[str, Any]
 
 
+def canonical_key(record: Record, quantity: list[int] | tuple[int, int]) -> tuple[Any, Any, int, int]:
+    """How corpus/canonical/*.tsv names the gold link of `quantity` ([start, end]) in `record`:
+    (doc, para, q_start, q_end) from the record's meta."""
+    meta = record.get("meta") or {}
+    return (meta.get("doc"), meta.get("para"), *quantity)
+
+
 class MarkupError(ValueError):
     """A markup line that cannot be read; the message says where."""
 

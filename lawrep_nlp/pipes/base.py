@@ -25,11 +25,16 @@ PROVIDERS = {"token.is_sent_start": "lawrep_sentences", "doc.ents": "lawrep_quan
              **{f"span._.{name}": "lawrep_quantities" for name in ("value", "unit", "dimension", "approx")}}
 
 
+def assigned_attributes(nlp: Language) -> set[str]:
+    """What the enabled components of `nlp` declare they assign."""
+    return {attr for pipe_name in nlp.pipe_names for attr in nlp.get_pipe_meta(pipe_name).assigns}
+
+
 def check_required(nlp: Language, name: str, requires: Iterable[str]) -> None:
     """Fail when the component is built, not when it first runs, if no component already in the
     pipeline assigns what it requires (spaCy's analyze_pipes only warns). The order is checked
     when the component runs (`missing_upstream`): a factory does not know where it will go."""
-    assigned = {attr for pipe_name in nlp.pipe_names for attr in nlp.get_pipe_meta(pipe_name).assigns}
+    assigned = assigned_attributes(nlp)
     missing = [attr for attr in requires if attr not in assigned]
     if missing:
         by_provider: dict[str, list[str]] = {}

@@ -63,13 +63,14 @@ def decode_bytes(data: bytes) -> tuple[str, str, int]:
         if data.startswith(bom):
             return _lenient(data, encoding)
     head = data[:4096]
-    if b"\x00" in head and (head.count(b"\x00") > max(1.0, MAX_NUL_SHARE * len(head)) or not _is_utf8(data)):
-        # a stray NUL in a UTF-8 report is kept (regression: the whole report was refused as binary)
+    nuls = head.count(b"\x00")
+    if nuls > max(1.0, MAX_NUL_SHARE * len(head)):
         raise UnreadableReport("binary data (NUL bytes), not a text report")
     try:
         return _checked(data.decode("utf-8", errors="strict"), "utf-8")
     except UnicodeDecodeError:
-        pass
+        if nuls:  # a stray NUL is kept in a UTF-8 report only (regression: it made the report binary)
+            raise UnreadableReport("binary data (NUL bytes), not a text report") from None
     refusals: list[UnreadableReport] = []
     utf8 = _readings(data, ["utf-8"], refusals)
     if utf8 and _mostly_utf8(utf8[0][1]):
@@ -195,14 +196,6 @@ def _lenient(data: bytes, codec: str, name: str | None = None) -> tuple[str, str
     if replaced > max(MIN_REPLACED_ALLOWED, MAX_REPLACED_SHARE * len(data)):
         raise UnreadableReport(f"bytes do not decode as {name or codec} ({replaced} undecodable sequences)")
     return _checked(text, name or codec, replaced)
-
-
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8", errors="strict")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _checked(text: str, encoding: str, replaced: int = 0) -> tuple[str, str, int]:

@@ -10,11 +10,11 @@ from .decode import UnreadableReport
 #: A tag as HTML writes it (no space after <): a page, or a fragment of block elements.
 HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|div|p|table|meta)\b", re.IGNORECASE)
 #: What only a whole page has.
-HTML_PAGE_RE = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.IGNORECASE)
+PAGE_TAG = r"<(?:!doctype\s+html|html|head|body)\b"
+HTML_PAGE_RE = re.compile(PAGE_TAG, re.IGNORECASE)
 #: How a saved page begins: perhaps an XML declaration or comments, then its doctype or <html>,
 #: <head> or <body> (a report that names <head> in its text does not begin so).
-PAGE_START_RE = re.compile(r"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
-                           re.IGNORECASE | re.DOTALL)
+PAGE_START_RE = re.compile(rf"\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*{PAGE_TAG}", re.IGNORECASE | re.DOTALL)
 TAG_RE = re.compile(r"<[^<>]{0,2000}>")
 #: What a fragment's text must not include: scripts, styles and comments, whole.
 HIDDEN_RE = re.compile(r"<(script|style)\b.*?</\1\s*>|<!--.*?-->", re.IGNORECASE | re.DOTALL)
