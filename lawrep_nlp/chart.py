@@ -11,9 +11,12 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from decimal import Decimal
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from .pipes.places.divisions import full_region_name
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -76,14 +79,17 @@ def department_of(publisher: str, region: str = "") -> str:
 
 
 def bar_labels(rows: list[dict[str, Any]]) -> list[str]:
-    """One label per row: region, the publishing department when it is not the region's
-    government or justice bureau (a department's count is not the region's: regression, 钟楼区's
-    人社局 stood as 钟楼区), and year; else publisher and year; else the title; else 未署名报告 N —
-    never a file name. A label that repeats gets (2), (3) … appended."""
+    """One label per row: region (its division's full names when the row has a region_code, so
+    that one place spelled two ways gets one label), the publishing department when it is not the
+    region's government or justice bureau (a department's count is not the region's: regression,
+    钟楼区's 人社局 stood as 钟楼区), and year; else publisher and year; else the title; else
+    未署名报告 N — never a file name. A label that repeats gets (2), (3) … appended."""
     labels, unnamed = [], 0
     for row in rows:
         year = field_text(row.get("year"))
         region, publisher = field_text(row.get("region")), field_text(row.get("publisher"))
+        if code := field_text(row.get("region_code")):  # one spelling per place: the division's full names
+            region = full_region_name(code) or region
         name = f"{region} {department_of(publisher, region)}".strip() if region else publisher
         title = field_text(row.get("title"))
         if name:
@@ -124,6 +130,12 @@ def field_text(value: Any) -> str:
     return str(value).strip()
 
 
+def number_text(value: float) -> str:
+    """A value as its digits, never in exponent form (4.35亿元 is 435000000元, not 4.35e+08元)."""
+    text = format(Decimal(repr(float(value))).normalize(), "f")
+    return text[:-2] if text.endswith(".0") else text
+
+
 def unit_label(unit: str) -> str:
     """The x-axis label of a panel."""
     return f"单位：{unit}" if unit else "数值（无单位）"
@@ -139,11 +151,13 @@ def chart_figure(rows: list[dict[str, Any]], canonical: str) -> Figure:
     """The chart of one indicator (a canonical id, or a key when the table was grouped by key)
     across reports, as a matplotlib Figure (not drawn yet): one panel per unit, the unit with
     the most reports on top; in each, one horizontal bar per report, largest first, hatched and
-    marked ≈ where the value is approximate, ≥ or ≤ where it is a bound. Raises ValueError when no report states a value
-    for the indicator."""
+    marked ≈ where the value is approximate, ≥ or ≤ where it is a bound, with both ends of a range
+    (10–20件). A change (row["change"]: 同比下降12件) is no level and is left out. Raises ValueError
+    when no report states a value for the indicator."""
     from matplotlib.figure import Figure
 
-    chosen = [row for row in rows if row_group(row) == canonical and field_text(row["value"])]
+    chosen = [row for row in rows if row_group(row) == canonical and field_text(row["value"])
+              and not field_text(row.get("change"))]
     if not chosen:
         raise ValueError(f"no report states a value for {canonical}")
     families = font_families()
@@ -160,11 +174,13 @@ def chart_figure(rows: list[dict[str, Any]], canonical: str) -> Figure:
         drawn = axes.barh(range(len(bars)), [row["value"] for _, row in bars], color=BAR_COLOR,
                           hatch=["//" if field_text(row["approx"]) else "" for _, row in bars], edgecolor="white")
         for bar, (_, row) in zip(drawn, bars, strict=True):
-            text = f" {value_mark(field_text(row['approx']))}{row['value']:g}{unit}"
+            upper = f"–{number_text(row['max'])}" if field_text(row.get("max")) else ""
+            text = f" {value_mark(field_text(row['approx']))}{number_text(row['value'])}{upper}{unit}"
             axes.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), va="center", fontsize=9,
                           fontfamily=families)
         axes.set_yticks(range(len(bars)), [label for label, _ in bars], fontsize=9, fontfamily=families)
         axes.set_xlabel(unit_label(unit), fontfamily=families)
+        axes.ticklabel_format(axis="x", style="plain", useOffset=False)  # 4350000, not 1e6 at the axis end
         axes.spines[["top", "right"]].set_visible(False)
         axes.margins(x=0.15)
     name = field_text(chosen[0].get("canonical_name")) or canonical

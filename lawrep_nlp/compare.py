@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from typing import Any
 
 #: Columns of the comparison table, in order.
-COMPARE_COLUMNS = ("region", "year", "publisher", "title", "group", "group_kind", "canonical", "canonical_name",
-                   "indicator_key", "value", "unit", "approx",
+COMPARE_COLUMNS = ("region", "region_code", "year", "publisher", "title", "group", "group_kind", "canonical",
+                   "canonical_name", "indicator_key", "value", "max", "unit", "approx",
                    "placeholder", "change", "confidence", "indicator", "quantity_text", "file", "start", "end",
                    "sentence", "values_in_report", "other_values")
 
@@ -34,9 +34,10 @@ def group_of(measurement: dict[str, Any], by: str) -> tuple[str, str] | None:
 def compare_rows(records: Iterable[dict[str, Any]], names: dict[str, str],
                  by: str = "canonical") -> list[dict[str, Any]]:
     """One row per report and indicator (grouped `by` canonical id, key or both): the first
-    value the report states for it (reports give the headline figure first; later ones are
-    parts or repeats), with a pointer to its sentence (file and character offsets) and the
-    other values it states."""
+    level the report states for it (reports give the headline figure first; later ones are parts
+    or repeats; a change, 同比下降12件, is no level and counts only where the report gives no
+    level), with a pointer to its sentence (file and character offsets) and the other values it
+    states."""
     if by not in GROUPINGS:
         raise ValueError(f"group by one of {GROUPINGS}, not {by!r}")
     rows = []
@@ -47,17 +48,18 @@ def compare_rows(records: Iterable[dict[str, Any]], names: dict[str, str],
             if found:
                 groups.setdefault(found, []).append(measurement)
         for (group, kind), measurements in groups.items():
-            first = measurements[0]
+            first = next((m for m in measurements if not m.get("change")), measurements[0])
             rows.append({
-                "region": record.get("region"), "year": record.get("year"), "publisher": record.get("publisher"),
+                "region": record.get("region"), "region_code": record.get("region_code"), "year": record.get("year"),
+                "publisher": record.get("publisher"),
                 "title": record.get("title"), "group": group, "group_kind": kind, "canonical": first["canonical"],
                 "canonical_name": names.get(first["canonical"]), "indicator_key": first.get("indicator_key"),
-                "value": first["value"], "unit": first["unit"],
+                "value": first["value"], "max": first.get("max"), "unit": first["unit"],
                 "approx": first["approx"], "placeholder": first["placeholder"], "change": first["change"],
                 "confidence": first["canonical_confidence"], "indicator": first["indicator"],
                 "quantity_text": first["quantity_text"], "file": record.get("file"), "start": first["start"],
                 "end": first["end"], "sentence": first["sentence"], "values_in_report": len(measurements),
-                "other_values": "; ".join(m["quantity_text"] for m in measurements[1:]),
+                "other_values": "; ".join(m["quantity_text"] for m in measurements if m is not first),
             })
     return sorted(rows, key=lambda r: (r["group"], str(r["region"]), str(r["year"]), str(r["file"])))
 

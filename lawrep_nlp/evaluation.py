@@ -78,7 +78,8 @@ def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
 
 def score(pairs: Iterable[tuple[Annotation, Annotation]]) -> dict[str, Any]:
     """Scores for (gold, predicted) pairs."""
-    counts: dict[str, list[int]] = {}  # name → [tp, n_pred, n_gold]
+    # name → [tp, n_pred, n_gold]; every name present, also when there is no pair
+    counts: dict[str, list[int]] = {name: [0, 0, 0] for name in (*ENTITY_LABELS, "ENTS", "INDICATOR", "LINK_EXACT")}
 
     def add(name: str, gold: set, pred: set) -> None:
         tp_pred_gold = counts.setdefault(name, [0, 0, 0])
@@ -161,8 +162,26 @@ def _pairs(examples: Iterable[Example]) -> Iterator[tuple[Annotation, Annotation
 # The scorers are module-level functions, not closures, as spaCy's own are: a pipeline must pickle
 # (nlp.pipe(n_process=…) where processes start by spawn).
 def report_scorer(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
-    """Entities (every label, micro) and quantity values: what no single component owns."""
-    return flat_scores(score(_pairs(examples)))
+    """Entities (every label, micro) and quantity values: what no single component owns. As
+    spaCy's scorers do, None where nothing is annotated: every figure without examples, the value
+    and unit accuracy without references in the corpus format (``doc._.links`` set: a reference
+    with entities alone, as ``Example.from_dict`` makes it, gives no values to compare)."""
+    examples = list(examples)
+    scores = flat_scores(score(_pairs(examples)))
+    if not examples:
+        return dict.fromkeys(scores)
+    values = score(_pairs(_link_annotated(examples)))
+    if not values["quantities_matched"]:
+        scores["lawrep_value_acc"] = scores["lawrep_unit_acc"] = None
+    else:
+        scores["lawrep_value_acc"] = values["quantity_value_acc"]
+        scores["lawrep_unit_acc"] = values["quantity_unit_acc"]
+    return scores
+
+
+def _link_annotated(examples: list[Example]) -> list[Example]:
+    """The examples whose reference is annotated in the corpus format: links (maybe none), values."""
+    return [eg for eg in examples if eg.reference._.links is not None]
 
 
 @registry.scorers("lawrep.report_scorer.v1")
@@ -171,8 +190,11 @@ def make_report_scorer() -> Callable[..., dict[str, Any]]:
 
 
 def link_scorer(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
-    """lawrep_indicators' own part: indicator spans and links, exact and relaxed."""
-    return link_flat_scores(score(_pairs(examples)))
+    """lawrep_indicators' own part: indicator spans and links, exact and relaxed, over the
+    references annotated with links (``doc._.links`` not None); None when there are none."""
+    annotated = _link_annotated(list(examples))
+    scores = link_flat_scores(score(_pairs(annotated)))
+    return scores if annotated else dict.fromkeys(scores)
 
 
 @registry.scorers("lawrep.link_scorer.v1")

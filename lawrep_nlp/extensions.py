@@ -45,15 +45,28 @@ def link_index(doc: Doc) -> dict[tuple[int, int], Span]:
     index: dict[tuple[int, int], Span] = {}
     for q_start, q_end, i_start, i_end in doc._.links or ():
         if (q_start, q_end) not in index:
-            span = group.get((i_start, i_end)) or doc.char_span(i_start, i_end, alignment_mode="expand")
+            span = group.get((i_start, i_end))
+            if span is None or not _still_at(span, i_start, i_end):
+                span = doc.char_span(i_start, i_end, alignment_mode="expand")
             if span is not None:
                 index[q_start, q_end] = span
     return index
 
 
-#: doc → (fingerprint of its links and indicators, link_index), so that reading
+def _still_at(span: Span, start: int, end: int) -> bool:
+    """Whether the span's tokens still cover these characters: a span kept from before
+    ``doc.retokenize`` (in a span group, or cached) keeps its offsets, not its tokens."""
+    doc = span.doc
+    if not 0 <= span.start < span.end <= len(doc):
+        return False
+    last = doc[span.end - 1]
+    return doc[span.start].idx == start and last.idx + len(last.text) == end
+
+
+#: doc → (fingerprint of its links and indicators, link_index, offsets of the linked indicators), so that reading
 #: ``ent._.indicator`` for every quantity stays linear in the size of the document.
-_LINK_INDEXES: weakref.WeakKeyDictionary[Doc, tuple[tuple[int, ...], dict[tuple[int, int], Span]]] = (
+_LINK_INDEXES: weakref.WeakKeyDictionary[
+    Doc, tuple[tuple[int, ...], dict[tuple[int, int], Span], dict[tuple[int, int], tuple[int, int]]]] = (
     weakref.WeakKeyDictionary())
 
 
@@ -65,9 +78,22 @@ def linked_indicator(span: Span) -> Span | None:
     fingerprint = (id(links), len(links), id(group), len(group))
     cached = _LINK_INDEXES.get(doc)
     if cached is None or cached[0] != fingerprint:
-        cached = (fingerprint, link_index(doc))
+        cached = (fingerprint, *_indexed(doc))
         _LINK_INDEXES[doc] = cached
-    return cached[1].get((span.start_char, span.end_char))
+    indicator = cached[1].get((span.start_char, span.end_char))
+    if indicator is not None and not _still_at(indicator, *cached[2][span.start_char, span.end_char]):
+        cached = (fingerprint, *_indexed(doc))  # the tokens changed under it: doc.retokenize
+        _LINK_INDEXES[doc] = cached
+        indicator = cached[1].get((span.start_char, span.end_char))
+    return indicator
+
+
+def _indexed(doc: Doc) -> tuple[dict[tuple[int, int], Span], dict[tuple[int, int], tuple[int, int]]]:
+    """link_index, and each quantity's indicator offsets as the link gives them."""
+    offsets: dict[tuple[int, int], tuple[int, int]] = {}
+    for q_start, q_end, i_start, i_end in doc._.links or ():
+        offsets.setdefault((q_start, q_end), (i_start, i_end))
+    return link_index(doc), offsets
 
 
 def _as_written(value: Any) -> Any:

@@ -15,7 +15,7 @@ MEASUREMENT_FIELDS = ("indicator", "indicator_key", "canonical", "canonical_conf
                       "dimension", "approx", "placeholder", "change", "max", "out_of_range",
                       "quantity_text", "start", "end", "indicator_start", "indicator_end", "sentence")
 #: Report metadata columns put in front of each row of the table.
-REPORT_COLUMNS = ("file", "title", "region", "year", "publisher")
+REPORT_COLUMNS = ("file", "title", "region", "region_code", "year", "publisher")
 
 
 def measurement_records(doc: Doc) -> list[dict[str, Any]]:
@@ -79,4 +79,6 @@ def to_dataframe(docs: Iterable[Doc]):
     frame = pd.DataFrame(measurement_rows(docs), columns=[*REPORT_COLUMNS, *MEASUREMENT_FIELDS])
     for column in ("start", "end", "indicator_start", "indicator_end"):  # offsets stay integers where one
         frame[column] = frame[column].astype("Int64")  # quantity is unlinked (<NA>, not a float NaN)
+    for column in ("value", "max"):  # floats whatever the rows hold (no range at all, no row at all)
+        frame[column] = frame[column].astype("float64")
     return frame

@@ -12,7 +12,7 @@ from .extensions import QUANTITY_ATTRS
 from .reader import Report
 
 #: Metadata fields that travel on doc._.report (the rest of Report.meta is for audit only).
-REPORT_FIELDS = ("file", "title", "region", "year", "publisher", "publish_date", "format", "encoding",
+REPORT_FIELDS = ("file", "title", "region", "region_code", "year", "publisher", "publish_date", "format", "encoding",
                  "undecodable_bytes", "source")
 
 

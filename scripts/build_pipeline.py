@@ -67,11 +67,9 @@ def corpus_version() -> str:
     return digest.hexdigest()[:12]
 
 
-#: the components whose initialize this script trains from the corpus DocBins (corpus_examples)
-LEARNING_FROM_CORPUS = ("lawrep_canonical", "lawrep_programs")
-#: every component whose initialize learns from examples besides the NER (lawrep_indicators: its
-#: boundary model and link filter, which scripts/train_linker.py fits for this script)
-LEARNING = (*LEARNING_FROM_CORPUS, "lawrep_indicators")
+#: every component whose initialize learns from examples besides the NER: with --learned-from
+#: corpus this script trains them from the corpus DocBins (corpus_examples)
+LEARNING = ("lawrep_canonical", "lawrep_programs", "lawrep_indicators")
 
 
 def refresh_data(nlp: spacy.Language, examples: Callable[[], list[Example]] | None = None, *,
@@ -90,18 +88,22 @@ def refresh_data(nlp: spacy.Language, examples: Callable[[], list[Example]] | No
             previous = [n for n in order[:index] if n in nlp.component_names]
             place = {"after": previous[-1]} if previous else {"first": True}
             nlp.add_pipe(CONFIG["components"][name]["factory"], name=name, config=settings, **place)
-    for name in LEARNING_FROM_CORPUS:  # their settings (policy, threshold) from today's config too
+    for name in LEARNING:  # their settings (policy, threshold) from today's config too
         if name in nlp.component_names and not keep_learned:
             settings = {k: v for k, v in CONFIG["components"][name].items() if k != "factory"}
             nlp.replace_pipe(name, name, config=settings)
+    for name, settings in CONFIG["initialize"]["components"].items():  # replace_pipe drops them
+        if name in nlp.component_names and name not in nlp.config["initialize"]["components"]:
+            nlp.config["initialize"]["components"][name] = dict(settings)
     examples = examples or (None if keep_learned else corpus_examples(nlp))
     for name, pipe in nlp.components:  # disabled ones too
         if keep_learned and name in LEARNING:
             continue
-        if name in LEARNING_FROM_CORPUS:  # the canonical mapper learns from gold canonical ids, the
-            pipe.initialize(examples, nlp=nlp)  # programme recognizer from gold PROGRAM entities
-        elif isinstance(pipe, DataComponent):
-            pipe.initialize()
+        settings = CONFIG["initialize"]["components"].get(name, {})  # as spacy train initializes it
+        if name in LEARNING:  # the canonical mapper learns from gold canonical ids, the programme
+            pipe.initialize(examples, nlp=nlp, **settings)  # recognizer from gold PROGRAM entities,
+        elif isinstance(pipe, DataComponent):  # the linker from gold links
+            pipe.initialize(**settings)
     nlp.tokenizer.initialize()
 
 

@@ -131,7 +131,7 @@ from eval_canonical import (  # noqa: E402
 )
 from eval_segmentation import alignment  # noqa: E402
 from programs_lodo import document_texts  # noqa: E402
-from train_linker import CV_FILE, cross_validate, parsed, without_unseen_entries  # noqa: E402
+from train_linker import CV_FILE, chosen_setting, cross_validate, parsed, without_unseen_entries  # noqa: E402
 from train_segmenter import ITERATIONS, gold_boundaries, jieba_cutter, silver_lines, train_pkuseg  # noqa: E402
 
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
@@ -381,18 +381,19 @@ def retrain_programs(nlp: spacy.Language, get_examples, rules: ProgramRules, dir
 
 
 def retrain_linker(nlp: spacy.Language, get_examples, lexicon: Lexicon, boundary_epochs: int, filter_epochs: int,
-                   directory: Path) -> dict[str, Any]:
+                   directory: Path, boundary_runs: int = 1) -> dict[str, Any]:
     """lawrep_indicators initialized as spacy train initializes it with configs/lawrep_zh.cfg: the word
     lists `lexicon`, the boundary model and then the link filter learned from the examples' gold
-    links (boundary_epochs, filter_epochs; 0: the empty model)."""
+    links (boundary_epochs and boundary_runs, filter_epochs; 0 epochs: the empty model)."""
     linker = nlp.get_pipe("lawrep_indicators")
     linker.initialize(get_examples, nlp=nlp, lexicon_path=write_json(directory / "lexicon.json", lexicon.data),
-                      boundary_epochs=boundary_epochs, filter_epochs=filter_epochs)
+                      boundary_epochs=boundary_epochs, boundary_runs=boundary_runs, filter_epochs=filter_epochs)
     if linker.lexicon.data != lexicon.data:
         raise ValueError("lawrep_indicators: the word lists did not read back as written")
     boundary, link_filter = linker.boundary_model, linker.filter_model
-    return {"boundary_epochs": boundary_epochs, "examples": boundary.info.get("examples", 0),
-            "weights": len(boundary.weights), "annotated_texts": boundary.info.get("annotated_texts", 0),
+    return {"boundary_epochs": boundary_epochs, "boundary_runs": boundary_runs,
+            "examples": boundary.info.get("examples", 0), "weights": len(boundary.weights),
+            "annotated_texts": boundary.info.get("annotated_texts", 0),
             "link_filter": {"policy": linker.link_filter, "keep_threshold": linker.keep_threshold,
                             "epochs": filter_epochs, "texts": link_filter.info.get("texts", 0),
                             "links": link_filter.info.get("examples", 0), "kept": link_filter.info.get("kept", 0),
@@ -454,15 +455,16 @@ def calibrate(cases: list, folds: dict[str, dict], shipped: dict[str, Any]) -> d
     return calibration
 
 
-def linker_epochs(items: list, lexicon, options: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    """The fixed epochs, or (--select-epochs) train_linker.py --select's choice on these items."""
+def linker_setting(items: list, lexicon, options: dict[str, Any]) -> tuple[int, int, dict[str, Any]]:
+    """The fixed epochs and runs, or (--select-epochs) train_linker.py --select's choice on these
+    items."""
     if not options["select_epochs"]:
-        return options["epochs"], {"epochs": options["epochs"], "from": str(CV_FILE.relative_to(ROOT))}
+        return options["epochs"], options["runs"], {"epochs": options["epochs"], "runs": options["runs"],
+                                                    "from": str(CV_FILE.relative_to(ROOT))}
     table = cross_validate(items, lexicon)
-    best = max((k for k in table if k != "rules"), key=lambda k: table[k]["f"])
-    epochs = int(best.split(", ")[1].split()[0]) if table[best]["f"] > table["rules"]["f"] else 0
-    return epochs, {"epochs": epochs, "from": "five-fold selection on the subset",
-                    "cv_exact_link_f": {name: row["f"] for name, row in table.items()}}
+    epochs, runs = chosen_setting(table)
+    return epochs, runs, {"epochs": epochs, "runs": runs, "from": "five-fold selection on the subset",
+                          "cv_exact_link_f": {name: row["f"] for name, row in table.items()}}
 
 
 def evaluate(nlp: spacy.Language, records: list[dict], labels: dict) -> tuple[dict[str, float], dict[str, Any]]:
@@ -535,10 +537,10 @@ def run_unit(unit: Unit, options: dict[str, Any]) -> dict[str, Any]:
                 lexicon = without_unseen_entries(lexicon, others, "\n".join(r["text"] for r in records))
             with nlp.select_pipes(disable=["lawrep_indicators", "lawrep_canonical"]):
                 items = parsed(nlp, records)  # the pipeline the linker runs after, as train_linker.py parses
-            epochs, epoch_info = linker_epochs(items, lexicon, options)
+            epochs, runs, epoch_info = linker_setting(items, lexicon, options)
             built["linker"] = {**epoch_info,
                                **retrain_linker(nlp, get_examples, lexicon, epochs, options["filter_epochs"],
-                                                tmp / "linker"),
+                                                tmp / "linker", boundary_runs=runs),
                                "lexicon_entries_removed": sum(
                                    len(v) for v in st["lexicon"].data.values() if isinstance(v, list))
                                - sum(len(v) for v in lexicon.data.values() if isinstance(v, list))}
@@ -723,10 +725,12 @@ def main() -> None:
     if args.draws < 1 or args.jobs < 1 or args.folds < 0 or args.folds == 1:
         parser.error("--draws and --jobs must be at least 1, --folds 0 or at least 2")
     fractions = sorted(set(args.fractions))
-    recorded_epochs = json.loads(CV_FILE.read_text(encoding="utf-8"))["chosen_epochs"]
+    recorded = json.loads(CV_FILE.read_text(encoding="utf-8"))
+    recorded_epochs, recorded_runs = recorded["chosen_epochs"], recorded["chosen_runs"]
     configured = spacy.util.load_config(CONFIG_FILE)
     filter_epochs = int(configured["initialize"]["components"]["lawrep_indicators"]["filter_epochs"])
-    options = {"iterations": args.iterations, "epochs": recorded_epochs, "select_epochs": args.select_epochs,
+    options = {"iterations": args.iterations, "epochs": recorded_epochs, "runs": recorded_runs,
+               "select_epochs": args.select_epochs,
                "filter_epochs": filter_epochs, "fold_out_lexicon": args.fold_out_lexicon, "with_ner": args.with_ner,
                "ner_steps": args.ner_steps}
 
@@ -738,8 +742,8 @@ def main() -> None:
     print(f"learning curve: {len(units)} builds ({sum(u.kind == 'test' for u in units)} scored on test, "
           f"{sum(u.kind == 'cv' for u in units)} by {args.folds}-fold CV), {args.jobs} process(es), "
           f"pkuseg {args.iterations} iterations, linker "
-          f"{'epochs selected per subset' if args.select_epochs else f'{recorded_epochs} epochs'}, link filter "
-          f"{filter_epochs} epochs, programme classifier and canonical model from each subset"
+          + ("epochs selected per subset" if args.select_epochs else f"{recorded_epochs} epochs × {recorded_runs} runs")
+          + f", link filter {filter_epochs} epochs, programme classifier and canonical model from each subset"
           f"{', with NER' if args.with_ner else ''}", file=sys.stderr)
     results = []
 

@@ -1,7 +1,7 @@
 """Choose the linker's link-filter policy (lawrep_nlp/pipes/indicators/link_filter.py) by 4-fold
 cross-validation by document on train + dev; the test split is never read.
 
-For each fold the boundary model (the configured epochs) and the link filter are trained on the
+For each fold the boundary model (the configured epochs and runs) and the link filter are trained on the
 other folds' documents, as ``IndicatorLinker.initialize`` trains them, and the held-out
 documents are linked with the policy "off" (rules + boundary model), "learned" (drop) and
 "learned_refine" (drop or move to an alternative phrase) at each keep_threshold and filter epochs
@@ -62,10 +62,10 @@ KINDS = {"spurious": "false link (gold has none)", "no indicator": "gold link mi
          "quantity missed": "gold link missed (quantity missed)", "other phrase": "wrong phrase"}
 
 
-def boundary_epochs() -> int:
-    """The boundary model's epochs as spacy train uses them (configs/lawrep_zh.cfg)."""
-    config = spacy.util.load_config(CONFIG_FILE)
-    return int(config["initialize"]["components"]["lawrep_indicators"]["boundary_epochs"])
+def boundary_setting() -> tuple[int, int]:
+    """The boundary model's epochs and runs as spacy train uses them (configs/lawrep_zh.cfg)."""
+    settings = spacy.util.load_config(CONFIG_FILE)["initialize"]["components"]["lawrep_indicators"]
+    return int(settings["boundary_epochs"]), int(settings["boundary_runs"])
 
 
 def parsed(nlp: spacy.Language, records: list[dict]) -> list[tuple[dict, object, set]]:
@@ -114,14 +114,14 @@ class Tally:
                 "exact_f_by_fold": self.fold_f()}
 
 
-def cross_validate(items: list, lexicon: Lexicon, b_epochs: int) -> tuple[dict, dict]:
+def cross_validate(items: list, lexicon: Lexicon, b_epochs: int, b_runs: int = 1) -> tuple[dict, dict]:
     """Pooled out-of-fold rows for "off" and every (epochs, threshold) of "learned", and the
     error kinds of each."""
     tallies: dict[str, Tally] = {"off": Tally()}
     for fold, held in enumerate(folds_of(items)):
         train = [(doc, gold) for record, doc, gold in items if record["meta"]["doc"] not in held]
         test = [it for it in items if it[0]["meta"]["doc"] in held]
-        boundary = fit_boundary_model([(d, g) for d, g in train if g], lexicon, b_epochs)
+        boundary = fit_boundary_model([(d, g) for d, g in train if g], lexicon, b_epochs, runs=b_runs)
         for record, doc, gold in test:
             tallies["off"].add(record, doc, gold, link_quantities(doc, lexicon, boundary)[1], fold)
         for epochs in EPOCH_CHOICES:
@@ -173,11 +173,11 @@ def main() -> None:
     lexicon = Lexicon.from_file(LEXICON_FILE)
     records = [r for split in ("train", "dev") for r in load_annotations(ROOT / "corpus", split)]
     items = parsed(nlp, records)
-    b_epochs = boundary_epochs()
+    b_epochs, b_runs = boundary_setting()
     rules = Tally()
     for record, doc, gold in items:
         rules.add(record, doc, gold, link_quantities(doc, lexicon)[1])
-    table, kinds = cross_validate(items, lexicon, b_epochs)
+    table, kinds = cross_validate(items, lexicon, b_epochs, b_runs)
     best = max(table, key=lambda name: (table[name]["exact"]["f"], name == "off"))
     policy, epochs, threshold = "off", 0, 0.5
     if best != "off" and pays(table[best], table["off"]):
@@ -185,7 +185,7 @@ def main() -> None:
         policy, epochs, threshold = name, int(epochs_text.split()[0]), float(threshold_text.split()[1])
     result = {
         "folds": FOLDS, "seed": SEED, "documents": "train + dev", "by": "document",
-        "boundary_epochs": b_epochs,
+        "boundary_epochs": b_epochs, "boundary_runs": b_runs,
         "criterion": "best pooled out-of-fold exact link F; learned only if above off pooled and in at least "
                      f"{FOLDS - 1} of {FOLDS} folds",
         "link_errors": {"rules alone (in-sample lexicon)": dict(rules.kinds.most_common()),

@@ -2,16 +2,20 @@
 links, choosing its number of epochs without the test split.
 
 Selection (--select): five-fold cross-validation by document over the train and dev splits;
-for each number of epochs, exact link P/R/F of the rules alone and of the rules with the model
-trained on the other folds (the same held-out documents for both). The epochs with the best
-cross-validated F are kept only if that F is above the rules'; otherwise the model is written
-empty (exactly the rules). The word lists were drawn from these same documents, so the table
+for each number of epochs and of runs (the model is the mean of that many perceptrons, each with
+its own seeded shuffle), exact link P/R/F of the rules alone and of the rules with the model
+trained on the other folds (the same held-out documents for both). The setting with the best
+cross-validated F is kept only if that F is above the rules'; otherwise the model is written
+empty (exactly the rules). Set the choice in configs/lawrep_zh.cfg (boundary_epochs,
+boundary_runs; a test checks they agree). The word lists were drawn from these same documents, so the table
 also gives a fold-out estimate: each fold scored with the lexicon entries that occur in no
 other fold's text removed, which is how the linker meets a report it has not seen (not used for
 the choice). Writes evaluation/linker_boundaries_cv.json.
 
 Training: the model is trained on the chosen splits (default train and dev) with the chosen
-epochs and a fixed seed and written, with what it was built from, to
+epochs and runs and a fixed seed (in an order fixed by the documents' text, so that
+``IndicatorLinker.initialize`` on the same documents learns the same weights: what
+scripts/build_pipeline.py ships) and written, with what it was built from, to
 lawrep_nlp/pipes/indicators/data/boundary_model.json (then: python scripts/build_pipeline.py).
 The link filter (link_filter.py) is then trained on the same documents, on the links as that
 model makes them, with the epochs scripts/linker_cv.py chose (evaluation/linker_cv.json; 0 when
@@ -48,6 +52,7 @@ MODEL_FILE = ROOT / "lawrep_nlp" / "pipes" / "indicators" / "data" / "boundary_m
 CV_FILE = ROOT / "evaluation" / "linker_boundaries_cv.json"
 FILTER_CV_FILE = ROOT / "evaluation" / "linker_cv.json"
 EPOCH_CHOICES = (1, 3, 5, 10, 20)
+RUN_CHOICES = (1, 5)
 FOLDS = 5
 SEED = TRAINING_SEED
 
@@ -73,8 +78,20 @@ def prf_row(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
             "tp": tp, "pred": n_pred, "gold": n_gold}
 
 
-def fit(items, lexicon: Lexicon, epochs: int, info: dict | None = None) -> BoundaryModel:
-    return fit_boundary_model(((doc, gold) for _, doc, gold in items), lexicon, epochs, seed=SEED, info=info)
+def fit(items, lexicon: Lexicon, epochs: int, runs: int = 1, info: dict | None = None) -> BoundaryModel:
+    return fit_boundary_model(((doc, gold) for _, doc, gold in items), lexicon, epochs, seed=SEED, info=info,
+                              runs=runs)
+
+
+def setting_name(epochs: int, runs: int) -> str:
+    return f"model, {epochs} epochs, {runs} runs"
+
+
+def chosen_setting(table: dict) -> tuple[int, int]:
+    """(epochs, runs) of the best cross-validated row; (0, 1), the empty model, unless it beats
+    the rules (ties go to the first row: fewer runs, fewer epochs)."""
+    best = max((k for k in table if k != "rules"), key=lambda k: table[k]["f"])
+    return (table[best]["epochs"], table[best]["runs"]) if table[best]["f"] > table["rules"]["f"] else (0, 1)
 
 
 def folds_of(items) -> list[set[str]]:
@@ -93,8 +110,8 @@ def without_unseen_entries(lexicon: Lexicon, held_text: str, other_text: str) ->
     return Lexicon(data)
 
 
-def fold_out_estimate(items, lexicon: Lexicon, epochs: int,
-                      errors: list[ErrorRecord] | None = None) -> dict[str, dict]:
+def fold_out_estimate(items, lexicon: Lexicon, epochs: int, errors: list[ErrorRecord] | None = None, *,
+                      runs: int = 1) -> dict[str, dict]:
     """Exact link P/R/F of the rules and of rules + model on each held-out fold with the
     fold's unseen lexicon entries removed (model trained on the other folds with that lexicon),
     and the kinds of the model's link errors there (lawrep_nlp.errors); the error records
@@ -105,7 +122,7 @@ def fold_out_estimate(items, lexicon: Lexicon, epochs: int,
         other_items = [it for it in items if it[0]["meta"]["doc"] not in held]
         reduced = without_unseen_entries(lexicon, "\n".join(it[0]["text"] for it in held_items),
                                          "\n".join(it[0]["text"] for it in other_items))
-        fitted = fit(other_items, reduced, epochs) if epochs else None
+        fitted = fit(other_items, reduced, epochs, runs) if epochs else None
         rules = [a + b for a, b in zip(rules, exact_link_counts(held_items, reduced, None), strict=True)]
         for record, doc, gold in held_items:  # the model's links once, for its counts and its error kinds
             predicted = from_doc(doc)
@@ -115,31 +132,35 @@ def fold_out_estimate(items, lexicon: Lexicon, epochs: int,
             kinds.update(error.category for error in found if error.kind == "link")
             if errors is not None:
                 errors.extend(error for error in found if error.kind == "link")
-    return {"rules": prf_row(*rules), f"model, {epochs} epochs": prf_row(*model),
+    return {"rules": prf_row(*rules), setting_name(epochs, runs): prf_row(*model),
             "link_errors_of_the_model": dict(kinds.most_common())}
 
 
-def cross_validate(items, lexicon: Lexicon, epoch_choices: tuple[int, ...] = EPOCH_CHOICES) -> dict:
+def cross_validate(items, lexicon: Lexicon, epoch_choices: tuple[int, ...] = EPOCH_CHOICES,
+                   run_choices: tuple[int, ...] = RUN_CHOICES) -> dict:
     folds = folds_of(items)
     rules = [0, 0, 0]
     for held in folds:
         counts = exact_link_counts([it for it in items if it[0]["meta"]["doc"] in held], lexicon, None)
         rules = [a + b for a, b in zip(rules, counts, strict=True)]
     table = {"rules": prf_row(*rules)}
-    for epochs in epoch_choices:
-        total = [0, 0, 0]
-        for held in folds:
-            model = fit([it for it in items if it[0]["meta"]["doc"] not in held], lexicon, epochs)
-            counts = exact_link_counts([it for it in items if it[0]["meta"]["doc"] in held], lexicon, model)
-            total = [a + b for a, b in zip(total, counts, strict=True)]
-        table[f"model, {epochs} epochs"] = prf_row(*total)
+    for runs in run_choices:
+        for epochs in epoch_choices:
+            total = [0, 0, 0]
+            for held in folds:
+                model = fit([it for it in items if it[0]["meta"]["doc"] not in held], lexicon, epochs, runs)
+                counts = exact_link_counts([it for it in items if it[0]["meta"]["doc"] in held], lexicon, model)
+                total = [a + b for a, b in zip(total, counts, strict=True)]
+            table[setting_name(epochs, runs)] = {**prf_row(*total), "epochs": epochs, "runs": runs}
     return table
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--select", action="store_true", help="choose the epochs by cross-validation first")
+    parser.add_argument("--select", action="store_true", help="choose epochs and runs by cross-validation first")
     parser.add_argument("--epochs", type=int, default=None, help="epochs (default: the last selection's choice)")
+    parser.add_argument("--runs", type=int, default=None,
+                        help="perceptron runs averaged (default: the last selection's choice)")
     parser.add_argument("--splits", default="train,dev", help="splits to train on (never test)")
     parser.add_argument("--annotations", type=Path, default=ROOT / "corpus",
                         help="corpus folder with annotations/*.jsonl and splits.json")
@@ -152,41 +173,42 @@ def main() -> None:
     splits = args.splits.split(",")
     if "test" in splits:
         parser.error("the boundary model never trains on the test split")
+    if (args.epochs is not None and args.epochs < 0) or (args.runs is not None and args.runs < 1):
+        parser.error("--epochs must be at least 0 and --runs at least 1")
 
     nlp = spacy.load("lawrep_zh", exclude=["lawrep_indicators", "lawrep_canonical"])
     lexicon = Lexicon.from_file(LEXICON_FILE)
     if args.select:
         cv_items = parsed(nlp, [r for s in ("train", "dev") for r in load_annotations(ROOT / "corpus", s)])
         table = cross_validate(cv_items, lexicon)
-        best = max((k for k in table if k != "rules"), key=lambda k: table[k]["f"])
-        epochs = int(best.split(", ")[1].split()[0]) if table[best]["f"] > table["rules"]["f"] else 0
+        epochs, runs = chosen_setting(table)
         fold_errors: list[ErrorRecord] = []
-        fold_out = fold_out_estimate(cv_items, lexicon, epochs, fold_errors)
+        fold_out = fold_out_estimate(cv_items, lexicon, epochs, fold_errors, runs=runs)
         if args.errors:
             args.errors.write_text("".join(json.dumps(error.to_dict(), ensure_ascii=False) + "\n"
                                            for error in fold_errors), encoding="utf-8")
         CV_FILE.write_text(json.dumps({"folds": FOLDS, "seed": SEED, "documents": "train + dev",
-                                       "exact_links": table, "chosen_epochs": epochs,
+                                       "exact_links": table, "chosen_epochs": epochs, "chosen_runs": runs,
                                        "exact_links_fold_out_lexicon": fold_out},
                                       ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         for name, row in table.items():
-            print(f"{name:22} P {row['p']:.3f} R {row['r']:.3f} F {row['f']:.3f}")
-        print(f"chosen: {epochs} epochs" if epochs else "chosen: rules only (empty model)")
+            print(f"{name:30} P {row['p']:.3f} R {row['r']:.3f} F {row['f']:.3f}")
+        print(f"chosen: {epochs} epochs, {runs} runs" if epochs else "chosen: rules only (empty model)")
         for name, row in fold_out.items():
             if "f" in row:
-                print(f"fold-out lexicon, {name:22} P {row['p']:.3f} R {row['r']:.3f} F {row['f']:.3f}")
+                print(f"fold-out lexicon, {name:30} P {row['p']:.3f} R {row['r']:.3f} F {row['f']:.3f}")
         print("fold-out lexicon, link errors of the model:", fold_out["link_errors_of_the_model"])
-    elif args.epochs is not None:
-        epochs = args.epochs
     else:
-        epochs = json.loads(CV_FILE.read_text(encoding="utf-8"))["chosen_epochs"]
+        recorded = json.loads(CV_FILE.read_text(encoding="utf-8"))
+        epochs = args.epochs if args.epochs is not None else recorded["chosen_epochs"]
+        runs = args.runs if args.runs is not None else recorded["chosen_runs"]
 
     records = [r for s in splits for r in load_annotations(args.annotations, s)]
     items = parsed(nlp, records)
     info = {"built_by": "scripts/train_linker.py", "splits": splits,
             "documents": sorted({r["meta"]["doc"] for r in records}),
             "lexicon_sha256": hashlib.sha256(LEXICON_FILE.read_bytes()).hexdigest()}
-    model = fit(items, lexicon, epochs, info)
+    model = fit(items, lexicon, epochs, runs, info)
     args.out.write_text(json.dumps(model.to_data(), ensure_ascii=False, indent=0) + "\n", encoding="utf-8")
     print(f"{len(model.weights)} weights from {model.info.get('examples', 0)} examples → {args.out}")
     filter_epochs = json.loads(FILTER_CV_FILE.read_text(encoding="utf-8"))["chosen"]["filter_epochs"]

@@ -8,6 +8,7 @@ import signal
 import sys
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from enum import Enum
@@ -22,7 +23,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True,
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
-EXCEL_HELP = "CSV for Excel: start the file with a byte order mark, without which Excel shows Chinese as mojibake."
+EXCEL_HELP = ("CSV for Excel: start the file with a byte order mark, without which Excel shows Chinese as "
+              "mojibake, and put a ' before text cells that begin with = + - @, which Excel would run as formulas.")
 
 
 class OutputFormat(str, Enum):
@@ -181,9 +183,10 @@ def extract(
     if missing:
         typer.echo(f"lawrep: no such file or folder: {', '.join(map(str, missing))}", err=True)
         raise typer.Exit(EXIT_USAGE)
-    files = collect_files(paths)
+    passed_over: list[Path] = []
+    files = collect_files(paths, passed_over)
     if not files:
-        typer.echo("lawrep: no .txt or .html reports found", err=True)
+        typer.echo("lawrep: no .txt or .html reports found" + _passed_over_note(passed_over), err=True)
         raise typer.Exit(EXIT_USAGE)
     _check_output(out, files)
     chosen_format = output_format.value if output_format else "csv" if out.suffix.lower() == ".csv" else "jsonl"
@@ -198,9 +201,26 @@ def extract(
         typer.echo(f"lawrep: warning: {warning.path}: {warning.reason}", err=True)
     for failure in result.failures:
         typer.echo(f"lawrep: skipped {failure.path}: {failure.reason}", err=True)
+    if chosen_format == "csv" and result.without_measurements:
+        typer.echo(f"lawrep: {plural(len(result.without_measurements), 'document')} without any measurement, so "
+                   f"without a row: {_some(result.without_measurements)}", err=True)
     typer.echo(f"lawrep: {plural(result.documents, 'document')} → {out}; "
-               f"{plural(len(result.failures), 'file')} skipped", err=True)
+               f"{plural(len(result.failures), 'file')} skipped" + _passed_over_note(passed_over), err=True)
     raise typer.Exit(EXIT_SOME_FAILED if result.failures else EXIT_OK)
+
+
+def _some(names: list[str], shown: int = 5) -> str:
+    return ", ".join(names[:shown]) + (f" and {len(names) - shown} more" if len(names) > shown else "")
+
+
+def _passed_over_note(passed_over: list[Path]) -> str:
+    """What the folder scan did not read, by kind: "; 4 other files not read (.doc 3, hidden 1)"."""
+    if not passed_over:
+        return ""
+    kinds = Counter("hidden" if path.name.startswith(".") else path.suffix.lower() or "no suffix"
+                    for path in passed_over)
+    listed = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"; {plural(len(passed_over), 'other file')} in the folders not read ({listed})"
 
 
 @app.command()
@@ -258,13 +278,17 @@ def compare(
 
     from ..chart import write_chart
     from ..compare import COMPARE_COLUMNS, GROUPINGS, compare_rows, most_reported
-    from .extract import ExtractResult, atomic_output, collect_files, csv_encoding, document_records
+    from .extract import ExtractResult, atomic_output, collect_files, csv_encoding, document_records, excel_safe
 
     if group_by not in GROUPINGS:
         typer.echo(f"lawrep: --group-by is one of {', '.join(GROUPINGS)}, not {group_by!r}", err=True)
         raise typer.Exit(EXIT_USAGE)
+    if indicator and not chart:
+        typer.echo("lawrep: --indicator chooses what --chart draws; give --chart FILE.png too", err=True)
+        raise typer.Exit(EXIT_USAGE)
     missing = [p for p in paths if not p.exists()]
-    files = collect_files(paths) if not missing else []
+    passed_over: list[Path] = []
+    files = collect_files(paths, passed_over) if not missing else []
     if missing or not files:
         typer.echo(f"lawrep: no reports at {', '.join(map(str, missing or paths))}", err=True)
         raise typer.Exit(EXIT_USAGE)
@@ -291,10 +315,11 @@ def compare(
     with atomic_output(out, encoding=csv_encoding(excel)) as handle:
         writer = csv.DictWriter(handle, fieldnames=COMPARE_COLUMNS)
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows(map(excel_safe, rows) if excel else rows)
     for failure in result.failures:
         typer.echo(f"lawrep: skipped {failure.path}: {failure.reason}", err=True)
-    typer.echo(f"lawrep: {plural(len(rows), 'row')} from {plural(result.documents, 'report')} → {out}", err=True)
+    typer.echo(f"lawrep: {plural(len(rows), 'row')} from {plural(result.documents, 'report')} → {out}"
+               + _passed_over_note(passed_over), err=True)
     if chart:
         chosen = indicator or most_reported(rows)
         try:

@@ -41,26 +41,35 @@ class ExtractResult:
     failures: list[Failure] = field(default_factory=list)
     #: Files written with a caveat (undecodable bytes replaced by U+FFFD).
     warnings: list[Failure] = field(default_factory=list)
+    #: Files read in which the pipeline found no measurement (no row of a CSV).
+    without_measurements: list[str] = field(default_factory=list)
 
 
-def _reports_below(folder: Path) -> list[Path]:
-    """The report names below `folder`, and the folders below it that cannot be listed."""
+def _reports_below(folder: Path, passed_over: list[Path]) -> list[Path]:
+    """The report names below `folder`, and the folders below it that cannot be listed; the
+    other names, and hidden ones (.DS_Store, ._report.txt, .git/), go to `passed_over`."""
     found: list[Path] = []
-    for parent, _, names in os.walk(folder, onerror=lambda err: found.append(Path(err.filename))):
-        found.extend(Path(parent, name) for name in names if Path(name).suffix.lower() in REPORT_SUFFIXES)
+    for parent, folders, names in os.walk(folder, onerror=lambda err: found.append(Path(err.filename))):
+        passed_over.extend(Path(parent, name) for name in folders if name.startswith("."))
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        for name in names:
+            wanted = not name.startswith(".") and Path(name).suffix.lower() in REPORT_SUFFIXES
+            (found if wanted else passed_over).append(Path(parent, name))
     return found
 
 
-def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Report files named directly, plus every .txt/.html name below named directories; a file
-    reached twice (named and inside a named folder, or named twice) is processed once. A name that
-    is no readable file (a dangling or looping symbolic link) and a folder that cannot be listed
-    are kept, so that reading them reports why (regression: both were dropped without a word).
-    Symbolic links to folders are not followed."""
+def collect_files(paths: Iterable[Path], passed_over: list[Path] | None = None) -> list[Path]:
+    """Report files named directly, plus every .txt/.html name below named directories (not
+    hidden ones); a file reached twice (named and inside a named folder, or named twice) is
+    processed once. A name that is no readable file (a dangling or looping symbolic link) and a
+    folder that cannot be listed are kept, so that reading them reports why (regression: both
+    were dropped without a word). Symbolic links to folders are not followed. The other names
+    found in folders are appended to `passed_over`, for the summary."""
     files: list[Path] = []
+    passed_over = [] if passed_over is None else passed_over
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(_reports_below(path)))
+            files.extend(sorted(_reports_below(path, passed_over)))
         else:
             files.append(path)
     seen: set[str] = set()
@@ -182,6 +191,17 @@ def csv_rows(record: dict[str, Any]) -> Iterator[dict[str, Any]]:
         yield {**{k: record.get(k) for k in REPORT_COLUMNS}, **measurement}
 
 
+#: What makes Excel read a cell as a formula (=HYPERLINK(…), +…, -…, @…), tab and CR included.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def excel_safe(row: dict[str, Any]) -> dict[str, Any]:
+    """The row with every text cell that Excel would run as a formula behind a leading ' (Excel
+    then shows it as text, with the '); numbers stay numbers."""
+    return {key: f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
+            for key, value in row.items()}
+
+
 class PipelineErrors:
     """spaCy error handler: a component that fails on one document skips that document (spaCy
     then leaves it out of nlp.pipe) instead of ending the batch; the reason is kept by file."""
@@ -244,6 +264,8 @@ def _count(record: dict[str, Any], result: ExtractResult) -> None:
         result.warnings.append(Failure(str(record.get("file")), f"{record['undecodable_bytes']} undecodable "
                                                                 "bytes replaced by U+FFFD"))
     result.documents += 1
+    if not record.get("measurements"):
+        result.without_measurements.append(str(record.get("file")))
 
 
 #: The pipeline of the forked worker processes with its error handler, as the parent set them
@@ -338,7 +360,7 @@ def extract(nlp: Language, files: list[Path], out: Path, *, output_format: str =
             writer.writeheader()
         for record in records:
             if writer:
-                writer.writerows(csv_rows(record))
+                writer.writerows(map(excel_safe, csv_rows(record)) if excel else csv_rows(record))
             else:
                 handle.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
     return result

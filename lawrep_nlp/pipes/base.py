@@ -18,6 +18,9 @@ DATA_FILE = "data.json"
 #: Where the rule components record the entities they add (lawrep_entity_policy tells the NER's
 #: additions apart by it).
 RULE_SPANS_KEY = "lawrep_rules"
+#: the entities already set when the first rule component ran (on the input Doc, or by a component
+#: before the rules): lawrep_entity_policy keeps them, since no model of its arbitration made them
+PRESET_SPANS_KEY = "lawrep_preset"
 
 #: The component that assigns each attribute a lawrep component may require, for error messages.
 PROVIDERS = {"token.is_sent_start": "lawrep_sentences", "doc.ents": "lawrep_quantities (and the other entity "
@@ -109,9 +112,19 @@ class RulesFileComponent(DataComponent):
         self.rules = self.rules_type.from_data(data)
 
 
+def open_rule_spans(doc: Doc) -> None:
+    """Start ``doc.spans["lawrep_rules"]`` (the first rule component to run), and note the entities
+    set before it in ``doc.spans["lawrep_preset"]``."""
+    if RULE_SPANS_KEY not in doc.spans:
+        doc.spans[RULE_SPANS_KEY] = []
+        if doc.ents:
+            doc.spans[PRESET_SPANS_KEY] = list(doc.ents)
+
+
 def record_rule_spans(doc: Doc, spans: Iterable[Span]) -> None:
     """Note entities a rule component set, in ``doc.spans["lawrep_rules"]``."""
-    doc.spans[RULE_SPANS_KEY] = [*doc.spans.get(RULE_SPANS_KEY, []), *spans]
+    open_rule_spans(doc)
+    doc.spans[RULE_SPANS_KEY] = [*doc.spans[RULE_SPANS_KEY], *spans]
 
 
 #: the rest of a document number's issuer code after a span, up to its year bracket: 柳城|管党组〔2025〕
@@ -149,8 +162,7 @@ def add_entities(doc: Doc, offsets: Sequence[tuple[int, int]], label: str,
     offsets were found in (``matching_text``, the same length as ``doc.text``), given so that the
     text is not joined from the tokens again. Returns the spans added. Records them in
     ``doc.spans["lawrep_rules"]``, which exists (empty or not) once any rule component has run."""
-    if RULE_SPANS_KEY not in doc.spans:
-        doc.spans[RULE_SPANS_KEY] = []
+    open_rule_spans(doc)
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
     text = doc.text if text is None else text  # Doc.text joins every token on each access
     added = []

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..corpus.documents import HEADER_RE
+from ..pipes.places.divisions import region_code
 from .chrome import remove_chrome
 from .decode import UnreadableReport, decode_bytes
 from .html import html_to_text, looks_like_html, looks_like_html_page
@@ -65,6 +66,9 @@ def report_from_text(raw: str, *, file: str | None = None, encoding: str | None 
         if issuer and not meta.get("publisher"):
             provenance["publisher"] = issuer
     meta.update(provenance)
+    # the division the region names, when it names one: reports that spell one place differently
+    # (杭州市西湖区, 浙江省杭州市西湖区) line up by it
+    meta["region_code"] = region_code(meta["region"]) if meta.get("region") else None
     return Report(text=text, meta=meta)
 
 

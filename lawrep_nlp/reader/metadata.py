@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 
 from ..numerals import FULLWIDTH_DIGITS
-from ..pipes.places.divisions import full_name_finder
+from ..pipes.places.divisions import full_name_finder, level_name_finder
 from ..script import to_simplified
 from ..sentences import is_heading
 
 TITLE_HINT_RE = re.compile(r"(报告|情况|总结|工作要点|年度报告)")
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*(?:年度|年)")
+#: a title cited in the text (《法治政府建设实施纲要（2021—2025年）》): its years are not the report's
+CITED_TITLE_RE = re.compile(r"《[^《》\n]{0,80}》")
+#: what ends a period before its last year (2021—2025年, 2021至2025年): that year is not the report's
+PERIOD_DASHES = "—–-－~～至到"
 #: The value after a source label, on the same line (an empty 来源: at a line's end names nothing:
 #: regression, the next line, the title, was taken); not another label (来源: 发布时间:…).
 PUBLISHER_RE = re.compile(r"(?:来源|信息来源|文章来源|发布机构|发布单位)[ \t\u3000]*[:：][ \t\u3000]*"
@@ -35,15 +39,16 @@ GENERIC_REGIONS = {"全区", "全市", "全县", "全省", "我区", "我市", "
 
 
 def division_chain(text: str) -> str | None:
-    """The first run of consecutive full division names in `text`: 浙江省绍兴市市场监督管理局 →
-    浙江省绍兴市, 湖北省武汉市武汉经济技术开发区统计局 → 湖北省武汉市. Full names only (short
-    forms such as 武汉 are ordinary words inside body names)."""
-    names = full_name_finder()
+    """The first run of consecutive division names in `text` that starts with a full name:
+    浙江省绍兴市市场监督管理局 → 浙江省绍兴市, 湖北省武汉市武汉经济技术开发区统计局 → 湖北省武汉市.
+    After a full name a short form that keeps its level goes on (青海省海西州格尔木市交通运输局 →
+    青海省海西州格尔木市); other short forms (武汉) are ordinary words inside body names."""
+    names, levels = full_name_finder(), level_name_finder()
     for start in range(len(text)):
         if (name := names.at(text, start)) is None:
             continue
         end = start + len(name)
-        while (following := names.at(text, end)) is not None:
+        while (following := names.at(text, end) or levels.at(text, end)) is not None:
             end += len(following)
         return text[start:end]
     return None
@@ -91,6 +96,18 @@ def _title_cut_in_two(before: str, title: str) -> bool:
             and not TITLE_HINT_RE.search(before) and len(before) + len(title) <= 60)
 
 
+def report_year(text: str) -> str | None:
+    """The first year in `text` that is not inside a cited title (《…》) and does not end a
+    period (2021—2025年): regression, a report without a year in its title took 2025 from the
+    《法治政府建设实施纲要（2021—2025年）》 it cited."""
+    text = CITED_TITLE_RE.sub(lambda match: " " * len(match.group()), text)
+    for match in YEAR_RE.finditer(text):
+        before = text[:match.start()].rstrip()
+        if not before or before[-1] not in PERIOD_DASHES:
+            return match.group(1)
+    return None
+
+
 def extract_metadata(
     text: str, chrome: list[str], html_meta: dict[str, str | None] | None = None
 ) -> dict[str, str | None]:
@@ -116,11 +133,8 @@ def extract_metadata(
         publish_date = normalise_date(match.group(1))
     elif html_meta.get("date"):
         publish_date = html_meta["date"]
-    year = None
-    for source in (title or "", matching_view(text[:400])):
-        if match := YEAR_RE.search(source):
-            year = match.group(1)
-            break
+    year = next((found for source in (title or "", matching_view(text[:400])) if (found := report_year(source))),
+                None)
     region = None
     for source in (title or "", publisher or "", "\n".join(lines[:3])):
         for match in REGION_RE.finditer(source):

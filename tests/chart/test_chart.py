@@ -136,3 +136,20 @@ def test_no_value_no_chart(tmp_path: Path):
     with pytest.raises(ValueError, match="no report states a value for notarizations"):
         write_chart(ROWS, "notarizations", tmp_path / "chart.png")
     assert not (tmp_path / "chart.png").exists()
+
+
+def test_large_values_are_drawn_as_their_digits():
+    """Regression: labels used the g format: 1234567人次 was drawn as 1.23457e+06人次, and the axis
+    put its 1e6 offset at its end."""
+    figure = chart_figure([row(1234567.0, "人次", region="某市", year=2024), row(435000000.0, "人次", region="某县")],
+                          "reconsideration_cases_received")
+    texts = [text.get_text() for text in drawn_texts(figure)]
+    assert " 1234567人次" in texts and " 435000000人次" in texts
+    assert not any("e+" in text or "1e" in text for text in texts)
+
+
+def test_a_range_shows_both_ends_and_a_change_is_no_bar():
+    """Regression: 10—20件 was drawn as 10件, and 同比下降12件 as a level beside other reports' levels."""
+    figure = chart_figure([row(10.0, region="某市", max=20.0), row(12.0, region="某县", change="decrease"),
+                           row(40.0, region="某区")], "reconsideration_cases_received")
+    assert sorted(text.get_text() for axes in figure.axes for text in axes.texts) == [" 10–20件", " 40件"]

@@ -26,12 +26,32 @@ def test_compare_lines_up_reports(tmp_path: Path):
     row = received["朝阳市双塔区", "2024"]  # 受理行政复议案件97件
     assert (row["value"], row["unit"], row["canonical_name"]) == ("97.0", "件", "行政复议案件受理(收案/办理)数")
     assert (row["publisher"], row["title"]) == ("双塔区司法局", "朝阳市双塔区人民政府2024年法治政府建设工作报告")
-    assert list(rows[0])[:6] == ["region", "year", "publisher", "title", "group", "group_kind"]
+    assert list(rows[0])[:7] == ["region", "region_code", "year", "publisher", "title", "group", "group_kind"]
+    assert row["region_code"] == "211302"  # 辽宁省朝阳市双塔区
     source = Path(row["file"]).read_text(encoding="utf-8")
     assert "行政复议案件97件" in row["sentence"] and row["sentence"] in source
     assert len({(r["file"], r["canonical"]) for r in rows}) == len(rows)  # one row per report and indicator
     assert chart.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and chart.stat().st_size > 10_000
     assert "chart of reconsideration_cases_received" in result.output
+
+
+def test_a_change_is_not_taken_for_the_level(tmp_path: Path):
+    """Regression: the row took the report's first value, here a change, as its figure (12件, drawn
+    beside other reports' levels); the level the report states is the row's value."""
+    report = tmp_path / "one.txt"
+    report.write_text("受理行政复议案件同比下降12件，共受理行政复议案件30件。\n", encoding="utf-8")
+    out = tmp_path / "t.csv"
+    result = runner.invoke(app, ["compare", str(report), "--out", str(out), "--group-by", "both"])
+    assert result.exit_code == 0, result.output
+    (row,) = read_rows(out)
+    assert (row["group"], row["value"], row["change"], row["max"]) == ("reconsideration_cases_received", "30.0", "", "")
+    assert row["other_values"] == "12件"
+
+
+def test_an_indicator_without_a_chart_is_a_usage_error(tmp_path: Path):
+    """Regression: --indicator without --chart was accepted and did nothing."""
+    result = runner.invoke(app, ["compare", str(SEEDS), "--out", str(tmp_path / "t.csv"), "-i", "notarizations"])
+    assert result.exit_code == 2 and "give --chart" in result.output and not (tmp_path / "t.csv").exists()
 
 
 def test_unknown_indicator_is_a_usage_error(tmp_path: Path):
@@ -108,7 +128,7 @@ def test_excel_gets_a_byte_order_mark(tmp_path: Path):
     out = tmp_path / "table.csv"
     result = runner.invoke(app, ["compare", str(SEEDS / "001_3443002734612606.txt"), "--out", str(out), "--excel"])
     assert result.exit_code == 0, result.output
-    assert out.read_bytes().startswith(b"\xef\xbb\xbfregion,year,")
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfregion,region_code,year,")
     with out.open(encoding="utf-8-sig", newline="") as handle:
         assert next(csv.DictReader(handle))["region"] == "朝阳市双塔区"
 
@@ -116,7 +136,7 @@ def test_excel_gets_a_byte_order_mark(tmp_path: Path):
 def test_a_canonical_id_with_group_by_key_is_refused_before_the_run(tmp_path: Path):
     """Regression: the whole run finished before "no report states a value" (exit 1)."""
     result = runner.invoke(app, ["compare", str(SEEDS), "--out", str(tmp_path / "t.csv"), "--group-by", "key",
-                                 "--indicator", "reconsideration_cases_received"])
+                                 "--chart", str(tmp_path / "c.png"), "--indicator", "reconsideration_cases_received"])
     assert result.exit_code == 2 and not (tmp_path / "t.csv").exists()
     assert "is a canonical id; --group-by key groups by indicator keys" in " ".join(result.output.split())
 

@@ -48,14 +48,14 @@ def test_csv_output(tmp_path: Path):
     import csv
 
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0])[:6] == ["file", "title", "region", "year", "publisher", "indicator"]
+    assert list(rows[0])[:7] == ["file", "title", "region", "region_code", "year", "publisher", "indicator"]
     row = next(r for r in rows if r["quantity_text"] == "157件")
     assert (row["indicator"], row["value"], row["unit"], row["year"]) == ("法律援助案件", "157.0", "件", "2025")
 
 
 @pytest.mark.parametrize(("name", "option", "first_line"), [
-    ("out.csv", [], "file,title,region,year,publisher,indicator"),  # regression: JSONL was written into out.csv
-    ("OUT.CSV", [], "file,title,region,year,publisher,indicator"),
+    ("out.csv", [], "file,title,region,region_code,year,publisher,indicator"),  # regression: JSONL was written into out.csv
+    ("OUT.CSV", [], "file,title,region,region_code,year,publisher,indicator"),
     ("out.jsonl", [], '{"file": '),
     ("out.txt", [], '{"file": '),
     ("out.csv", ["--format", "jsonl"], '{"file": '),  # an explicit format wins
@@ -75,6 +75,34 @@ def test_excel_csv_starts_with_a_byte_order_mark(tmp_path: Path):
     jsonl = tmp_path / "out.jsonl"
     result = runner.invoke(app, ["extract", str(reports), "--out", str(jsonl), "--excel"])
     assert result.exit_code == 2 and "--excel applies to CSV" in result.output and not jsonl.exists()
+
+
+def test_excel_keeps_formulas_out_of_text_cells():
+    """A title, sentence or file name beginning with = + - @ would run as a formula in Excel
+    (=HYPERLINK(…)); with --excel such a text cell gets a leading ', and numbers stay numbers."""
+    from lawrep_nlp.cli.extract import excel_safe
+
+    row = {"title": '=HYPERLINK("http://example.org","报告")', "sentence": "-全年受理行政复议案件97件",
+           "publisher": "区司法局", "value": -3.0, "year": "2024"}
+    assert excel_safe(row) == {"title": '\'=HYPERLINK("http://example.org","报告")', "sentence": "'-全年受理行政复议案件97件",
+                               "publisher": "区司法局", "value": -3.0, "year": "2024"}
+
+
+def test_the_summary_names_what_the_folder_scan_and_the_table_leave_out(tmp_path: Path):
+    """Regression: a report with no measurement had no CSV row and .doc or hidden files were
+    passed over, all without a word; the summary names them."""
+    folder = seed_folder(tmp_path)
+    (folder / "english.txt").write_text("An annual report in English only.\n", encoding="utf-8")
+    (folder / "report.doc").write_bytes(b"\xd0\xcf\x11\xe0")
+    (folder / "._english.txt").write_bytes(b"\x00\x05\x16\x07")  # a macOS resource fork
+    (folder / ".git").mkdir()
+    (folder / ".git" / "notes.txt").write_text("全年受理行政复议案件97件。\n", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, ["extract", str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert f"1 document without any measurement, so without a row: {folder / 'english.txt'}" in result.output
+    assert "3 documents → " in result.output
+    assert "3 other files in the folders not read (hidden 2, .doc 1)" in result.output
 
 
 def test_a_table_row_of_an_html_report_is_linked(tmp_path: Path):
@@ -166,7 +194,7 @@ def test_info():
     assert result.exit_code == 0
     assert "lawrep_zh" in result.output and "lawrep.ChineseTokenizer.v1" in result.output
     assert "disabled: tok2vec, ner" in result.output
-    assert "built: linker boundary model\n  built_by: scripts/train_linker.py" in result.output
+    assert "built: linker boundary model\n  built_by: lawrep_indicators.initialize" in result.output
     assert "data: lawrep-nlp corpus" in result.output
     # regression: scores read back by spaCy's JSON reader printed as 0.9508000000000001
     assert "test split: ORG_f 0." in result.output and "00000000" not in result.output

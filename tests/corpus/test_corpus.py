@@ -144,6 +144,19 @@ def test_evaluate_and_registered_scorer_agree(nlp):
     assert by_spacy["spans_indicators_f"] == by_cli["indicator"]["f"]
 
 
+def test_evaluate_on_examples_without_the_corpus_annotations(nlp):
+    """Regression: nlp.evaluate on entity-only Examples (Example.from_dict) raised E030 in the
+    sentence scorer, and scored links and values that nobody annotated as 0.0; on no examples it
+    raised KeyError. What is not annotated is None, as spaCy's scorers give it."""
+    doc = nlp.make_doc("区司法局收到行政复议申请32件。")
+    scores = nlp.evaluate([Example.from_dict(doc, {"entities": [(0, 4, "ORG"), (12, 15, "QUANTITY")]})])
+    assert scores["lawrep_ents_f"] == 1.0 and scores["sents_f"] is None
+    assert scores["lawrep_value_acc"] is None and scores["lawrep_link_exact_f"] is None
+    empty = nlp.evaluate([])
+    assert empty["lawrep_ents_f"] is None and empty["lawrep_link_exact_f"] is None
+    assert empty["lawrep_ner_union_f"] is None
+
+
 def test_spacy_evaluate_shows_entity_and_indicator_scores(nlp, tmp_path):
     from spacy.cli.evaluate import evaluate
     from spacy.tokens import DocBin

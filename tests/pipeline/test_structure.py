@@ -87,3 +87,40 @@ def test_an_empty_text_needs_no_sentence():
     blank.add_pipe("lawrep_quantities")
     blank.add_pipe("lawrep_indicators")
     assert blank("")._.links == []
+
+
+def test_the_shipped_config_keeps_every_initialize_setting(nlp):
+    """Regression: scripts/build_pipeline.py re-creates the learning components with replace_pipe,
+    which dropped their [initialize.components.*] blocks from the shipped config; nlp.initialize on
+    the shipped pipeline then fitted the linker with its defaults (no boundary model at all)."""
+    from pathlib import Path
+
+    configured = spacy.util.load_config(Path(__file__).resolve().parents[2] / "configs" / "lawrep_zh.cfg")
+    assert nlp.config["initialize"]["components"] == configured["initialize"]["components"]
+
+
+def test_spacy_train_chooses_model_best_by_entities_and_links():
+    """Regression: spaCy adds each factory's default score weights to the config's, so the ner's
+    ents_f 1.0 (the same figure as lawrep_ents_f) gave entities 0.73 against links 0.24."""
+    from pathlib import Path
+
+    config = spacy.util.load_config(Path(__file__).resolve().parents[2] / "configs" / "lawrep_zh.cfg")
+    weights = spacy.util.load_model_from_config(config, auto_fill=True).config["training"]["score_weights"]
+    nonzero = {name: weight for name, weight in weights.items() if weight}
+    assert set(nonzero) == {"lawrep_ents_f", "lawrep_link_exact_f", "lawrep_ner_union_f"}
+    assert nonzero["lawrep_ents_f"] == nonzero["lawrep_link_exact_f"] > 9 * nonzero["lawrep_ner_union_f"]
+
+
+def test_initialize_without_annotations_says_what_it_cannot_learn():
+    """nlp.initialize() without examples (spaCy then makes one empty example) re-fits every learned
+    part from nothing: each component says which part it could not learn, not silently."""
+    import warnings
+
+    nlp = spacy.load("lawrep_zh", exclude=["tok2vec", "ner"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        nlp.initialize()
+    said = " ".join(str(warning.message) for warning in caught)
+    for name, part in [("lawrep_programs", "no quoted-phrase classifier"), ("lawrep_indicators", "boundary model"),
+                       ("lawrep_canonical", "no learned model")]:
+        assert f"{name}: none of the" in said and part in said

@@ -109,6 +109,8 @@ def test_min_confidence_read_back_imprecisely_still_matches():
     ("min_confidence", 5, "min_confidence must be within 0…1"),
     ("model_threshold", -1, "model_threshold must be within 0…1"),
     ("fuzzy_threshold", -5, "fuzzy_threshold must be 0 or more"),
+    ("model_epochs", -3, "model_epochs must be at least 1"),
+    ("model_l2", -1.0, "model_l2 must be 0 or more"),
 ])
 def test_a_setting_out_of_range_fails_when_the_pipeline_is_built(setting, value, message):
     """Regression: min_confidence 5 was accepted, and the mapper then gave no id at all."""

@@ -88,3 +88,14 @@ def test_every_addition_is_kept_aside_and_scored_where_the_policy_hides_it():
     scores = nlp.get_pipe("lawrep_entity_policy").score([Example(doc, reference)])
     # 沈阳市司法局 and 星河科技公司 right, 清单制 not in the reference
     assert scores["lawrep_ner_union_p"] == pytest.approx(2 / 3) and scores["lawrep_ner_union_r"] == 1.0
+
+
+def test_entities_set_before_the_rules_are_kept():
+    """Regression: an entity on the input Doc, or from an entity_ruler placed before the rules, was
+    taken for the NER's addition and dropped under the policy "rules"."""
+    nlp = pipeline({"ORG": "rules", "PROGRAM": "rules"})
+    preset = nlp.make_doc(SENTENCE)
+    preset.ents = [preset.char_span(0, 6, label="ORG"), preset.char_span(7, 13, label="ORG")]
+    assert entities(nlp(preset)) == {("沈阳市司法局", "ORG"), ("星河科技公司", "ORG")}
+    nlp.add_pipe("entity_ruler", first=True).add_patterns([{"label": "ORG", "pattern": "星河科技公司"}])
+    assert entities(nlp(SENTENCE)) == {("沈阳市司法局", "ORG"), ("星河科技公司", "ORG")}

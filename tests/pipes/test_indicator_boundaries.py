@@ -1,13 +1,20 @@
 import ast
 import importlib.util
+import json
 from pathlib import Path
 
 import pytest
 import spacy
 
 from lawrep_nlp.corpus.annotations import load_annotations
-from lawrep_nlp.pipes.indicators.candidates import Lexicon, link_quantities, rule_target, rule_targets
-from lawrep_nlp.pipes.indicators.scorer import BoundaryModel, training_examples
+from lawrep_nlp.pipes.indicators.candidates import (
+    Lexicon,
+    in_content_order,
+    link_quantities,
+    rule_target,
+    rule_targets,
+)
+from lawrep_nlp.pipes.indicators.scorer import BoundaryModel, fit_boundary_model, training_examples
 
 from ..conftest import blank_with
 
@@ -100,7 +107,7 @@ def test_training_moves_the_boundary(nlp):
     assert len(examples) == 1
     model = BoundaryModel.train(examples, epochs=3, seed=0)
     assert doc[slice(*model.refine(target, linker.lexicon))].text == "纠纷"
-    assert model.info == {"epochs": 3, "seed": 0, "examples": 1}
+    assert model.info == {"epochs": 3, "seed": 0, "runs": 1, "examples": 1}
 
 
 def test_training_is_reproducible(nlp):
@@ -157,15 +164,55 @@ def test_initialize_learns_the_boundary_model_from_the_examples():
     examples = gold_examples(nlp)
     nlp.initialize(lambda: examples)
     model = nlp.get_pipe("lawrep_indicators").boundary_model
-    assert model.info["built_by"] == "lawrep_indicators.initialize (spacy train)"
+    assert model.info["built_by"] == "lawrep_indicators.initialize"
     assert (model.info["annotated_texts"], model.info["epochs"]) == (2, 3)
     assert model.info["examples"] >= 1
 
 
-def test_initialize_without_epochs_loads_the_shipped_model(nlp):
+def test_the_model_does_not_depend_on_the_order_of_the_documents(nlp):
+    """train_linker.py reads JSONL records and initialize reads DocBin examples, in other orders:
+    both learn the same weights (what build_pipeline.py ships is what train_linker.py writes)."""
+    docs_and_links = [(example.reference, example.reference._.links) for example in gold_examples(nlp)]
+    docs_and_links = [(nlp(doc.text), links) for doc, links in docs_and_links]
+    lexicon = Lexicon.from_file()
+    forward = fit_boundary_model(docs_and_links, lexicon, 3)
+    backward = fit_boundary_model(docs_and_links[::-1], lexicon, 3)
+    assert forward.weights and forward == backward
+
+
+def test_runs_average_perceptrons_shuffled_with_successive_seeds(nlp):
+    lexicon = Lexicon.from_file()
+    examples = [example for doc, links in in_content_order(
+        (nlp(e.reference.text), e.reference._.links) for e in gold_examples(nlp)) for example in
+        training_examples(doc, links, lexicon)]
+    first, second = (BoundaryModel.train(examples, epochs=3, seed=seed) for seed in (7, 8))
+    both = BoundaryModel.train(examples, epochs=3, seed=7, runs=2)
+    assert both.info["runs"] == 2
+    for feature in set(first.weights) | set(second.weights):
+        mean = (first.weights.get(feature, 0.0) + second.weights.get(feature, 0.0)) / 2
+        assert both.weights.get(feature, 0.0) == pytest.approx(mean, abs=2e-6)
+    with pytest.raises(ValueError, match="at least one run"):
+        BoundaryModel.train(examples, epochs=3, seed=7, runs=0)
+
+
+def test_config_agrees_with_the_boundary_selection():
+    """configs/lawrep_zh.cfg's boundary epochs and runs are what train_linker.py --select chose,
+    and the shipped model was trained with them."""
+    root = Path(__file__).resolve().parents[2]
+    selection = json.loads((root / "evaluation" / "linker_boundaries_cv.json").read_text(encoding="utf-8"))
+    settings = spacy.util.load_config(root / "configs" / "lawrep_zh.cfg")["initialize"]["components"][
+        "lawrep_indicators"]
+    chosen = (selection["chosen_epochs"], selection["chosen_runs"])
+    assert (settings["boundary_epochs"], settings["boundary_runs"]) == chosen
+    assert (BoundaryModel.from_file().info["epochs"], BoundaryModel.from_file().info["runs"]) == chosen
+    best = max((row for name, row in selection["exact_links"].items() if name != "rules"), key=lambda row: row["f"])
+    assert (best["epochs"], best["runs"]) == chosen
+
+
+def test_initialize_without_epochs_loads_the_shipped_model():
     blank = blank_with("lawrep_indicators")
     blank.initialize(lambda: gold_examples(blank))
-    assert blank.get_pipe("lawrep_indicators").boundary_model == nlp.get_pipe("lawrep_indicators").boundary_model
+    assert blank.get_pipe("lawrep_indicators").boundary_model == BoundaryModel.from_file()
 
 
 def test_fold_out_errors_are_the_links_the_counts_miss(nlp):
@@ -180,7 +227,7 @@ def test_fold_out_errors_are_the_links_the_counts_miss(nlp):
     items = script.parsed(nlp, [record for record in records if record["meta"]["doc"] in documents])
     errors = []
     row = script.fold_out_estimate(items, Lexicon.from_file(), 1, errors)
-    counted = row["model, 1 epochs"]
+    counted = row["model, 1 epochs, 1 runs"]
     assert errors and all(error.kind == "link" and error.doc in documents for error in errors)
     assert sum(row["link_errors_of_the_model"].values()) == len(errors)
     assert sum(error.category != "spurious" for error in errors) == counted["gold"] - counted["tp"]

@@ -35,6 +35,17 @@ def test_links(nlp, text, expected):
     assert got == expected
 
 
+@pytest.mark.parametrize("space", ["  ", "\u3000", "\u00a0", "\t"])
+def test_a_space_of_its_own_between_phrase_and_number_keeps_the_link(nlp, space):
+    """Regression: two spaces, an ideographic or no-break space or a tab is a token of its own
+    (one space is the word's whitespace), and it ended the phrase: the quantity had no indicator."""
+    for text, quantity, indicator in [(f"受理行政复议案件{space}97件", "97件", "行政复议案件"),
+                                      (f"调解成功率达到{space}98%", "98%", "调解成功率"),
+                                      (f"化解纠纷85件，涉及{space}3名{space}当事人", "3名", "当事人")]:
+        (ent,) = [e for e in nlp(text).ents if e.text == quantity]
+        assert ent._.indicator is not None and ent._.indicator.text == indicator
+
+
 def test_links_stay_in_their_sentence(nlp):
     doc = nlp("受理行政复议申请32件。办结28件。")
     (first, second) = [e for e in doc.ents if e.label_ == "QUANTITY"]
@@ -74,6 +85,12 @@ def test_to_dataframe_keeps_offsets_integers_beside_an_unlinked_quantity(nlp):
     assert doc._.measurements[1]["indicator_start"] is None and pd.isna(table["indicator_start"][1])
 
 
+def test_to_dataframe_values_are_floats_whatever_the_rows_hold(nlp):
+    """Regression: max was an object column where no range occurred, value one for no row."""
+    assert [str(lawrep_nlp.to_dataframe([nlp(text)])[column].dtype) for text in ("受理案件97件。", "")
+            for column in ("value", "max")] == ["float64"] * 4
+
+
 def test_importing_the_package_registers_everything():
     # regression: a lint rewrite dropped the component imports; entry points had hidden it
     from spacy.language import Language
@@ -83,3 +100,21 @@ def test_importing_the_package_registers_everything():
         assert Language.has_factory(factory)
     assert registry.tokenizers.get("lawrep.ChineseTokenizer.v1")
     assert registry.scorers.get("lawrep.report_scorer.v1")
+
+
+def test_the_indicator_follows_the_link_after_retokenizing(nlp):
+    """Regression: after doc.retokenize, ent._.indicator gave the span group's stale span, whose
+    tokens had moved (申请32); spaCy does not update span groups, the links' offsets hold."""
+    doc = nlp("区司法局收到行政复议申请32件。")
+    (quantity,) = [e for e in doc.ents if e.label_ == "QUANTITY"]
+    assert quantity._.indicator.text == "行政复议申请"  # cached before the merge
+    with doc.retokenize() as retokenizer:
+        retokenizer.merge(doc[0:2])
+    (quantity,) = [e for e in doc.ents if e.label_ == "QUANTITY"]
+    assert quantity._.indicator.text == "行政复议申请" == doc._.measurements[0]["indicator"]
+    fresh = nlp("区司法局收到行政复议申请32件。")
+    index = [token.text for token in fresh].index("司法局")
+    with fresh.retokenize() as retokenizer:
+        retokenizer.split(fresh[index], ["司法", "局"], heads=[(fresh[index], 1), fresh[index - 1]])
+    (quantity,) = [e for e in fresh.ents if e.label_ == "QUANTITY"]
+    assert quantity._.indicator.text == "行政复议申请"

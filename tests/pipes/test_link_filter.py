@@ -21,7 +21,7 @@ from lawrep_nlp.pipes.indicators.link_filter import (
     link_features,
     rule_links,
 )
-from lawrep_nlp.pipes.indicators.scorer import BOUNDARY_MODEL_FILE
+from lawrep_nlp.pipes.indicators.scorer import BOUNDARY_MODEL_FILE, BoundaryModel
 
 from ..conftest import blank_with
 
@@ -270,7 +270,7 @@ def test_initialize_learns_the_filter_from_the_examples():
         examples.append(Example(nlp.make_doc(text), reference))
     nlp.initialize(lambda: examples)
     model = nlp.get_pipe("lawrep_indicators").filter_model
-    assert model.info["built_by"] == "lawrep_indicators.initialize (spacy train)"
+    assert model.info["built_by"] == "lawrep_indicators.initialize"
     assert model.info["learned_boundaries"] is True
     # the text without links counts too: its three rule links are the examples to drop
     assert (model.info["texts"], model.info["epochs"], model.info["examples"], model.info["kept"]) == (2, 5, 5, 2)
@@ -282,13 +282,25 @@ def test_config_agrees_with_the_cross_validation():
     components = CONFIG["components"]["lawrep_indicators"]
     assert (components["link_filter"], components["keep_threshold"]) == (chosen["link_filter"], chosen["keep_threshold"])
     assert CONFIG["initialize"]["components"]["lawrep_indicators"]["filter_epochs"] == chosen["filter_epochs"]
-    assert CV["boundary_epochs"] == CONFIG["initialize"]["components"]["lawrep_indicators"]["boundary_epochs"]
+    boundary = CONFIG["initialize"]["components"]["lawrep_indicators"]
+    assert (CV["boundary_epochs"], CV["boundary_runs"]) == (boundary["boundary_epochs"], boundary["boundary_runs"])
     assert LinkFilterModel.from_file().info["epochs"] == chosen["filter_epochs"]
     if chosen["link_filter"] != "off":
         best = CV["table"][f"{chosen['link_filter']}, {chosen['filter_epochs']} epochs, "
                            f"keep_threshold {chosen['keep_threshold']}"]
         assert best["exact"]["f"] == max(row["exact"]["f"] for row in CV["table"].values())
         assert best["exact"]["f"] > CV["table"]["off"]["exact"]["f"]
+
+
+def test_the_shipped_linker_is_what_train_linker_writes(nlp):
+    """scripts/build_pipeline.py fits the shipped linker through lawrep_indicators.initialize on
+    the train + dev DocBins, and train_linker.py the package's files from the JSONL records of the
+    same documents: the same models (the order of the documents does not matter)."""
+    linker = nlp.get_pipe("lawrep_indicators")
+    assert linker.boundary_model.info["built_by"] == "lawrep_indicators.initialize"
+    assert linker.boundary_model.weights == BoundaryModel.from_file().weights
+    assert linker.boundary_model.info["documents"] == BoundaryModel.from_file().info["documents"]
+    assert linker.filter_model.weights == LinkFilterModel.from_file().weights
 
 
 def test_shipped_files_regenerate(tmp_path):

@@ -235,3 +235,27 @@ def test_provenance_region_naming_a_body_is_split(header_region, region, publish
 def test_region_of_a_department_title():
     meta = report_from_text("浙江省绍兴市市场监督管理局2023年法治政府建设年度报告\n正文。").meta
     assert (meta["region"], meta["year"]) == ("浙江省绍兴市", "2023")
+
+
+@pytest.mark.parametrize(("text", "year"), [
+    ("区司法局工作总结\n\n深入贯彻《法治政府建设实施纲要（2021—2025年）》，推进依法行政。", None),
+    ("区司法局工作总结\n\n落实2021至2025年规划，2023年受理行政复议案件30件。", "2023"),
+    ("区司法局工作总结\n\n深入贯彻《法治政府建设实施纲要（2021—2025年）》，2024年受理案件30件。", "2024"),
+])
+def test_a_cited_title_or_the_end_of_a_period_is_not_the_reports_year(text, year):
+    """Regression: a report without a year in its title took 2025 from the plan it cited."""
+    assert report_from_text(text).meta["year"] == year
+
+
+def test_one_place_spelled_three_ways_gets_one_division_code():
+    """Regression: 浙江省杭州市西湖区, 杭州市西湖区 and 西湖区 were three regions that no pivot lines
+    up; the first two name one division, 西湖区 alone two (Hangzhou's and Nanchang's)."""
+    codes = [report_from_text(f"{region}人民政府2024年法治政府建设年度报告\n\n正文。").meta["region_code"]
+             for region in ("浙江省杭州市西湖区", "杭州市西湖区", "西湖区")]
+    assert codes == ["330106", "330106", None]
+
+
+def test_a_short_form_with_its_level_continues_the_region():
+    """Regression: 青海省海西州格尔木市交通运输局 gave the region 青海省 (海西州 is a short form)."""
+    meta = report_from_text("青海省海西州格尔木市交通运输局\n2025年法治政府建设工作总结\n\n正文。").meta
+    assert (meta["region"], meta["region_code"]) == ("青海省海西州格尔木市", "632801")

@@ -41,6 +41,10 @@ class CanonicalMapper(DataComponent):
         self.scorer = scorer
         self.settings = {"min_confidence": min_confidence, "fuzzy_threshold": fuzzy_threshold, "policy": policy,
                          "model_threshold": model_threshold}
+        if model_epochs is not None and model_epochs < 1:
+            raise ValueError(f"{name}: model_epochs must be at least 1 (null: the calibration's), not {model_epochs!r}")
+        if model_l2 is not None and model_l2 < 0:
+            raise ValueError(f"{name}: model_l2 must be 0 or more (null: the calibration's), not {model_l2!r}")
         self.training = {"epochs": model_epochs, "l2": model_l2}
         self.taxonomy = Taxonomy.from_files(**self.settings)
 
@@ -59,9 +63,12 @@ class CanonicalMapper(DataComponent):
                                             **self.settings)
         units = nlp.get_pipe("lawrep_quantities").rules.units if nlp and "lawrep_quantities" in nlp.component_names \
             else {}
-        references = [eg.reference for eg in (get_examples() if get_examples else ())
-                      if eg.reference.user_data.get(CANONICAL_GOLD_KEY)]
+        examples = list(get_examples()) if get_examples else []
+        references = [eg.reference for eg in examples if eg.reference.user_data.get(CANONICAL_GOLD_KEY)]
         if not references:
+            if examples:
+                warnings.warn(f"{self.name}: none of the {len(examples)} initialize examples has gold canonical "
+                              "ids, so the mapper has no learned model and maps by its rules alone", stacklevel=2)
             return
         # each document's rows see the lexicon as a new report would: without the terms only its own
         # indicators attest (as the rules are calibrated, scripts/eval_canonical.py)

@@ -2,8 +2,11 @@
 declared per label, so that the choice is configuration, not pipeline order.
 
 It runs after ``ner``. The rule components run first and record what they find in
-``doc.spans["lawrep_rules"]``; spaCy's NER keeps the entities already in ``doc.ents`` and can
-only add entities in the gaps. Per label, the policy says whether those additions stay:
+``doc.spans["lawrep_rules"]``, and the entities already set before them (on the input Doc, or by a
+component placed before the rules, such as an ``entity_ruler``) in ``doc.spans["lawrep_preset"]``;
+both are kept whatever the policy. spaCy's NER keeps the entities already in ``doc.ents`` and can
+only add entities in the gaps. Any other entity is counted as the NER's addition, including one
+set by a component placed between the rules and this one. Per label, the policy says whether those additions stay:
 
 - ``"rules"``: the rules' entities of the label only (the NER's additions are removed);
 - ``"rules_then_model"``: the rules' entities, then the NER's in the gaps.
@@ -28,7 +31,7 @@ from spacy.training import Example
 from spacy.util import registry
 
 from ...evaluation import prf
-from ..base import RULE_SPANS_KEY
+from ..base import PRESET_SPANS_KEY, RULE_SPANS_KEY
 
 POLICIES = ("rules", "rules_then_model")
 NER_ADDED_KEY = "lawrep_ner_added"
@@ -56,7 +59,8 @@ class EntityPolicy:
     def __call__(self, doc: Doc) -> Doc:
         if RULE_SPANS_KEY not in doc.spans:  # no rule component ran: every entity is the model's own
             return doc
-        from_rules = {(span.start, span.end, span.label) for span in doc.spans[RULE_SPANS_KEY]}
+        from_rules = {(span.start, span.end, span.label)
+                      for span in [*doc.spans[RULE_SPANS_KEY], *doc.spans.get(PRESET_SPANS_KEY, [])]}
         entities = doc.ents  # once: each read builds every entity of the document
         added = [ent for ent in entities if (ent.start, ent.end, ent.label) not in from_rules]
         if added:
@@ -68,17 +72,18 @@ class EntityPolicy:
         return doc
 
 
-def ner_union_scores(examples: Iterable[Example]) -> dict[str, float]:
+def ner_union_scores(examples: Iterable[Example]) -> dict[str, float | None]:
     """P/R/F of the final entities plus every entity the NER added (NER_ADDED_KEY), against the
-    references' entities, pooled over the examples."""
-    tp = n_pred = n_gold = 0
+    references' entities, pooled over the examples; None without examples."""
+    tp = n_pred = n_gold = seen = 0
     for example in examples:
+        seen += 1
         doc = example.predicted
         predicted = {(e.start_char, e.end_char, e.label_) for e in [*doc.ents, *doc.spans.get(NER_ADDED_KEY, [])]}
         gold = {(e.start_char, e.end_char, e.label_) for e in example.reference.ents}
         tp, n_pred, n_gold = tp + len(predicted & gold), n_pred + len(predicted), n_gold + len(gold)
     scores = prf(tp, n_pred, n_gold)
-    return {f"lawrep_ner_union_{key}": value for key, value in scores.items()}
+    return {f"lawrep_ner_union_{key}": value if seen else None for key, value in scores.items()}
 
 
 def ner_union_scorer(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:

@@ -66,6 +66,15 @@ INSIDE_MARKS = set("“”‘’()（）")
 OPENING, CLOSING = set("“‘(（"), set("”’)）")
 
 
+def in_content_order(docs_and_links: Iterable[tuple[Doc, Iterable[tuple[int, int, int, int]]]]
+                     ) -> list[tuple[Doc, list[tuple[int, int, int, int]]]]:
+    """Training documents sorted by their text and gold links, so that a model learned from them
+    (its shuffles are seeded) is the same whatever order they came in: JSONL records in
+    scripts/train_linker.py, DocBin examples in ``initialize``."""
+    items = [(doc, sorted(tuple(link) for link in links)) for doc, links in docs_and_links]
+    return sorted(items, key=lambda item: (item[0].text, item[1]))
+
+
 def is_word(token: Token) -> bool:
     """A token that may stand inside an indicator: words, and quotes or brackets (“首违不罚”决定,
     乡镇(街道)综治服务中心); never a quantity or other punctuation."""
@@ -90,7 +99,8 @@ def noun_phrase_after(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int, 
     (2100平方米的中心) or scope word (85项年度营商环境改革事项) is skipped; after a count of
     events, so is a verb (先后12次召开【局党组会】)."""
     i, end_of_sentence = quantity.end, quantity.sent.end
-    while i < end_of_sentence and (doc[i].text == "的" or doc[i].text in lexicon.scope_words):
+    # spaces of their own (two spaces, U+3000, a tab: a single space is the number's whitespace)
+    while i < end_of_sentence and (doc[i].is_space or doc[i].text == "的" or doc[i].text in lexicon.scope_words):
         i += 1
     if i < end_of_sentence and doc[i].text in lexicon.left_stops and (quantity._.unit or "") in lexicon.event_units:
         i += 1
@@ -116,11 +126,13 @@ def noun_phrase_before(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int,
     (达到, 为, 共…) skipped. Verbs end it, except inside a rate noun (及时受理率)."""
     sent_start = quantity.sent.start
     end = quantity.start
+    while end > sent_start and doc[end - 1].is_space:  # 行政复议案件　97件, 案件  97件
+        end -= 1
     text_before = doc[sent_start:end].text
     for connector in lexicon.connectors:
         if text_before.endswith(connector):
             keep = len(text_before) - len(connector)
-            while end > sent_start and doc[end - 1].idx - doc[sent_start].idx >= keep:
+            while end > sent_start and (doc[end - 1].idx - doc[sent_start].idx >= keep or doc[end - 1].is_space):
                 end -= 1
             break
     i, chars = end, 0

@@ -56,12 +56,14 @@ class IndicatorLinker(DataComponent):
         lexicon_path: str | None = None,
         boundary_model_path: str | None = None,
         boundary_epochs: int | None = None,
+        boundary_runs: int = 1,
         link_filter_path: str | None = None,
         filter_epochs: int | None = None,
     ) -> None:
         """Load the word lists (default: the file that ships with lawrep_nlp). The boundary model
         is learned from the training examples' gold links when `boundary_epochs` is set (what
-        ``spacy train`` does with configs/lawrep_zh.cfg; 0 = the rules alone), else loaded from
+        ``spacy train`` does with configs/lawrep_zh.cfg; 0 = the rules alone; the mean of
+        `boundary_runs` perceptrons, each with its own seeded shuffle), else loaded from
         `boundary_model_path` or the shipped file. The link filter likewise, with `filter_epochs`
         (0 = the empty filter), `link_filter_path` or the shipped file; it learns from the links
         as the boundary model above makes them."""
@@ -69,15 +71,21 @@ class IndicatorLinker(DataComponent):
         learn = get_examples is not None and nlp is not None
         references = self._reference_docs(get_examples, nlp) \
             if learn and (boundary_epochs is not None or filter_epochs is not None) else []
+        if learn and (boundary_epochs or filter_epochs) and not references:
+            warnings.warn(f"{self.name}: none of the initialize examples is annotated with links (doc._.links), "
+                          "so the boundary model and the link filter are empty: the rules link alone", stacklevel=2)
         if learn and boundary_epochs is not None:
             annotated = [(doc, links) for doc, links in references if links]
-            info = {"built_by": f"{self.name}.initialize (spacy train)", "annotated_texts": len(annotated)}
-            self.boundary_model = fit_boundary_model(annotated, self.lexicon, boundary_epochs, info=info)
+            info = {"built_by": f"{self.name}.initialize", "annotated_texts": len(annotated),
+                    "documents": sorted({str(doc.user_data["lawrep_meta"]["doc"]) for doc, _ in references
+                                         if "doc" in doc.user_data.get("lawrep_meta", {})})}
+            self.boundary_model = fit_boundary_model(annotated, self.lexicon, boundary_epochs, info=info,
+                                                     runs=boundary_runs)
         else:
             self.boundary_model = BoundaryModel.from_file(
                 Path(boundary_model_path) if boundary_model_path else BOUNDARY_MODEL_FILE)
         if learn and filter_epochs is not None:
-            info = {"built_by": f"{self.name}.initialize (spacy train)", "texts": len(references)}
+            info = {"built_by": f"{self.name}.initialize", "texts": len(references)}
             self.filter_model = fit_link_filter(references, self.lexicon, filter_epochs,
                                                 boundary_model=self.boundary_model if self.learned_boundaries else None,
                                                 info=info)
@@ -104,6 +112,8 @@ class IndicatorLinker(DataComponent):
                 continue
             links = [tuple(link) for link in example.reference._.links]
             doc = nlp.make_doc(example.reference.text)
+            if "lawrep_meta" in example.reference.user_data:  # the corpus's DocBins: which document
+                doc.user_data["lawrep_meta"] = example.reference.user_data["lawrep_meta"]
             for component in upstream:
                 doc = component(doc)
             docs_and_links.append((doc, links))

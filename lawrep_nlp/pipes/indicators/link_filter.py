@@ -23,7 +23,7 @@ from typing import Any
 import srsly
 from spacy.tokens import Doc, Span
 
-from .candidates import Lexicon, Link, link_quantities, noun_phrase_before
+from .candidates import Lexicon, Link, in_content_order, link_quantities, noun_phrase_before
 
 LINK_FILTER_FILE = Path(__file__).parent / "data" / "link_filter.json"
 #: The filter's policies: "off" links as the rules (and boundary model) do; "learned" drops the
@@ -248,6 +248,6 @@ def fit_link_filter(docs_and_links: Iterable[tuple[Doc, Iterable[GoldLink]]], le
     info = dict(info or {}, learned_boundaries=boundary_model is not None)
     if not epochs:
         return LinkFilterModel({}, dict(info, epochs=0))
-    examples = [example for doc, links in docs_and_links
+    examples = [example for doc, links in in_content_order(docs_and_links)
                 for example in filter_examples(doc, links, lexicon, boundary_model)]
     return LinkFilterModel.train(examples, epochs=epochs, seed=seed, info=info)

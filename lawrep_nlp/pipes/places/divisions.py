@@ -117,3 +117,75 @@ def division_tree(path: Path = DIVISIONS_FILE) -> tuple[dict[str, list[str]], di
         for name in {division.name, *short_names(division.name)} - ambiguous:
             codes.setdefault(name, []).append(division.adcode)
     return {name: found for name, found in codes.items() if len(found) > 1}, parents
+
+
+@lru_cache(maxsize=2)
+def _codes_by_name(path: Path = DIVISIONS_FILE) -> dict[str, list[str]]:
+    """Every full and usual short name → the adcodes of the divisions so named."""
+    codes: dict[str, list[str]] = {}
+    for division in read_divisions(path):
+        for name in dict.fromkeys([division.name, *short_names(division.name)]):
+            codes.setdefault(name, []).append(division.adcode)
+    return codes
+
+
+@lru_cache(maxsize=2)
+def _any_name_finder(path: Path = DIVISIONS_FILE) -> NameFinder:
+    return NameFinder(set(_codes_by_name(path)))
+
+
+#: The last character of a division name that says its level.
+LEVEL_ENDINGS = tuple("省市区县州旗盟")
+
+
+@lru_cache(maxsize=2)
+def level_name_finder(path: Path = DIVISIONS_FILE) -> NameFinder:
+    """Finder of the names, full or short, that end in their level (海西州, 长阳县; not 海西)."""
+    return NameFinder({name for name in _codes_by_name(path) if name.endswith(LEVEL_ENDINGS)})
+
+
+@lru_cache(maxsize=4096)
+def region_code(region: str, path: Path = DIVISIONS_FILE) -> str | None:
+    """The adcode of the division a report's region names, when the region reads as a chain of
+    division names, full or short (朝阳市双塔区, 浙江省杭州市西湖区, 青海省海西州格尔木市), and
+    exactly one division fits it: the last name, under divisions of the earlier names. None when
+    the region is no such chain, or several fit (西湖区 alone: Hangzhou's or Nanchang's)."""
+    finder, codes = _any_name_finder(path), _codes_by_name(path)
+    names, position = [], 0
+    while position < len(region):
+        if (name := finder.at(region, position)) is None:
+            return None
+        names.append(name)
+        position += len(name)
+    if not names:
+        return None
+    parents = {division.adcode: division.parent for division in read_divisions(path)}
+
+    def ancestors(code: str) -> list[str]:
+        chain = []
+        while (code := parents.get(code, "")):
+            chain.append(code)
+        return chain
+
+    fitting = []
+    for code in codes[names[-1]]:
+        above = ancestors(code)
+        remaining = [codes[name] for name in names[:-1]]  # each earlier name: one of the ancestors, in order
+        position = len(above)
+        for candidates in remaining:
+            position = next((i for i in range(position - 1, -1, -1) if above[i] in candidates), -1)
+            if position < 0:
+                break
+        else:
+            fitting.append(code)
+    return fitting[0] if len(fitting) == 1 else None
+
+
+def full_region_name(code: str, path: Path = DIVISIONS_FILE) -> str:
+    """The full names from the province down to the division: 330106 → 浙江省杭州市西湖区."""
+    by_code = {division.adcode: division for division in read_divisions(path)}
+    names = []
+    while (division := by_code.get(code)) is not None:
+        names.append(division.name)
+        code = division.parent
+    return "".join(reversed(names))

@@ -55,7 +55,13 @@ class ProgramRecognizer(DataComponent):
         given (else there is none, and the rules decide)."""
         self.rules = ProgramRules.from_files(Path(lexicon_path) if lexicon_path else LEXICON_FILE,
                                              Path(rules_path) if rules_path else RULES_FILE)
-        self.model = train_from_examples(get_examples(), self.rules) if get_examples is not None else None
+        examples = list(get_examples()) if get_examples is not None else []
+        if examples and not any(ent.label_ == "PROGRAM" for eg in examples for ent in eg.reference.ents):
+            warnings.warn(f"{self.name}: none of the {len(examples)} initialize examples has a PROGRAM entity, so "
+                          "no quoted-phrase classifier is learned (it would learn that none is a programme) and "
+                          "the rules decide", stacklevel=2)
+            examples = []
+        self.model = train_from_examples(examples, self.rules) if examples else None
 
     def decision(self) -> QuotedDecision | None:
         """How a quoted phrase the lexicon does not know is decided (None: by the rules alone)."""

@@ -21,6 +21,10 @@ from ...script import matching_text
 from ...sentences import sentence_spans
 
 
+def _has_sentences(doc: Doc) -> bool:
+    return doc.has_annotation("SENT_START")
+
+
 class ReportSentencizer:
     """Set ``token.is_sent_start`` for every token from character-level sentence boundaries."""
 
@@ -32,7 +36,8 @@ class ReportSentencizer:
         """Sentence P/R/F, plus the configured report scorer (the corpus's entity and value
         metrics, which no single component owns) so that nlp.evaluate and spacy train show them."""
         examples = list(examples)
-        scores = Scorer.score_spans(examples, "sents", **kwargs)
+        # references without sentence boundaries are not scored (as spaCy's sentencizer does)
+        scores = Scorer.score_spans(examples, "sents", has_annotation=_has_sentences, **kwargs)
         if self.scorer is not None:
             scores.update(self.scorer(examples, **kwargs))
         return scores
