@@ -10,6 +10,7 @@ stand beside the first corpus's instead of being averaged into them.
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import sys
@@ -40,6 +41,8 @@ def annotation_round(doc: str) -> str:
 
 
 def main() -> None:
+    # no options: --help says what the script does and writes, and runs nothing
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     by_round: dict[str, list[str]] = {}
     for path in sorted((ROOT / "corpus" / "markup_second").glob("*.markup.txt")):
         doc = path.name.split(".")[0]

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections import Counter
@@ -34,6 +35,8 @@ CORPUS = ROOT / "corpus"
 
 
 def main() -> None:
+    # no options: --help says what the script does and writes, and runs nothing
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     records, log = build_records(CORPUS)
     for old in (CORPUS / "annotations").glob("*.jsonl"):
         old.unlink()

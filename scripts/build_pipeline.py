@@ -9,11 +9,11 @@ pipeline was built from and the recorded test scores (evaluation/test_scores.jso
 The other learned parts are where the two ways of building differ (--learned-from):
 
 - `corpus` (the default, what ships): they are fitted once more on train + dev, the data their
-  settings were chosen on by cross-validation, with the same code as the components' initialize.
-  The canonical mapper's model and the programme classifier are trained here from the gold of
-  corpus/spacy/{train,dev}.spacy (scripts/build_corpus.py); the linker's boundary model and link
-  filter are read from lawrep_nlp/pipes/indicators/data/, which scripts/train_linker.py fits on
-  the same documents (CI checks it reproduces them byte for byte).
+  settings were chosen on by cross-validation, by the components' initialize (with the config's
+  [initialize.components] settings, as spacy train calls it) from the gold of
+  corpus/spacy/{train,dev}.spacy (scripts/build_corpus.py): the canonical mapper's model, the
+  programme classifier, the linker's boundary model and link filter. scripts/train_linker.py
+  writes the same linker weights into lawrep_nlp/pipes/indicators/data/ (a test checks).
 - `trained`: everything `spacy train` learned in the components' initialize is kept as it is in
   model-best (fitted on --paths.train only): what to use to package a retraining on your own
   annotations, which the project's corpus must not overwrite.
@@ -188,6 +188,10 @@ def main() -> None:
                               if keep_learned else "the corpus's train + dev (--learned-from corpus)"},
         },
     })
+    # the training data's paths are of the machine that trained (train_ner.py gives absolute ones):
+    # the package names none, as spaCy's own pipelines do (spacy train gives them as --paths.*)
+    for name in ("train", "dev"):
+        nlp.config["paths"][name] = None
     if args.output is not None:
         nlp.to_disk(args.output)
         print(f"built {NAME} {lawrep_nlp.__version__} → {args.output} ({', '.join(nlp.pipe_names)})")

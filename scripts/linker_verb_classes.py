@@ -15,6 +15,7 @@ Result (docs/error_analysis.md): every variant lowers cross-validated exact link
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 from pathlib import Path
@@ -58,6 +59,8 @@ def with_tag_class(table: dict[str, str]):
 
 
 def main() -> None:
+    # no options: --help says what the script does and writes, and runs nothing
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     nlp = spacy.load("lawrep_zh", exclude=["lawrep_indicators", "lawrep_canonical"])
     items = parsed(nlp, [r for s in ("train", "dev") for r in load_annotations(ROOT / "corpus", s)])
     lexicon, tags, original = Lexicon.from_file(LEXICON_FILE), jieba_tags(), boundaries._word_classes

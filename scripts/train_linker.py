@@ -23,7 +23,7 @@ it chose the policy "off": the empty filter), and written to data/link_filter.js
 `--annotations DIR` trains on other JSONL records of the corpus format (your own annotations).
 
     python scripts/train_linker.py --select [--errors fold_out_link_errors.jsonl]
-    python scripts/train_linker.py --splits train --dev        # held-out dev figures
+    python scripts/train_linker.py --splits train --dev --out /tmp/m.json --filter-out /tmp/f.json  # held-out dev
 """
 
 from __future__ import annotations
@@ -165,8 +165,11 @@ def main() -> None:
     parser.add_argument("--annotations", type=Path, default=ROOT / "corpus",
                         help="corpus folder with annotations/*.jsonl and splits.json")
     parser.add_argument("--dev", action="store_true", help="also score rules and model on the dev split")
-    parser.add_argument("--out", type=Path, default=MODEL_FILE)
-    parser.add_argument("--filter-out", type=Path, default=LINK_FILTER_FILE)
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where the boundary model goes (default: the package's data file, and only when "
+                             "training on the corpus's train + dev)")
+    parser.add_argument("--filter-out", type=Path, default=None,
+                        help="where the link filter goes (default: as --out)")
     parser.add_argument("--errors", type=Path, default=None,
                         help="with --select: write the fold-out model's link errors (lawrep evaluate --errors JSONL)")
     args = parser.parse_args()
@@ -175,6 +178,14 @@ def main() -> None:
         parser.error("the boundary model never trains on the test split")
     if (args.epochs is not None and args.epochs < 0) or (args.runs is not None and args.runs < 1):
         parser.error("--epochs must be at least 0 and --runs at least 1")
+    shipped = splits == ["train", "dev"] and args.annotations.resolve() == (ROOT / "corpus").resolve()
+    if not shipped and (args.out is None or args.filter_out is None):  # regression: they replaced the shipped files
+        parser.error("training on other splits or annotations than the corpus's train + dev: give --out and "
+                     "--filter-out (the package's files are the shipped models)")
+    args.out, args.filter_out = args.out or MODEL_FILE, args.filter_out or LINK_FILTER_FILE
+    if not sorted((args.annotations / "annotations").glob("*.jsonl")):
+        parser.error(f"no {args.annotations / 'annotations'}/*.jsonl: --annotations names a corpus folder "
+                     "(annotations/*.jsonl whose records carry meta.split, as corpus/ does)")
 
     nlp = spacy.load("lawrep_zh", exclude=["lawrep_indicators", "lawrep_canonical"])
     lexicon = Lexicon.from_file(LEXICON_FILE)
@@ -204,6 +215,8 @@ def main() -> None:
         runs = args.runs if args.runs is not None else recorded["chosen_runs"]
 
     records = [r for s in splits for r in load_annotations(args.annotations, s)]
+    if not records:  # regression: it wrote empty models and said nothing
+        parser.error(f"no record of the splits {splits} in {args.annotations / 'annotations'}")
     items = parsed(nlp, records)
     info = {"built_by": "scripts/train_linker.py", "splits": splits,
             "documents": sorted({r["meta"]["doc"] for r in records}),

@@ -15,7 +15,7 @@ spacy-pkuseg ships no model, and its downloadable ones are out of reach, so the 
 Test documents are never used, so the segmentation gold sample and the alignment figures
 (scripts/eval_segmentation.py) measure text the segmenter has not seen.
 
-    python scripts/train_segmenter.py [--iterations 10]
+    python scripts/train_segmenter.py [--iterations 30]
 """
 
 from __future__ import annotations

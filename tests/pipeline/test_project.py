@@ -296,3 +296,18 @@ def test_order_check_catches_wrong_orders(commands):
     # the boundary model must be packaged
     assert order_problems(commands, ["corpus", "train", "package", "linker", "evaluate", "spacy-package"])
     assert order_problems(commands, ["train", "corpus", "package"])
+
+
+def test_every_script_answers_help_without_running():
+    """Regression: four scripts had no argument parser, so `--help` rebuilt the corpus, the places
+    table or the agreement figures. Every script parses its command line before any work."""
+    without = [path.name for path in sorted((ROOT / "scripts").glob("*.py"))
+               if "__main__" in path.read_text(encoding="utf-8")
+               and "ArgumentParser(" not in path.read_text(encoding="utf-8")]
+    assert without == []
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "build_corpus.py"), "--help"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0 and proc.stdout.startswith("usage: build_corpus.py")

@@ -97,6 +97,8 @@ def test_the_shipped_config_keeps_every_initialize_setting(nlp):
 
     configured = spacy.util.load_config(Path(__file__).resolve().parents[2] / "configs" / "lawrep_zh.cfg")
     assert nlp.config["initialize"]["components"] == configured["initialize"]["components"]
+    # and names no training file of the machine that built it (it named /work/…/train.spacy)
+    assert (nlp.config["paths"]["train"], nlp.config["paths"]["dev"]) == (None, None)
 
 
 def test_spacy_train_chooses_model_best_by_entities_and_links():

@@ -303,6 +303,18 @@ def test_the_shipped_linker_is_what_train_linker_writes(nlp):
     assert linker.filter_model.weights == LinkFilterModel.from_file().weights
 
 
+def test_train_linker_never_replaces_the_shipped_models_with_other_ones(tmp_path):
+    """Regression: the docstring's `--splits train --dev` wrote train-only models over the shipped
+    files, and `--annotations DIR` without DIR/annotations/*.jsonl wrote empty ones (exit 0)."""
+    script = str(ROOT / "scripts" / "train_linker.py")
+    for extra in (["--splits", "train"], ["--annotations", str(tmp_path)]):
+        proc = subprocess.run([sys.executable, script, *extra], capture_output=True, text=True)
+        assert proc.returncode == 2 and "give --out and --filter-out" in proc.stderr
+    proc = subprocess.run([sys.executable, script, "--annotations", str(tmp_path), "--out", str(tmp_path / "b.json"),
+                           "--filter-out", str(tmp_path / "f.json")], capture_output=True, text=True)
+    assert proc.returncode == 2 and "annotations/*.jsonl" in proc.stderr and not (tmp_path / "b.json").exists()
+
+
 def test_shipped_files_regenerate(tmp_path):
     """scripts/train_linker.py writes the shipped boundary model and filter byte for byte."""
     subprocess.run([sys.executable, str(ROOT / "scripts" / "train_linker.py"), "--out", str(tmp_path / "b.json"),
