@@ -88,9 +88,10 @@ def bar_labels(rows: list[dict[str, Any]]) -> list[str]:
     for row in rows:
         year = field_text(row.get("year"))
         region, publisher = field_text(row.get("region")), field_text(row.get("publisher"))
+        department = department_of(publisher, region)  # as the publisher spells the place
         if code := field_text(row.get("region_code")):  # one spelling per place: the division's full names
             region = full_region_name(code) or region
-        name = f"{region} {department_of(publisher, region)}".strip() if region else publisher
+        name = f"{region} {department}".strip() if region else publisher
         title = field_text(row.get("title"))
         if name:
             label = f"{name} {year}".strip()

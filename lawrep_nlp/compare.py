@@ -65,6 +65,7 @@ def compare_rows(records: Iterable[dict[str, Any]], names: dict[str, str],
 
 
 def most_reported(rows: list[dict[str, Any]]) -> str | None:
-    """The indicator (group) for which the most reports state a value (placeholders aside)."""
-    counts = Counter(row["group"] for row in rows if row["value"] is not None)
+    """The indicator (group) for which the most reports state a value (placeholders and changes
+    aside: the chart draws neither)."""
+    counts = Counter(row["group"] for row in rows if row["value"] is not None and not row.get("change"))
     return max(sorted(counts), key=counts.__getitem__) if counts else None

@@ -167,10 +167,12 @@ def report_scorer(examples: Iterable[Example], **kwargs: Any) -> dict[str, Any]:
     and unit accuracy without references in the corpus format (``doc._.links`` set: a reference
     with entities alone, as ``Example.from_dict`` makes it, gives no values to compare)."""
     examples = list(examples)
-    scores = flat_scores(score(_pairs(examples)))
+    everything = score(_pairs(examples))
+    scores = flat_scores(everything)
     if not examples:
         return dict.fromkeys(scores)
-    values = score(_pairs(_link_annotated(examples)))
+    annotated = _link_annotated(examples)
+    values = everything if len(annotated) == len(examples) else score(_pairs(annotated))
     if not values["quantities_matched"]:
         scores["lawrep_value_acc"] = scores["lawrep_unit_acc"] = None
     else:

@@ -178,10 +178,14 @@ def main() -> None:
         parser.error("the boundary model never trains on the test split")
     if (args.epochs is not None and args.epochs < 0) or (args.runs is not None and args.runs < 1):
         parser.error("--epochs must be at least 0 and --runs at least 1")
-    shipped = splits == ["train", "dev"] and args.annotations.resolve() == (ROOT / "corpus").resolve()
+    if args.select and (args.epochs is not None or args.runs is not None):
+        parser.error("--select chooses the epochs and runs: give either --select or --epochs/--runs")
+    shipped = sorted(splits) == ["dev", "train"] and args.annotations.resolve() == (ROOT / "corpus").resolve() \
+        and args.epochs is None and args.runs is None
     if not shipped and (args.out is None or args.filter_out is None):  # regression: they replaced the shipped files
-        parser.error("training on other splits or annotations than the corpus's train + dev: give --out and "
-                     "--filter-out (the package's files are the shipped models)")
+        parser.error("training on other splits or annotations than the corpus's train + dev, or with other "
+                     "epochs or runs than the recorded choice: give --out and --filter-out (the package's "
+                     "files are the shipped models)")
     args.out, args.filter_out = args.out or MODEL_FILE, args.filter_out or LINK_FILTER_FILE
     if not sorted((args.annotations / "annotations").glob("*.jsonl")):
         parser.error(f"no {args.annotations / 'annotations'}/*.jsonl: --annotations names a corpus folder "

@@ -214,13 +214,14 @@ def _some(names: list[str], shown: int = 5) -> str:
 
 
 def _passed_over_note(passed_over: list[Path]) -> str:
-    """What the folder scan did not read, by kind: "; 4 other files not read (.doc 3, hidden 1)"."""
+    """What the folder scan did not read, by kind: "; not read in the folders: .doc 3, hidden 1"
+    (hidden: files and folders whose name starts with a dot)."""
     if not passed_over:
         return ""
     kinds = Counter("hidden" if path.name.startswith(".") else path.suffix.lower() or "no suffix"
                     for path in passed_over)
     listed = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0])))
-    return f"; {plural(len(passed_over), 'other file')} in the folders not read ({listed})"
+    return f"; not read in the folders: {listed}"
 
 
 @app.command()
@@ -278,7 +279,7 @@ def compare(
 
     from ..chart import write_chart
     from ..compare import COMPARE_COLUMNS, GROUPINGS, compare_rows, most_reported
-    from .extract import ExtractResult, atomic_output, collect_files, csv_encoding, document_records, excel_safe
+    from .extract import ExtractResult, atomic_output, collect_files, csv_encoding, document_records, for_excel
 
     if group_by not in GROUPINGS:
         typer.echo(f"lawrep: --group-by is one of {', '.join(GROUPINGS)}, not {group_by!r}", err=True)
@@ -290,7 +291,8 @@ def compare(
     passed_over: list[Path] = []
     files = collect_files(paths, passed_over) if not missing else []
     if missing or not files:
-        typer.echo(f"lawrep: no reports at {', '.join(map(str, missing or paths))}", err=True)
+        typer.echo(f"lawrep: no reports at {', '.join(map(str, missing or paths))}" + _passed_over_note(passed_over),
+                   err=True)
         raise typer.Exit(EXIT_USAGE)
     _check_output(out, files)
     if chart:
@@ -315,7 +317,7 @@ def compare(
     with atomic_output(out, encoding=csv_encoding(excel)) as handle:
         writer = csv.DictWriter(handle, fieldnames=COMPARE_COLUMNS)
         writer.writeheader()
-        writer.writerows(map(excel_safe, rows) if excel else rows)
+        writer.writerows(for_excel(rows) if excel else rows)
     for failure in result.failures:
         typer.echo(f"lawrep: skipped {failure.path}: {failure.reason}", err=True)
     typer.echo(f"lawrep: {plural(len(rows), 'row')} from {plural(result.documents, 'report')} → {out}"

@@ -202,6 +202,11 @@ def excel_safe(row: dict[str, Any]) -> dict[str, Any]:
             for key, value in row.items()}
 
 
+def for_excel(rows: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """CSV rows for --excel (lawrep extract and lawrep compare): every one excel_safe."""
+    return map(excel_safe, rows)
+
+
 class PipelineErrors:
     """spaCy error handler: a component that fails on one document skips that document (spaCy
     then leaves it out of nlp.pipe) instead of ending the batch; the reason is kept by file."""
@@ -360,7 +365,7 @@ def extract(nlp: Language, files: list[Path], out: Path, *, output_format: str =
             writer.writeheader()
         for record in records:
             if writer:
-                writer.writerows(map(excel_safe, csv_rows(record)) if excel else csv_rows(record))
+                writer.writerows(for_excel(csv_rows(record)) if excel else csv_rows(record))
             else:
                 handle.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
     return result

@@ -13,8 +13,9 @@ TITLE_HINT_RE = re.compile(r"(报告|情况|总结|工作要点|年度报告)")
 YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*(?:年度|年)")
 #: a title cited in the text (《法治政府建设实施纲要（2021—2025年）》): its years are not the report's
 CITED_TITLE_RE = re.compile(r"《[^《》\n]{0,80}》")
-#: what ends a period before its last year (2021—2025年, 2021至2025年): that year is not the report's
-PERIOD_DASHES = "—–-－~～至到"
+#: a period's first year and its dash, right before a year (2021—2025年, 2021至2025年): that last year
+#: is not the report's (截至2024年 is no period: no year before 至)
+PERIOD_START_RE = re.compile(r"(?:19|20)\d{2}\s*年?\s*[—–\-－~～至到]\s*$")
 #: The value after a source label, on the same line (an empty 来源: at a line's end names nothing:
 #: regression, the next line, the title, was taken); not another label (来源: 发布时间:…).
 PUBLISHER_RE = re.compile(r"(?:来源|信息来源|文章来源|发布机构|发布单位)[ \t\u3000]*[:：][ \t\u3000]*"
@@ -96,14 +97,15 @@ def _title_cut_in_two(before: str, title: str) -> bool:
             and not TITLE_HINT_RE.search(before) and len(before) + len(title) <= 60)
 
 
-def report_year(text: str) -> str | None:
-    """The first year in `text` that is not inside a cited title (《…》) and does not end a
-    period (2021—2025年): regression, a report without a year in its title took 2025 from the
+def report_year(text: str, *, cited_titles: bool = True) -> str | None:
+    """The first year in `text` that does not end a period (2021—2025年) and, with
+    `cited_titles`, is not inside a title the text cites (《…》; the report's own title may be
+    written in 《》 itself): regression, a report without a year in its title took 2025 from the
     《法治政府建设实施纲要（2021—2025年）》 it cited."""
-    text = CITED_TITLE_RE.sub(lambda match: " " * len(match.group()), text)
+    if cited_titles:
+        text = CITED_TITLE_RE.sub(lambda match: " " * len(match.group()), text)
     for match in YEAR_RE.finditer(text):
-        before = text[:match.start()].rstrip()
-        if not before or before[-1] not in PERIOD_DASHES:
+        if not PERIOD_START_RE.search(text, 0, match.start()):
             return match.group(1)
     return None
 
@@ -133,8 +135,7 @@ def extract_metadata(
         publish_date = normalise_date(match.group(1))
     elif html_meta.get("date"):
         publish_date = html_meta["date"]
-    year = next((found for source in (title or "", matching_view(text[:400])) if (found := report_year(source))),
-                None)
+    year = report_year(title or "", cited_titles=False) or report_year(matching_view(text[:400]))
     region = None
     for source in (title or "", publisher or "", "\n".join(lines[:3])):
         for match in REGION_RE.finditer(source):

@@ -148,6 +148,23 @@ def test_large_values_are_drawn_as_their_digits():
     assert not any("e+" in text or "1e" in text for text in texts)
 
 
+def test_a_full_region_name_keeps_the_department_apart():
+    """Regression: with region_code the label gave the full division name and then the publisher
+    whole (…格尔木市 海西州格尔木市交通运输局), as the publisher spells the place shorter."""
+    assert bar_labels([row(1.0, region="海西州格尔木市", region_code="632801", publisher="海西州格尔木市交通运输局",
+                           year=2024)]) == ["青海省海西蒙古族藏族自治州格尔木市 交通运输局 2024"]
+
+
+def test_the_default_chart_is_of_an_indicator_with_levels():
+    """Regression: most_reported counted changes, which the chart leaves out, so the default chart
+    could be of an indicator with nothing to draw."""
+    from lawrep_nlp.compare import most_reported
+
+    rows = [{"group": "a", "value": 12.0, "change": "decrease"}, {"group": "a", "value": 3.0, "change": "increase"},
+            {"group": "b", "value": 157.0, "change": None}]
+    assert most_reported(rows) == "b"
+
+
 def test_a_range_shows_both_ends_and_a_change_is_no_bar():
     """Regression: 10—20件 was drawn as 10件, and 同比下降12件 as a level beside other reports' levels."""
     figure = chart_figure([row(10.0, region="某市", max=20.0), row(12.0, region="某县", change="decrease"),

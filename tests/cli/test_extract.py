@@ -102,7 +102,7 @@ def test_the_summary_names_what_the_folder_scan_and_the_table_leave_out(tmp_path
     assert result.exit_code == 0, result.output
     assert f"1 document without any measurement, so without a row: {folder / 'english.txt'}" in result.output
     assert "3 documents → " in result.output
-    assert "3 other files in the folders not read (hidden 2, .doc 1)" in result.output
+    assert "not read in the folders: hidden 2, .doc 1" in result.output
 
 
 def test_a_table_row_of_an_html_report_is_linked(tmp_path: Path):

@@ -240,3 +240,22 @@ def test_the_quantities_of_a_sentence_share_one_reading_of_it(nlp):
     targets = [target for _, target in rule_targets(doc, Lexicon.from_file()) if target is not None]
     assert len(targets) >= 2
     assert all(target.sentence is targets[0].sentence for target in targets)
+
+
+def test_initialize_refuses_runs_below_one_and_negative_epochs():
+    nlp = blank_with("lawrep_indicators")
+    for settings in ({"boundary_epochs": 3, "boundary_runs": 0}, {"boundary_epochs": -1}, {"filter_epochs": -2}):
+        with pytest.raises(ValueError, match="boundary_runs must be at least 1 and the epochs 0 or more"):
+            nlp.get_pipe("lawrep_indicators").initialize(lambda: gold_examples(nlp), nlp=nlp, **settings)
+
+
+def test_initialize_warns_when_no_example_has_a_link():
+    from spacy.training import Example
+
+    nlp = blank_with("lawrep_indicators")
+    examples = []
+    for example in gold_examples(nlp):
+        example.reference._.links = []  # annotated, with no link
+        examples.append(Example(example.predicted, example.reference))
+    with pytest.warns(UserWarning, match="annotated with no link at all"):
+        nlp.get_pipe("lawrep_indicators").initialize(lambda: examples, nlp=nlp, boundary_epochs=3)

@@ -307,12 +307,14 @@ def test_train_linker_never_replaces_the_shipped_models_with_other_ones(tmp_path
     """Regression: the docstring's `--splits train --dev` wrote train-only models over the shipped
     files, and `--annotations DIR` without DIR/annotations/*.jsonl wrote empty ones (exit 0)."""
     script = str(ROOT / "scripts" / "train_linker.py")
-    for extra in (["--splits", "train"], ["--annotations", str(tmp_path)]):
+    for extra in (["--splits", "train"], ["--annotations", str(tmp_path)], ["--epochs", "3"]):
         proc = subprocess.run([sys.executable, script, *extra], capture_output=True, text=True)
         assert proc.returncode == 2 and "give --out and --filter-out" in proc.stderr
     proc = subprocess.run([sys.executable, script, "--annotations", str(tmp_path), "--out", str(tmp_path / "b.json"),
                            "--filter-out", str(tmp_path / "f.json")], capture_output=True, text=True)
     assert proc.returncode == 2 and "annotations/*.jsonl" in proc.stderr and not (tmp_path / "b.json").exists()
+    proc = subprocess.run([sys.executable, script, "--select", "--runs", "1"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "either --select or --epochs/--runs" in proc.stderr
 
 
 def test_shipped_files_regenerate(tmp_path):

@@ -241,6 +241,11 @@ def test_region_of_a_department_title():
     ("区司法局工作总结\n\n深入贯彻《法治政府建设实施纲要（2021—2025年）》，推进依法行政。", None),
     ("区司法局工作总结\n\n落实2021至2025年规划，2023年受理行政复议案件30件。", "2023"),
     ("区司法局工作总结\n\n深入贯彻《法治政府建设实施纲要（2021—2025年）》，2024年受理案件30件。", "2024"),
+    # no period: 截至/截止到 before a year (regression of the fix above: 至 and 到 alone were taken for dashes)
+    ("区司法局工作总结\n\n截至2024年底，全区共受理行政复议案件30件。", "2024"),
+    ("区司法局工作总结\n\n截止到2024年12月31日，受理30件。", "2024"),
+    # the report's own title in 《》 keeps its year (it is no cited title)
+    ("《朝阳市双塔区2023年法治政府建设年度报告》\n\n正文。", "2023"),
 ])
 def test_a_cited_title_or_the_end_of_a_period_is_not_the_reports_year(text, year):
     """Regression: a report without a year in its title took 2025 from the plan it cited."""
@@ -259,3 +264,7 @@ def test_a_short_form_with_its_level_continues_the_region():
     """Regression: 青海省海西州格尔木市交通运输局 gave the region 青海省 (海西州 is a short form)."""
     meta = report_from_text("青海省海西州格尔木市交通运输局\n2025年法治政府建设工作总结\n\n正文。").meta
     assert (meta["region"], meta["region_code"]) == ("青海省海西州格尔木市", "632801")
+    # but a city's short form is no level (苏州 of 苏州市): the chain stops before 苏州工业园区
+    from lawrep_nlp.reader.metadata import division_chain
+
+    assert division_chain("江苏省苏州市苏州工业园区管理委员会") == "江苏省苏州市"

@@ -67,6 +67,9 @@ class IndicatorLinker(DataComponent):
         `boundary_model_path` or the shipped file. The link filter likewise, with `filter_epochs`
         (0 = the empty filter), `link_filter_path` or the shipped file; it learns from the links
         as the boundary model above makes them."""
+        if boundary_runs < 1 or any(epochs is not None and epochs < 0 for epochs in (boundary_epochs, filter_epochs)):
+            raise ValueError(f"{self.name}: boundary_runs must be at least 1 and the epochs 0 or more, not "
+                             f"{boundary_runs!r}, {boundary_epochs!r}, {filter_epochs!r}")
         self.lexicon = Lexicon.from_file(Path(lexicon_path) if lexicon_path else LEXICON_FILE)
         learn = get_examples is not None and nlp is not None
         references = self._reference_docs(get_examples, nlp) \
@@ -76,6 +79,9 @@ class IndicatorLinker(DataComponent):
                           "so the boundary model and the link filter are empty: the rules link alone", stacklevel=2)
         if learn and boundary_epochs is not None:
             annotated = [(doc, links) for doc, links in references if links]
+            if boundary_epochs and references and not annotated:
+                warnings.warn(f"{self.name}: the initialize examples are annotated with no link at all, so the "
+                              "boundary model is empty: the rules choose every boundary", stacklevel=2)
             info = {"built_by": f"{self.name}.initialize", "annotated_texts": len(annotated),
                     "documents": sorted({str(doc.user_data["lawrep_meta"]["doc"]) for doc, _ in references
                                          if "doc" in doc.user_data.get("lawrep_meta", {})})}

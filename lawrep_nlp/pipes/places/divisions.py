@@ -110,13 +110,9 @@ def division_tree(path: Path = DIVISIONS_FILE) -> tuple[dict[str, list[str]], di
     """(name → every adcode with that full or short name, for names several divisions share;
     adcode → parent adcode): what tells 四平市铁西区 (220302) from 沈阳市铁西区 (210106)."""
     ambiguous = set(place_rules()["ambiguous_names"])
-    codes: dict[str, list[str]] = {}
-    parents = {}
-    for division in read_divisions(path):
-        parents[division.adcode] = division.parent
-        for name in {division.name, *short_names(division.name)} - ambiguous:
-            codes.setdefault(name, []).append(division.adcode)
-    return {name: found for name, found in codes.items() if len(found) > 1}, parents
+    parents = {division.adcode: division.parent for division in read_divisions(path)}
+    return {name: found for name, found in _codes_by_name(path).items()
+            if len(found) > 1 and name not in ambiguous}, parents
 
 
 @lru_cache(maxsize=2)
@@ -134,14 +130,22 @@ def _any_name_finder(path: Path = DIVISIONS_FILE) -> NameFinder:
     return NameFinder(set(_codes_by_name(path)))
 
 
-#: The last character of a division name that says its level.
-LEVEL_ENDINGS = tuple("省市区县州旗盟")
+@lru_cache(maxsize=2)
+def level_name_finder(path: Path = DIVISIONS_FILE) -> NameFinder:
+    """Finder of the full names, and of the short names that end in their division's own level
+    (海西州 of 海西…自治州, 长阳县 of 长阳…自治县; not 海西, nor 苏州 of 苏州市, whose 州 is part of the
+    place: 江苏省苏州市苏州工业园区 must not read on into 苏州)."""
+    return NameFinder({name for division in read_divisions(path)
+                       for name in (division.name, *short_names(division.name)) if name[-1] == division.name[-1]})
 
 
 @lru_cache(maxsize=2)
-def level_name_finder(path: Path = DIVISIONS_FILE) -> NameFinder:
-    """Finder of the names, full or short, that end in their level (海西州, 长阳县; not 海西)."""
-    return NameFinder({name for name in _codes_by_name(path) if name.endswith(LEVEL_ENDINGS)})
+def _by_code(path: Path = DIVISIONS_FILE) -> dict[str, Division]:
+    return {division.adcode: division for division in read_divisions(path)}
+
+
+#: Longer regions are no chain of division names (a corpus header's region may be any text).
+MAX_REGION_CHARS = 64
 
 
 @lru_cache(maxsize=4096)
@@ -150,7 +154,9 @@ def region_code(region: str, path: Path = DIVISIONS_FILE) -> str | None:
     division names, full or short (朝阳市双塔区, 浙江省杭州市西湖区, 青海省海西州格尔木市), and
     exactly one division fits it: the last name, under divisions of the earlier names. None when
     the region is no such chain, or several fit (西湖区 alone: Hangzhou's or Nanchang's)."""
-    finder, codes = _any_name_finder(path), _codes_by_name(path)
+    if len(region) > MAX_REGION_CHARS:
+        return None
+    finder, codes, by_code = _any_name_finder(path), _codes_by_name(path), _by_code(path)
     names, position = [], 0
     while position < len(region):
         if (name := finder.at(region, position)) is None:
@@ -159,11 +165,9 @@ def region_code(region: str, path: Path = DIVISIONS_FILE) -> str | None:
         position += len(name)
     if not names:
         return None
-    parents = {division.adcode: division.parent for division in read_divisions(path)}
-
     def ancestors(code: str) -> list[str]:
         chain = []
-        while (code := parents.get(code, "")):
+        while (code := by_code[code].parent if code in by_code else ""):
             chain.append(code)
         return chain
 
@@ -183,8 +187,7 @@ def region_code(region: str, path: Path = DIVISIONS_FILE) -> str | None:
 
 def full_region_name(code: str, path: Path = DIVISIONS_FILE) -> str:
     """The full names from the province down to the division: 330106 → 浙江省杭州市西湖区."""
-    by_code = {division.adcode: division for division in read_divisions(path)}
-    names = []
+    by_code, names = _by_code(path), []
     while (division := by_code.get(code)) is not None:
         names.append(division.name)
         code = division.parent
