@@ -49,7 +49,7 @@ train + dev: the entity rules and lexicons (lawrep_programs' programme lexicon a
 included), the quantity rules and unit table, the tokenizer's user dictionary and place names, the
 linker's word lists (lawrep_nlp/pipes/indicators/data/lexicon.json), the taxonomy's entries with
 their verbs, context and scope words, the calibration rule; lawrep_programs' quoted_policy and
-quoted_threshold, the link filter's policy, keep_threshold and epochs, the boundary epochs (unless
+quoted_threshold, the link filter's policy, keep_threshold and epochs, the boundary epochs and runs (unless
 --select-epochs), the canonical policy, model threshold and model training settings. Those were
 written or chosen from train and dev reports, so the small-subset figures are optimistic about them
 (the curve measures what more *annotation* buys to the trained parts). Two fold-outs make the
