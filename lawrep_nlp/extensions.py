@@ -46,27 +46,26 @@ def link_index(doc: Doc) -> dict[tuple[int, int], Span]:
     for q_start, q_end, i_start, i_end in doc._.links or ():
         if (q_start, q_end) not in index:
             span = group.get((i_start, i_end))
-            if span is None or not _still_at(span, i_start, i_end):
+            if span is None or not _still_at_its_offsets(span):
                 span = doc.char_span(i_start, i_end, alignment_mode="expand")
             if span is not None:
                 index[q_start, q_end] = span
     return index
 
 
-def _still_at(span: Span, start: int, end: int) -> bool:
-    """Whether the span's tokens still cover these characters: a span kept from before
+def _still_at_its_offsets(span: Span) -> bool:
+    """Whether the span's tokens still cover its character offsets: a span kept from before
     ``doc.retokenize`` (in a span group, or cached) keeps its offsets, not its tokens."""
     doc = span.doc
     if not 0 <= span.start < span.end <= len(doc):
         return False
     last = doc[span.end - 1]
-    return doc[span.start].idx == start and last.idx + len(last.text) == end
+    return doc[span.start].idx == span.start_char and last.idx + len(last.text) == span.end_char
 
 
-#: doc → (fingerprint of its links and indicators, link_index, offsets of the linked indicators), so that reading
+#: doc → (fingerprint of its links and indicators, link_index), so that reading
 #: ``ent._.indicator`` for every quantity stays linear in the size of the document.
-_LINK_INDEXES: weakref.WeakKeyDictionary[
-    Doc, tuple[tuple[int, ...], dict[tuple[int, int], Span], dict[tuple[int, int], tuple[int, int]]]] = (
+_LINK_INDEXES: weakref.WeakKeyDictionary[Doc, tuple[tuple[int, ...], dict[tuple[int, int], Span]]] = (
     weakref.WeakKeyDictionary())
 
 
@@ -76,24 +75,14 @@ def linked_indicator(span: Span) -> Span | None:
     links = doc._.links or ()
     group = doc.spans.get(INDICATORS_KEY, ())
     fingerprint = (id(links), len(links), id(group), len(group))
-    cached = _LINK_INDEXES.get(doc)
-    if cached is None or cached[0] != fingerprint:
-        cached = (fingerprint, *_indexed(doc))
-        _LINK_INDEXES[doc] = cached
-    indicator = cached[1].get((span.start_char, span.end_char))
-    if indicator is not None and not _still_at(indicator, *cached[2][span.start_char, span.end_char]):
-        cached = (fingerprint, *_indexed(doc))  # the tokens changed under it: doc.retokenize
-        _LINK_INDEXES[doc] = cached
-        indicator = cached[1].get((span.start_char, span.end_char))
+    key, cached = (span.start_char, span.end_char), _LINK_INDEXES.get(doc)
+    index = cached[1] if cached is not None and cached[0] == fingerprint else None
+    indicator = index.get(key) if index is not None else None
+    if index is None or (indicator is not None and not _still_at_its_offsets(indicator)):
+        index = link_index(doc)  # new, or the tokens changed under the cached spans (doc.retokenize)
+        _LINK_INDEXES[doc] = (fingerprint, index)
+        indicator = index.get(key)
     return indicator
-
-
-def _indexed(doc: Doc) -> tuple[dict[tuple[int, int], Span], dict[tuple[int, int], tuple[int, int]]]:
-    """link_index, and each quantity's indicator offsets as the link gives them."""
-    offsets: dict[tuple[int, int], tuple[int, int]] = {}
-    for q_start, q_end, i_start, i_end in doc._.links or ():
-        offsets.setdefault((q_start, q_end), (i_start, i_end))
-    return link_index(doc), offsets
 
 
 def _as_written(value: Any) -> Any:

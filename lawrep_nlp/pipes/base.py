@@ -47,6 +47,15 @@ def check_required(nlp: Language, name: str, requires: Iterable[str]) -> None:
         raise ValueError(f"{name} needs {needed}: no component in the pipeline {nlp.pipe_names} assigns it")
 
 
+def check_setting(component: str, setting: str, value: float | None, low: float, high: float | None = None) -> None:
+    """Refuse a setting outside low…high (no upper bound when `high` is None) when the pipeline is
+    built, naming the component and the setting; None (the default's value) passes."""
+    if value is None or (low <= value and (high is None or value <= high)):
+        return
+    bound = f"within {low}…{high}" if high is not None else f"at least {low}" if low else "0 or more"
+    raise ValueError(f"{component}: {setting} must be {bound}, not {value!r}")
+
+
 def missing_upstream(name: str, attr: str) -> ValueError:
     """The error of a component that runs without what an earlier one should have set: left out
     of the pipeline, disabled (``spacy.load(…, disable=[…])``) or placed after it."""

@@ -26,7 +26,7 @@ from ...corpus.docbin import CANONICAL_GOLD_KEY
 from ...evaluation import canonical_example_scores
 from ...measurements import measurement_records
 from ...script import matching_text
-from ..base import DataComponent, check_required, missing_upstream
+from ..base import DataComponent, check_required, check_setting, missing_upstream
 from .mapper import CALIBRATION_FILE, TAXONOMY_FILE, Taxonomy
 from .model import FORMAT as MODEL_FORMAT
 from .model import IndicatorModel, Row
@@ -41,10 +41,8 @@ class CanonicalMapper(DataComponent):
         self.scorer = scorer
         self.settings = {"min_confidence": min_confidence, "fuzzy_threshold": fuzzy_threshold, "policy": policy,
                          "model_threshold": model_threshold}
-        if model_epochs is not None and model_epochs < 1:
-            raise ValueError(f"{name}: model_epochs must be at least 1 (null: the calibration's), not {model_epochs!r}")
-        if model_l2 is not None and model_l2 < 0:
-            raise ValueError(f"{name}: model_l2 must be 0 or more (null: the calibration's), not {model_l2!r}")
+        check_setting(name, "model_epochs", model_epochs, 1)  # null: the calibration's
+        check_setting(name, "model_l2", model_l2, 0)
         self.training = {"epochs": model_epochs, "l2": model_l2}
         self.taxonomy = Taxonomy.from_files(**self.settings)
 

@@ -29,6 +29,7 @@ from typing import Any
 
 from rapidfuzz import fuzz, process
 
+from ..base import check_setting
 from .model import NONE, Featurizer, IndicatorModel, Row
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -84,11 +85,10 @@ class Taxonomy:
         self.min_confidence = round(float(calibration["min_confidence"] if min_confidence is None
                                           else min_confidence), 4)
         self.fuzzy_threshold = calibration["fuzzy_threshold"] if fuzzy_threshold is None else fuzzy_threshold
-        for setting, value in (("min_confidence", self.min_confidence), ("model_threshold", self.model_threshold)):
-            if not 0 <= value <= 1:  # probabilities
-                raise ValueError(f"lawrep_canonical: {setting} must be within 0…1, not {value!r}")
-        if self.fuzzy_threshold < 0:  # a similarity, 0…100 (above 100: no fuzzy matching)
-            raise ValueError(f"lawrep_canonical: fuzzy_threshold must be 0 or more, not {self.fuzzy_threshold!r}")
+        check_setting("lawrep_canonical", "min_confidence", self.min_confidence, 0, 1)  # probabilities
+        check_setting("lawrep_canonical", "model_threshold", self.model_threshold, 0, 1)
+        # a similarity, 0…100 (above 100: no fuzzy matching)
+        check_setting("lawrep_canonical", "fuzzy_threshold", self.fuzzy_threshold, 0)
         self.scope_words = sorted(data.get("scope_words", []), key=len, reverse=True)
         # Terms are read the way indicators are (quotes and scope words off), or a quoted term
         # (“绿色通道”上门公证) could never match.

@@ -14,7 +14,7 @@ from spacy.training import Example
 from ...extensions import INDICATORS_KEY
 from ...measurements import measurement_records
 from ...script import simplified_view
-from ..base import DataComponent, check_required, missing_upstream
+from ..base import DataComponent, check_required, check_setting, missing_upstream
 from .candidates import LEXICON_FILE, Lexicon, link_quantities
 from .link_filter import LINK_FILTER_FILE, POLICIES, KeepRule, LinkFilterModel, fit_link_filter
 from .scorer import BOUNDARY_MODEL_FILE, BoundaryModel, fit_boundary_model
@@ -36,8 +36,7 @@ class IndicatorLinker(DataComponent):
                  scorer: Callable[..., dict[str, Any]] | None = None):
         if link_filter not in POLICIES:
             raise ValueError(f"{name}: link_filter must be one of {POLICIES}, not {link_filter!r}")
-        if not 0.0 <= keep_threshold <= 1.0:
-            raise ValueError(f"{name}: keep_threshold must be within 0…1, not {keep_threshold!r}")
+        check_setting(name, "keep_threshold", keep_threshold, 0, 1)
         self.name = name
         self.scorer = scorer
         self.learned_boundaries = learned_boundaries

@@ -156,7 +156,7 @@ def region_code(region: str, path: Path = DIVISIONS_FILE) -> str | None:
     the region is no such chain, or several fit (西湖区 alone: Hangzhou's or Nanchang's)."""
     if len(region) > MAX_REGION_CHARS:
         return None
-    finder, codes, by_code = _any_name_finder(path), _codes_by_name(path), _by_code(path)
+    finder, codes = _any_name_finder(path), _codes_by_name(path)
     names, position = [], 0
     while position < len(region):
         if (name := finder.at(region, position)) is None:
@@ -165,30 +165,27 @@ def region_code(region: str, path: Path = DIVISIONS_FILE) -> str | None:
         position += len(name)
     if not names:
         return None
-    def ancestors(code: str) -> list[str]:
-        chain = []
-        while (code := by_code[code].parent if code in by_code else ""):
-            chain.append(code)
-        return chain
-
-    fitting = []
-    for code in codes[names[-1]]:
-        above = ancestors(code)
-        remaining = [codes[name] for name in names[:-1]]  # each earlier name: one of the ancestors, in order
-        position = len(above)
-        for candidates in remaining:
-            position = next((i for i in range(position - 1, -1, -1) if above[i] in candidates), -1)
-            if position < 0:
-                break
-        else:
-            fitting.append(code)
+    earlier = [set(codes[name]) for name in names[:-1]]
+    fitting = [code for code in codes[names[-1]] if _in_order(earlier, _lineage(code, path)[:-1])]
     return fitting[0] if len(fitting) == 1 else None
+
+
+def _lineage(code: str, path: Path = DIVISIONS_FILE) -> list[str]:
+    """The adcodes from the province down to the division itself (none for an unknown code)."""
+    by_code, chain = _by_code(path), []
+    while code in by_code:
+        chain.append(code)
+        code = by_code[code].parent
+    return chain[::-1]
+
+
+def _in_order(groups: list[set[str]], chain: list[str]) -> bool:
+    """Whether each group has a member in `chain`, the groups' members in the chain's order."""
+    remaining = iter(chain)
+    return all(any(code in group for code in remaining) for group in groups)
 
 
 def full_region_name(code: str, path: Path = DIVISIONS_FILE) -> str:
     """The full names from the province down to the division: 330106 → 浙江省杭州市西湖区."""
-    by_code, names = _by_code(path), []
-    while (division := by_code.get(code)) is not None:
-        names.append(division.name)
-        code = division.parent
-    return "".join(reversed(names))
+    by_code = _by_code(path)
+    return "".join(by_code[ancestor].name for ancestor in _lineage(code, path))

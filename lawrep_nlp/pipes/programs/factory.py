@@ -24,7 +24,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from ...script import matching_text
-from ..base import DataComponent, add_entities, token_starts
+from ..base import DataComponent, add_entities, check_setting, token_starts
 from .context import FORMAT as MODEL_FORMAT
 from .context import POLICIES, QuotedModel, combine, features, train_from_examples
 from .recognizer import LEXICON_FILE, RULES_FILE, ProgramRules, QuotedDecision, QuotedPhrase, find_programs
@@ -35,8 +35,7 @@ class ProgramRecognizer(DataComponent):
                  quoted_threshold: float = 0.5):
         if quoted_policy not in POLICIES:
             raise ValueError(f"{name}: unknown quoted_policy {quoted_policy!r}: use one of {', '.join(POLICIES)}")
-        if not 0.0 <= quoted_threshold <= 1.0:  # a probability
-            raise ValueError(f"{name}: quoted_threshold must be within 0…1, not {quoted_threshold!r}")
+        check_setting(name, "quoted_threshold", quoted_threshold, 0, 1)  # a probability
         self.name = name
         self.quoted_policy, self.quoted_threshold = quoted_policy, quoted_threshold
         self.rules = ProgramRules.from_files()
