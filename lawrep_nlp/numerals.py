@@ -73,7 +73,9 @@ def chinese_to_number(text: str) -> float:
             digit = None
             if section == 0 and total == 0:
                 section = 1
-            if large > 10_000 or total == 0 or total >= large:
+            if section == 0:  # a large unit right after another multiplies: 一万万 → 1亿, 三万亿
+                total *= large
+            elif large > 10_000 or total == 0 or total >= large:
                 total = (total + section) * large if large > 10_000 else total + section * large
             else:
                 total = (total + section) * large
@@ -122,6 +124,9 @@ APPROX_BEFORE_UNIT = ("余", "多")
 #: Approximation words after a number or its unit (90%以上, 2小时以内, 1年左右, 百人许).
 APPROX_AFTER_UNIT = ("左右", "以上", "以下", "以内", "余", "多", "许")
 RANGE_SEPARATORS = "—–－~～至到-"
+#: Separators of a range whose unit is written twice (10%-20%, 3天—5天). 至 and 到 are not among
+#: them: 由10%到20% gives a level before and one after, two quantities.
+REPEATED_UNIT_RANGE_SEPARATORS = "—–－~～-"
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,9 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
     match = NUMBER_RE.search(stripped)
     if not match or match.start() != 0:
         return None
+    repeated_unit_range = _repeated_unit_range(stripped)
+    if repeated_unit_range is not None:
+        return repeated_unit_range
     out_of_range = False
     try:
         value: float | None = to_number(match.group())
@@ -188,6 +196,25 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
     unit, tail_approx = _split_unit(rest)
     return ParsedQuantity(None if value is None else clean_float(value), unit, approx or tail_approx, maximum,
                           out_of_range=out_of_range)
+
+
+REPEATED_UNIT_SEPARATOR_RE = re.compile(rf"{INLINE_SPACE}*[{re.escape(REPEATED_UNIT_RANGE_SEPARATORS)}]{INLINE_SPACE}*")
+
+
+def _repeated_unit_range(text: str) -> ParsedQuantity | None:
+    """10%-20% or 3天—5天 as one range (value 10, max 20), when both sides are quantities of the
+    same unit and neither is a range itself."""
+    for separator in REPEATED_UNIT_SEPARATOR_RE.finditer(text):
+        if separator.start() == 0:
+            continue
+        low, high = parse_quantity(text[:separator.start()]), parse_quantity(text[separator.end():])
+        if low is None or high is None or not low.unit or low.unit != high.unit:
+            continue
+        if low.max is not None or high.max is not None or low.placeholder or high.placeholder:
+            continue
+        return ParsedQuantity(low.value, low.unit, low.approx or high.approx, high.value,
+                              out_of_range=low.out_of_range or high.out_of_range)
+    return None
 
 
 def _leading_approx(rest: str) -> tuple[str | None, str]:

@@ -91,6 +91,33 @@ def test_range_and_change():
     assert grown.change == "increase"
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    # regressions: 元 after a Chinese numeral was never read (it blocks 二元结构); 万万 gave 10000
+    ("投入资金五千万元", [("五千万元", 50000000.0, "元")]),
+    ("投入资金三亿元", [("三亿元", 300000000.0, "元")]),
+    ("奖励两百元", [("两百元", 200.0, "元")]),
+    ("城乡二元结构", []),
+    ("受理一万万件", [("一万万件", 100000000.0, "件")]),
+    ("投入资金3万亿元", [("3万亿元", 3e12, "元")]),
+])
+def test_chinese_amounts(text, expected):
+    assert [(text[q.start:q.end], q.value, q.unit) for q in find_quantities(text, RULES)] == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("群众满意度提升10%-20%。", [("10%-20%", 10.0, 20.0, "%")]),
+    ("办理时限压缩至3天-5天。", [("3天-5天", 3.0, 5.0, "天")]),
+    ("罚款2000元—5000元", [("2000元—5000元", 2000.0, 5000.0, "元")]),
+    ("比例为10％～20％", [("10％～20％", 10.0, 20.0, "%")]),
+    # not ranges: other units, or 至 (由10%至20% is a level before and one after)
+    ("受理10件—20人次", [("10件", 10.0, None, "件"), ("20人次", 20.0, None, "人次")]),
+    ("由10%至20%", [("10%", 10.0, None, "%"), ("20%", 20.0, None, "%")]),
+])
+def test_a_range_with_its_unit_written_twice_is_one_quantity(text, expected):
+    """Regression: in 10%-20% the 20% was taken for part of a code and lost."""
+    assert [(text[q.start:q.end], q.value, q.max, q.unit) for q in find_quantities(text, RULES)] == expected
+
+
 @pytest.mark.parametrize("text", ["10-\n20件", "10至\n20件", "10～\r\n20件", "10\r～20件"])
 def test_a_range_never_runs_across_a_line_break(text):
     """Regression: 10-⏎20件 was one QUANTITY (10 to 20) that no sentence contained."""

@@ -21,8 +21,11 @@ from ...numerals import (
     CHINESE_NUMBER,
     CHINESE_NUMERAL_CHARS,
     INLINE_SPACE,
+    LARGE_UNITS,
     MULTIPLIERS,
     RANGE_SEPARATORS,
+    REPEATED_UNIT_RANGE_SEPARATORS,
+    SMALL_UNITS,
     parse_quantity,
 )
 from ...units import UNITS_FILE, quantity_units
@@ -39,9 +42,16 @@ CANDIDATE_RE = re.compile(
     rf"(?P<range>{INLINE_SPACE}*[{re.escape(RANGE_SEPARATORS)}]{INLINE_SPACE}*(?:(?:{ARABIC}){MULTIPLIERS}"
     rf"|{CHINESE_NUMBER}))?"
 )
+#: What follows a quantity when it is the first half of a range whose unit is written twice: a
+#: separator and a number (10%-20%, 3天—5天); the unit must then repeat.
+SECOND_OF_RANGE_RE = re.compile(
+    rf"{INLINE_SPACE}*[{re.escape(REPEATED_UNIT_RANGE_SEPARATORS)}]{INLINE_SPACE}*(?:(?:{ARABIC}){MULTIPLIERS}|{CHINESE_NUMBER})"
+)
 TRAILING_APPROX = APPROX_AFTER_UNIT
 LEADING_APPROX = APPROX_BEFORE_UNIT
 CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+#: Characters that give a Chinese numeral a magnitude (五千万元 is an amount, 二元 is not).
+CHINESE_MAGNITUDES = "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
 
 
 @dataclass
@@ -167,7 +177,9 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
             number in ("万", "亿") and _ends_with_any(before, r["approx_prefixes"])  # 超万人次
         ):
             return None
-        if unit in r["units_not_after_chinese_numerals"] or _ends_with_any(before, r["chinese_numeral_blocked_before"]):
+        is_amount = unit in r.get("units_after_chinese_amounts", ()) and any(ch in CHINESE_MAGNITUDES for ch in number)
+        if (unit in r["units_not_after_chinese_numerals"] and not is_amount) \
+                or _ends_with_any(before, r["chinese_numeral_blocked_before"]):
             return None
         if text.startswith(tuple(r["chinese_numeral_blocked_after"]), match.end()):
             return None
@@ -178,6 +190,8 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
         if text.startswith(suffix, end):
             end += len(suffix)
             break
+    if not match.group("range") and not match.group("percent") and not is_placeholder:
+        end = _end_of_repeated_unit_range(text, end, unit, rules) or end
     surface = text[start:end]
     parsed = parse_quantity(surface)
     if parsed is None:
@@ -185,6 +199,18 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
     approx = parsed.approx or _ends_with_any(before, r["approx_prefixes"])
     return QuantityMatch(start, end, parsed.value, parsed.unit, approx, parsed.max, parsed.placeholder,
                          _change(before, r), parsed.out_of_range)
+
+
+def _end_of_repeated_unit_range(text: str, end: int, unit: str, rules: QuantityRules) -> int | None:
+    """Where a range's second half ends when the quantity ending at `end` is its first half and
+    the unit is written twice (10%-20%: regression, the 20% was lost as part of a code)."""
+    second = SECOND_OF_RANGE_RE.match(text, end)
+    if second is None:
+        return None
+    repeated = rules.unit_at(text, second.end())
+    if repeated is None or repeated.replace("％", "%") != unit.replace("％", "%"):
+        return None
+    return second.end() + len(repeated)
 
 
 def _change(before: str, rules: dict[str, Any]) -> str | None:
