@@ -25,6 +25,7 @@ Span (QUANTITY entities)
 from __future__ import annotations
 
 import weakref
+from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
@@ -63,26 +64,58 @@ def _still_at_its_offsets(span: Span) -> bool:
     return doc[span.start].idx == span.start_char and last.idx + len(last.text) == span.end_char
 
 
-#: doc → (fingerprint of its links and indicators, link_index), so that reading
-#: ``ent._.indicator`` for every quantity stays linear in the size of the document.
-_LINK_INDEXES: weakref.WeakKeyDictionary[Doc, tuple[tuple[int, ...], dict[tuple[int, int], Span]]] = (
-    weakref.WeakKeyDictionary())
+@dataclass
+class _LinkCache:
+    """What ``ent._.indicator`` reads a document's links through, so that reading it for every
+    quantity stays linear in the size of the document. It holds no Span (a Span holds its Doc,
+    which then was never freed: regression) and keeps the links list and indicator group
+    themselves, compared by identity (an ``id()`` is reused once its object is freed: new links
+    were read through a stale index, regression)."""
+
+    links: Any
+    group: Any
+    sizes: tuple[int, int]
+    first_link: dict[tuple[int, int], tuple[int, tuple[int, int]]]  # quantity → (row, indicator offsets)
+    in_group: dict[tuple[int, int], int]  # indicator offsets → position in the group
+
+    @classmethod
+    def of(cls, links: Any, group: Any) -> _LinkCache:
+        first_link: dict[tuple[int, int], tuple[int, tuple[int, int]]] = {}
+        for row, (q_start, q_end, i_start, i_end) in enumerate(links):
+            first_link.setdefault((q_start, q_end), (row, (i_start, i_end)))
+        in_group: dict[tuple[int, int], int] = {}
+        for position, indicator in enumerate(group):
+            in_group.setdefault((indicator.start_char, indicator.end_char), position)
+        return cls(links, group, (len(links), len(group)), first_link, in_group)
+
+    def holds(self, links: Any, group: Any) -> bool:
+        return self.links is links and self.group is group and self.sizes == (len(links), len(group))
+
+
+_LINK_CACHES: weakref.WeakKeyDictionary[Doc, _LinkCache] = weakref.WeakKeyDictionary()
 
 
 def linked_indicator(span: Span) -> Span | None:
-    """The INDICATOR span linked to this quantity, or None."""
+    """The INDICATOR span linked to this quantity, or None (as ``link_index`` finds it)."""
     doc = span.doc
     links = doc._.links or ()
     group = doc.spans.get(INDICATORS_KEY, ())
-    fingerprint = (id(links), len(links), id(group), len(group))
-    key, cached = (span.start_char, span.end_char), _LINK_INDEXES.get(doc)
-    index = cached[1] if cached is not None and cached[0] == fingerprint else None
-    indicator = index.get(key) if index is not None else None
-    if index is None or (indicator is not None and not _still_at_its_offsets(indicator)):
-        index = link_index(doc)  # new, or the tokens changed under the cached spans (doc.retokenize)
-        _LINK_INDEXES[doc] = (fingerprint, index)
-        indicator = index.get(key)
-    return indicator
+    key, cache = (span.start_char, span.end_char), _LINK_CACHES.get(doc)
+    if cache is None or not cache.holds(links, group):
+        cache = _LINK_CACHES[doc] = _LinkCache.of(links, group)
+    found = cache.first_link.get(key)
+    if found is not None and tuple(links[found[0]]) != (*key, *found[1]):  # a row edited in place
+        cache = _LINK_CACHES[doc] = _LinkCache.of(links, group)
+        found = cache.first_link.get(key)
+    if found is None:
+        return None
+    position = cache.in_group.get(found[1])
+    if position is not None:
+        indicator = group[position]
+        if (indicator.start_char, indicator.end_char) == found[1] and _still_at_its_offsets(indicator):
+            return indicator
+    # not in the group, or a span kept from before doc.retokenize: the span at the link's offsets
+    return doc.char_span(*found[1], alignment_mode="expand")
 
 
 def _as_written(value: Any) -> Any:

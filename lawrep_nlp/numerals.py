@@ -11,6 +11,9 @@ import re
 from dataclasses import dataclass
 
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
+#: Full-width digits alone as ASCII (same length, so offsets carry over): for patterns that spell
+#: digits out, such as the DATE patterns' (?:19|20)\d{2}, which ２０２５年 never matched.
+ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
 
 CHINESE_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
                   "六": 6, "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5,

@@ -21,9 +21,13 @@ CLOSERS = "”’」』）)】〉》\"'"
 MAX_SENTENCE_CHARS = 1000
 SOFT_BREAKS = "，,、 \t\u3000"
 
+#: What str.splitlines breaks lines at: besides \r and \n, a vertical tab (Word's manual line
+#: break), a form feed (pdftotext's page break), NEL and Unicode's line and paragraph separators.
+LINE_BREAKS = "\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029"
+
 #: A sentence ends after a terminal mark (with any closing quotes or brackets after it) or at a
-#: run of line breaks.
-_BOUNDARY_RE = re.compile(rf"[{SENTENCE_END}]+[{re.escape(CLOSERS)}]*|[\r\n]+")
+#: run of line breaks (regression: a link ran across a page break, U+2028 or a vertical tab).
+_BOUNDARY_RE = re.compile(rf"[{SENTENCE_END}]+[{re.escape(CLOSERS)}]*|[{LINE_BREAKS}]+")
 
 #: Heading markers that open a line: 一、 / （一） / (一) / 1. / 1、 / 1．
 HEADING_RE = re.compile(

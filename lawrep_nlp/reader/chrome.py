@@ -1,7 +1,8 @@
 """Page chrome: the lines of a saved web page that are navigation, share buttons and footers.
 
-The patterns live in data/chrome_lines.txt. A line is removed only when the whole line matches,
-so report sentences that merely mention 来源 or 分享 stay.
+The patterns live in data/chrome_lines.txt, in simplified characters. A line is removed only when
+the whole line matches, so report sentences that merely mention 来源 or 分享 stay; a page in
+traditional characters is matched in its simplified form (發佈時間 as 发布时间).
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from pathlib import Path
+
+from ..script import to_simplified
 
 PATTERNS_FILE = Path(__file__).parent / "data" / "chrome_lines.txt"
 
@@ -20,6 +23,7 @@ def chrome_patterns(path: Path = PATTERNS_FILE) -> tuple[re.Pattern[str], ...]:
 
 
 def is_chrome(line: str, patterns: tuple[re.Pattern[str], ...] | None = None) -> bool:
+    """Whether the whole line (in simplified characters) is chrome."""
     stripped = line.strip()
     if not stripped:
         return False
@@ -29,7 +33,8 @@ def is_chrome(line: str, patterns: tuple[re.Pattern[str], ...] | None = None) ->
 def remove_chrome(text: str) -> tuple[str, list[str]]:
     """The text without chrome lines, and the lines removed (kept for metadata and audit)."""
     kept, removed = [], []
-    for line in text.split("\n"):
-        (removed if is_chrome(line) else kept).append(line)
+    # to_simplified keeps every character's place, so the lines pair up (regression: 發佈時間:… stayed)
+    for line, simplified in zip(text.split("\n"), to_simplified(text).split("\n"), strict=True):
+        (removed if is_chrome(simplified) else kept).append(line)
     cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
     return cleaned, removed

@@ -118,3 +118,31 @@ def test_the_indicator_follows_the_link_after_retokenizing(nlp):
         retokenizer.split(fresh[index], ["司法", "局"], heads=[(fresh[index], 1), fresh[index - 1]])
     (quantity,) = [e for e in fresh.ents if e.label_ == "QUANTITY"]
     assert quantity._.indicator.text == "行政复议申请"
+
+
+def test_reading_the_indicator_keeps_no_document_alive(nlp):
+    """Regression: the cache behind ent._.indicator kept Spans, which hold their Doc, so a Doc
+    whose indicators were read was never freed."""
+    import gc
+    import weakref
+
+    doc = nlp("区司法局收到行政复议申请32件、办结28件。")
+    assert [e._.indicator.text for e in doc.ents if e.label_ == "QUANTITY"] == ["行政复议申请", "行政复议申请"]
+    alive = weakref.ref(doc)
+    del doc
+    gc.collect()
+    assert alive() is None
+
+
+def test_the_indicator_follows_links_edited_in_place(nlp):
+    """Regression: after doc._.links[k] = […], the answer depended on whether ent._.indicator had
+    been read before the edit (the cache did not see it)."""
+    text = "区司法局收到行政复议申请32件；全年办理法律援助案件157件。"
+    for read_first in (False, True):
+        doc = nlp(text)
+        quantity = [e for e in doc.ents if e.label_ == "QUANTITY"][1]
+        if read_first:
+            assert quantity._.indicator.text == "法律援助案件"
+        row = next(k for k, link in enumerate(doc._.links) if link[0] == quantity.start_char)
+        doc._.links[row] = [quantity.start_char, quantity.end_char, 6, 12]
+        assert quantity._.indicator.text == "行政复议申请"

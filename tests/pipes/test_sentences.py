@@ -17,6 +17,15 @@ PIPELINE_CASES = [
 ]
 
 
+@pytest.mark.parametrize("separator", ["\u2028", "\v", "\f", "\x85", "\u2029"])
+def test_every_line_break_ends_a_sentence(nlp, separator):
+    """Regression: a page break (\\f), Word's manual line break (\\v) or U+2028 did not end the
+    sentence, so 38个 on the next line was linked to 法律援助工作站 across it."""
+    doc = nlp(f"全区新增法律援助工作站{separator}38个。")
+    assert [s.text for s in doc.sents] == [f"全区新增法律援助工作站{separator}", "38个。"]
+    assert doc._.links == []
+
+
 @pytest.mark.parametrize(("text", "expected"), CASES)
 def test_sentence_spans(text, expected):
     assert [text[s:e] for s, e in sentence_spans(text)] == expected

@@ -77,6 +77,14 @@ def test_title_and_publisher_of_page_headers(head, title, publisher):
     assert (meta["title"], meta["publisher"]) == (title, publisher)
 
 
+def test_chrome_in_traditional_characters_is_removed_too():
+    """Regression: the patterns are simplified, so 發佈時間:… 來源:… stayed in the text (with an
+    ORG and a DATE of its own, and every offset after it shifted)."""
+    traditional = report_from_text("發佈時間:2025-03-18 來源:雙塔區司法局\n全年受理行政復議案件97件。\n", is_html=False)
+    simplified = report_from_text("发布时间:2025-03-18 来源:双塔区司法局\n全年受理行政复议案件97件。\n", is_html=False)
+    assert traditional.text == "全年受理行政復議案件97件。" and simplified.text == "全年受理行政复议案件97件。"
+
+
 def test_sentences_mentioning_chrome_words_stay():
     assert not is_chrome("来源于群众的诉求得到及时回应。")
     assert is_chrome("来源:区司法局")
