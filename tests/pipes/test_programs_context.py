@@ -203,3 +203,15 @@ def test_the_config_declares_what_cross_validation_chose():
     config = spacy.util.load_config(ROOT / "configs" / "lawrep_zh.cfg")["components"]["lawrep_programs"]
     assert (config["quoted_policy"], config["quoted_threshold"]) == (chosen["policy"], chosen["threshold"])
     assert chosen["chosen"] == max(chosen["scores"], key=lambda name: chosen["scores"][name]["mean"]["f"])
+
+
+@pytest.mark.parametrize("next_sentence", ["二是加强监督。", "依据规定调整。", ""])
+def test_a_quoted_phrase_is_judged_within_its_sentence(nlp, next_sentence):
+    """Regression: the classifier read the characters after the closing quote past the 。, so
+    whether 程序清单 was a programme depended on the next sentence (a4=制度。依)."""
+    first = "一是 完善“权力清单”“程序清单”“责任清单”制度。"
+    alone = [(e.start_char, e.end_char) for e in nlp(first).ents if e.label_ == "PROGRAM"]
+    doc = nlp(first + next_sentence)
+    assert [(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PROGRAM" and e.end_char <= len(first)] == alone
+    second = "加强监督。“放管服”改革深入推进。"
+    assert [e.text for e in nlp(second).ents if e.label_ == "PROGRAM"] == ["放管服"]

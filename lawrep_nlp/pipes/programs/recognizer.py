@@ -11,12 +11,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ...sentences import LINE_BREAKS, SENTENCE_END
 from ..base import SpanIndex, han_run_start
 
 DATA = Path(__file__).parent / "data"
 LEXICON_FILE, RULES_FILE = DATA / "programs.tsv", DATA / "rules.json"
 QUOTE_RE = re.compile(r"[“‘\"]([^“”‘’\"\n]{1,60})[”’\"]")
 #: where the head window after a quote stops
+#: A sentence's end, where the windows around a quoted phrase stop.
+SENTENCE_BREAK_RE = re.compile(f"[{re.escape(SENTENCE_END + LINE_BREAKS)}]")
 WINDOW_STOP_RE = re.compile(r"[，,。；;、：:！？\s“”]")
 
 
@@ -46,12 +49,19 @@ class QuotedPhrase:
 
     @property
     def after(self) -> str:
-        """What the rules read after the run: 12 characters, a leading 等 left out."""
-        return self.text[self.run_end:self.run_end + 12].removeprefix("等")
+        """What the rules read after the run: 12 characters up to the end of its sentence (the
+        mark kept), a leading 等 left out."""
+        window = self.text[self.run_end:self.run_end + 12]
+        end = SENTENCE_BREAK_RE.search(window)
+        return (window[:end.end()] if end else window).removeprefix("等")
 
     def before(self, n: int) -> str:
-        """The `n` characters before the run's opening quote."""
-        return self.text[max(0, self.run_start - n):self.run_start]
+        """The `n` characters before the run's opening quote, from the start of its sentence (the
+        previous sentence's mark kept). Regression: what a quoted phrase was judged by depended
+        on the words of the next or previous sentence."""
+        window = self.text[max(0, self.run_start - n):self.run_start]
+        starts = [match.start() for match in SENTENCE_BREAK_RE.finditer(window)]
+        return window[starts[-1]:] if starts else window
 
 
 def quoted_phrases(text: str) -> list[QuotedPhrase]:
