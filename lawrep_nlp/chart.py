@@ -2,7 +2,7 @@
 
 Chinese labels are drawn with Noto Sans CJK SC from the mplfonts package (a dependency, SIL Open
 Font License): the file is registered with matplotlib's font manager when a chart is drawn, so no
-system font, font cache rebuild or rc file is involved. DejaVu Sans (matplotlib's own) is the
+system font or rc file is needed and matplotlib's font cache cannot hide it. DejaVu Sans (matplotlib's own) is the
 fallback for any character the CJK font lacks. Each unit (件, 宗, 起 …) gets its own panel: values
 in different units never share an axis."""
 

@@ -126,3 +126,20 @@ def test_initialize_without_annotations_says_what_it_cannot_learn():
     for name, part in [("lawrep_programs", "no quoted-phrase classifier"), ("lawrep_indicators", "boundary model"),
                        ("lawrep_canonical", "no learned model")]:
         assert any(message.startswith(f"{name}: none of the") and part in message for message in said), name
+
+
+def test_registered_functions_have_real_annotations_for_confection():
+    """Regression: lawrep_sentences' factory module had ``from __future__ import annotations``, and
+    confection before 1.x (spaCy 3.8.0–3.8.12, which the requirements allow) cannot read string
+    annotations: spacy.load("lawrep_zh") failed with a pydantic ForwardRef error."""
+    import inspect
+    from importlib.metadata import entry_points
+
+    groups = ("spacy_factories", "spacy_tokenizers", "spacy_scorers", "spacy_callbacks")
+    functions = [entry.load() for group in groups for entry in entry_points(group=group)
+                 if entry.value.startswith("lawrep_nlp")]
+    assert len(functions) == 16  # 10 factories, the tokenizer, 4 scorers, the callback
+    as_strings = {(function.__qualname__, name) for function in functions  # confection reads the parameters
+                  for name, annotation in inspect.get_annotations(function).items()
+                  if name != "return" and isinstance(annotation, str)}
+    assert as_strings == set()

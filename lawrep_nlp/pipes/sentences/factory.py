@@ -5,8 +5,6 @@
 lawrep_nlp.sentences, which the corpus validator also uses for its same-sentence link rule.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable, Iterable
 from typing import Any
 
