@@ -130,8 +130,10 @@ def test_initialize_without_annotations_says_what_it_cannot_learn():
 
 def test_registered_functions_have_real_annotations_for_confection():
     """Regression: lawrep_sentences' factory module had ``from __future__ import annotations``, and
-    confection before 1.x (spaCy 3.8.0–3.8.12, which the requirements allow) cannot read string
-    annotations: spacy.load("lawrep_zh") failed with a pydantic ForwardRef error."""
+    confection before 1.x (with spaCy 3.8.0–3.8.12, which the requirements allowed until session
+    20) cannot read string annotations: spacy.load("lawrep_zh") failed with a pydantic ForwardRef
+    error. (Those spaCy versions also fail to import beside today's typer, which no longer brings
+    click: the requirements now start at spaCy 3.8.13.)"""
     import inspect
     from importlib.metadata import entry_points
 
