@@ -1,17 +1,36 @@
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import spacy
 from hypothesis import HealthCheck, settings
 
+import lawrep_nlp
+
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "corpus" / "raw" / "seeds"
+
+if Path(lawrep_nlp.__file__).resolve().parents[1] != ROOT:  # e.g. a clone run beside an editable install
+    raise pytest.UsageError(f"the tests would exercise {Path(lawrep_nlp.__file__).parent}, not this checkout's "
+                            f"code: run `python -m pytest` from {ROOT}, or set PYTHONPATH={ROOT}")
 
 
 @pytest.fixture(scope="session")
 def nlp():
     return spacy.load("lawrep_zh")
+
+
+@pytest.fixture(scope="session")
+def corpus_docbins() -> Path:
+    """corpus/spacy/{train,dev,test}.spacy, which git does not hold: a fresh clone gets them from
+    scripts/build_corpus.py (the README's first retraining step, 10 s), so that the README's test
+    command works there too (regression: the tests that read them failed unless CI had built them)."""
+    folder = ROOT / "corpus" / "spacy"
+    if not all((folder / f"{split}.spacy").exists() for split in ("train", "dev", "test")):
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "build_corpus.py")], check=True, capture_output=True)
+    return folder
 
 
 @pytest.fixture(scope="session")

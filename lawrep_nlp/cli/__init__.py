@@ -193,10 +193,11 @@ def extract(
     if excel and chosen_format != "csv":
         typer.echo("lawrep: --excel applies to CSV output (--format csv, or an --out file ending in .csv)", err=True)
         raise typer.Exit(EXIT_USAGE)
-    nlp = _load(model, MEASURING)
-    with _interruptible(n_process), _progress(len(files)) as advance:
-        result = run_extract(nlp, files, out, output_format=chosen_format, n_process=n_process,
-                             on_file=advance, max_length=max_length, excel=excel)
+    with _interruptible(n_process):  # a stop while the model loads is reported too
+        nlp = _load(model, MEASURING)
+        with _progress(len(files)) as advance:
+            result = run_extract(nlp, files, out, output_format=chosen_format, n_process=n_process,
+                                 on_file=advance, max_length=max_length, excel=excel)
     for warning in result.warnings:
         typer.echo(f"lawrep: warning: {warning.path}: {warning.reason}", err=True)
     for failure in result.failures:
@@ -300,7 +301,8 @@ def compare(
             typer.echo(f"lawrep: --chart and --out are the same file ({out})", err=True)
             raise typer.Exit(EXIT_USAGE)
         _check_output(chart, files)
-    nlp = _load(model, {**MEASURING, "span._.canonical": "lawrep_canonical"})
+    with _interruptible(n_process):  # a stop while the model loads is reported too
+        nlp = _load(model, {**MEASURING, "span._.canonical": "lawrep_canonical"})
     taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
     if indicator and group_by == "canonical" and indicator not in taxonomy.names:
         typer.echo(f"lawrep: unknown canonical indicator {indicator!r} (see lawrep_nlp/pipes/canonical/data/"

@@ -147,7 +147,8 @@ def output_problem(out: Path, inputs: Iterable[Path] = ()) -> str | None:
     if not parent.is_dir():
         return f"cannot create {out}: {parent} is not a folder"
     try:  # what atomic_output will do: os.access says yes to root where the file system says no (/sys)
-        fd, probe = tempfile.mkstemp(prefix=_temporary_prefix(out), suffix=".part", dir=parent)
+        # .probe, not .part: only the output being written is a .part file (a test waits for it)
+        fd, probe = tempfile.mkstemp(prefix=_temporary_prefix(out), suffix=".probe", dir=parent)
     except OSError as err:
         return f"cannot write in {parent}: {err.strerror or err}"
     os.close(fd)

@@ -150,3 +150,18 @@ def test_a_key_grouped_under_its_canonical_id_says_so(tmp_path: Path):
     assert result.exit_code == 1
     assert "a measurement that has a canonical id is grouped under the id, not its key: use --group-by key" in \
         " ".join(result.output.split())
+
+
+def test_a_bad_file_among_good_ones_is_skipped_named_and_exits_1(tmp_path: Path):
+    """The other reports are compared; the exit status says a file was left out."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    seed = next(SEEDS.glob("001_*.txt"))
+    (folder / seed.name).write_bytes(seed.read_bytes())
+    (folder / "junk.txt").write_bytes(b"\x00\xff\x00binary")
+    out = tmp_path / "table.csv"
+    result = runner.invoke(app, ["compare", str(folder), "--out", str(out)])
+    assert result.exit_code == 1
+    assert f"skipped {folder / 'junk.txt'}: binary data (NUL bytes), not a text report" in result.output
+    rows = read_rows(out)
+    assert rows and {row["file"] for row in rows} == {str(folder / seed.name)}

@@ -155,6 +155,8 @@ def test_evaluate_on_examples_without_the_corpus_annotations(nlp):
     empty = nlp.evaluate([])
     assert empty["lawrep_ents_f"] is None and empty["lawrep_link_exact_f"] is None
     assert empty["lawrep_ner_union_f"] is None
+    canonical = ("lawrep_canonical_p", "lawrep_canonical_r", "lawrep_canonical_coverage")
+    assert [scores[name] for name in canonical] == [empty[name] for name in canonical] == [None] * 3
 
 
 def test_spacy_evaluate_shows_entity_and_indicator_scores(nlp, tmp_path):

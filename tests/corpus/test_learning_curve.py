@@ -49,7 +49,7 @@ def test_the_plan_is_deterministic_and_never_trains_on_what_it_scores(splits):
 
 
 @pytest.fixture(scope="module")
-def setting():
+def setting(corpus_docbins):
     """An own copy of the shipped pipeline (the parts are retrained in place), the corpus Examples,
     two nested subsets of train documents (2 and 10 documents with gold programmes and links) and two
     train documents with few links for the canonical model."""

@@ -28,6 +28,20 @@ def test_every_lawrep_component_declares_what_it_assigns(nlp):
     assert all(nlp.get_pipe_meta(name).assigns for name in nlp.pipe_names)
 
 
+def test_every_stored_attribute_is_declared_by_a_component(nlp):
+    """Each Span attribute that holds data (not a getter such as ``indicator``) and the Doc's links
+    and measurements are in some component's ``assigns``, so analyze_pipes names who sets them
+    (the test-suite audit dropped span._.law_level and span._.action without a test failing).
+    ``doc._.report`` is the reader's and ``doc._.simplified_text`` the tokenizer's."""
+    from spacy.tokens import Span
+    from spacy.tokens.underscore import Underscore
+
+    stored = {f"span._.{name}" for name in Underscore.span_extensions if Span.get_extension(name)[2] is None}
+    declared = {attr for name in nlp.pipe_names for attr in nlp.get_pipe_meta(name).assigns}
+    assert stored | {"doc._.links", "doc._.measurements"} <= declared
+    assert len(stored) == 12
+
+
 @pytest.mark.parametrize(("before", "component", "named"), [
     ([], "lawrep_indicators", "add lawrep_sentences before it"),
     (["lawrep_quantities"], "lawrep_indicators", "token.is_sent_start (add lawrep_sentences before it)"),

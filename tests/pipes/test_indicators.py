@@ -24,6 +24,8 @@ CASES = [
     ("细化明确9个方面具体任务", [("9个", None)]),  # the classifier is what is counted
     ("人民调解案件：1200件，调解成功率：98%", [("1200件", "人民调解案件"), ("98%", "调解成功率")]),  # label: value
     ("| 人民调解案件 | 1200件 |", [("1200件", "人民调解案件")]),  # a table row, as the HTML reader writes it
+    ("建成2100平方米的服务中心", [("2100平方米", "服务中心")]),  # 的 after the number skipped
+    ("先后12次召开局党组会", [("12次", "局党组会")]),  # after a count of events, the verb skipped
 ]
 
 

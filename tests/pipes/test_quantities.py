@@ -28,6 +28,10 @@ CASES = [
     ("超过90%", [("90%", 90, "%", "超过")]),
     ("平均响应时长压缩至2小时以内", [("2小时以内", 2, "小时", "以内")]),
     ("全年安排14学时", [("14学时", 14, "学时", None)]),
+    # from the test-suite audit (behaviours no test held): 余 before 亿, 亿 then 万, 以下
+    ("涉案金额2.03余亿元", [("2.03余亿元", 203000000, "元", "余")]),
+    ("涉案金额一亿三千万元", [("一亿三千万元", 130000000, "元", None)]),
+    ("受理案件10件以下", [("10件以下", 10, "件", "以下")]),
     ("会议 1 次", [("1 次", 1, "次", None)]),
     ("百分之九十八的群众", [("百分之九十八", 98, "%", None)]),
     ("先后两次发文", [("两次", 2, "次", None)]),
@@ -89,6 +93,8 @@ def test_range_and_change():
     assert before.change is None and after.change is None  # two levels, no change
     (grown,) = find_quantities("在去年基础上新增6个", RULES)
     assert grown.change == "increase"
+    (fewer,) = find_quantities("全年涉企行政检查减少了1.5万次", RULES)  # 了 between word and number
+    assert (fewer.value, fewer.change) == (15000.0, "decrease")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -97,6 +103,7 @@ def test_range_and_change():
     ("投入资金三亿元", [("三亿元", 300000000.0, "元")]),
     ("奖励两百元", [("两百元", 200.0, "元")]),
     ("城乡二元结构", []),
+    ("坚持三位一体", []),  # an idiom, not three persons (it was 三位 when the tokenizer left 三位 a token)
     ("受理一万万件", [("一万万件", 100000000.0, "件")]),
     ("投入资金3万亿元", [("3万亿元", 3e12, "元")]),
 ])

@@ -41,6 +41,12 @@ def test_no_white_space_sentences(nlp, text, expected):
     assert [s.text for s in nlp(text).sents] == expected
 
 
+def test_a_sentence_too_long_is_cut_after_its_last_comma():
+    """Text without sentence marks is cut into pieces of at most MAX_SENTENCE_CHARS (1000), after
+    the last comma of the piece, not in the middle of a word."""
+    assert sentence_spans("区司法局受理行政复议案件97件，" * 70) == [(0, 992), (992, 1120)]
+
+
 def test_headings():
     assert is_heading("一、2025年主要工作") and is_heading("(二)深化改革") and is_heading("3.加强监督")
     assert not is_heading("1.7万余人次") and not is_heading("一是强化学习")

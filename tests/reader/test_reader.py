@@ -126,6 +126,7 @@ def test_a_text_report_that_names_a_page_tag_stays_text_and_a_saved_page_is_html
 
 def test_an_html_fragment_too_short_for_trafilatura_gives_its_text():
     assert report_from_text("<p>受理行政复议案件97件，办结95件。</p>").text == "受理行政复议案件97件，办结95件。"
+    assert report_from_text("<p>受理行政复议案件97件&amp;办结95件。</p>").text == "受理行政复议案件97件&办结95件。"
     with pytest.raises(UnreadableReport, match="no report text found in the HTML page"):
         report_from_text("<html><body><script>var a = 1;</script></body></html>")
 

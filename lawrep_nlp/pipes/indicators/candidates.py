@@ -108,7 +108,7 @@ def noun_phrase_after(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int, 
     while i < end_of_sentence:
         token = doc[i]
         if token.text == "、" and i + 1 < end_of_sentence and is_word(doc[i + 1]) and i > start:
-            i += 1  # a list counted together: 专题推进会、培训会
+            i += 1  # a list counted together: (专题)推进会、培训会
             continue
         if not is_word(token) or token.text in lexicon.after_stops or token.like_num:
             break
