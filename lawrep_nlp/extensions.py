@@ -19,7 +19,7 @@ Span (QUANTITY entities)
   ``canonical`` / ``canonical_confidence``: the taxonomy id of the indicator (lawrep_canonical);
 - ``law_level`` (LAW entities): 法律, 行政法规, 地方性法规, 规章, 党内法规, 规范性文件 or 工作文件;
 - ``indicator``: the linked INDICATOR span of ``doc.spans["indicators"]`` or None, read from
-  ``doc._.links``.
+  ``doc._.links`` (after editing that list in place, assign it again: ``doc._.links = links``).
 """
 
 from __future__ import annotations
@@ -70,7 +70,9 @@ class _LinkCache:
     quantity stays linear in the size of the document. It holds no Span (a Span holds its Doc,
     which then was never freed: regression) and keeps the links list and indicator group
     themselves, compared by identity (an ``id()`` is reused once its object is freed: new links
-    were read through a stale index, regression)."""
+    were read through a stale index, regression). Rows of ``doc._.links`` changed in place are
+    seen only where the changed row is the quantity's own first link: after editing the list in
+    place, assign it again (``doc._.links = links``), which starts a new cache."""
 
     links: Any
     group: Any
@@ -141,6 +143,8 @@ def _get_stored_list(name: str, doc: Doc) -> Any:
 
 def _set_stored_list(name: str, doc: Doc, value: Any) -> None:
     doc.user_data[("._.", name, None, None)] = value
+    if name == "links":  # assigned anew, even the same list edited in place: ent._.indicator reads it again
+        _LINK_CACHES.pop(doc, None)
 
 
 def register_extensions() -> None:

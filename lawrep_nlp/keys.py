@@ -44,7 +44,8 @@ class KeyMaker:
             return None
         action = to_simplified(action) if action else verb
         action_class = self.action_class.get(action, action) if action else "-"
-        return f"{core}|{action_class}|{dimension or '-'}"
+        # a | inside a part would make a key of more than three fields (regression: action "|")
+        return "|".join(part.replace("|", "｜") for part in (core, action_class, dimension or "-"))
 
     def core(self, indicator: str) -> tuple[str, str | None]:
         """The indicator's head phrase and the counting verb cut off its front (if any)."""

@@ -11,9 +11,10 @@ import re
 from dataclasses import dataclass
 
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
-#: Full-width digits alone as ASCII (same length, so offsets carry over): for patterns that spell
-#: digits out, such as the DATE patterns' (?:19|20)\d{2}, which ２０２５年 never matched.
-ASCII_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+#: Full-width digits and the marks written between them (２０２４－０２－０５, ２０２４．０２．０５,
+#: ２０２４～２０２５) as ASCII, one character for one, so offsets carry over: for patterns that spell
+#: them out, such as the DATE patterns' (?:19|20)\d{2}, which ２０２５年 never matched.
+ASCII_DIGITS = str.maketrans("０１２３４５６７８９－．～／", "0123456789-.~/")
 
 CHINESE_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
                   "六": 6, "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5,
@@ -61,6 +62,7 @@ def chinese_to_number(text: str) -> float:
     total = 0  # everything above the current 万/亿 section
     section = 0  # the current section below 万
     digit: int | None = None
+    last_large: str | None = None  # the previous 万/亿, when nothing stood after it
     # A bare digit string like 二〇二五 is read digit by digit.
     if len(text) > 1 and all(ch in CHINESE_DIGITS for ch in text):
         return float("".join(str(CHINESE_DIGITS[ch]) for ch in text))
@@ -76,13 +78,14 @@ def chinese_to_number(text: str) -> float:
             digit = None
             if section == 0 and total == 0:
                 section = 1
-            if section == 0:  # a large unit right after another multiplies: 一万万 → 1亿, 三万亿
+            if section == 0 and LARGE_UNITS.get(last_large or "") == large:  # 一万万 → 1亿 (亿万 stays 1亿)
                 total *= large
             elif large > 10_000 or total == 0 or total >= large:
                 total = (total + section) * large if large > 10_000 else total + section * large
             else:
                 total = (total + section) * large
             section = 0
+        last_large = ch if ch in LARGE_UNITS else None
     return float(total + section + (digit or 0))
 
 
@@ -205,19 +208,19 @@ REPEATED_UNIT_SEPARATOR_RE = re.compile(rf"{INLINE_SPACE}*[{re.escape(REPEATED_U
 
 
 def _repeated_unit_range(text: str) -> ParsedQuantity | None:
-    """10%-20% or 3天—5天 as one range (value 10, max 20), when both sides are quantities of the
-    same unit and neither is a range itself."""
-    for separator in REPEATED_UNIT_SEPARATOR_RE.finditer(text):
-        if separator.start() == 0:
-            continue
-        low, high = parse_quantity(text[:separator.start()]), parse_quantity(text[separator.end():])
-        if low is None or high is None or not low.unit or low.unit != high.unit:
-            continue
-        if low.max is not None or high.max is not None or low.placeholder or high.placeholder:
-            continue
-        return ParsedQuantity(low.value, low.unit, low.approx or high.approx, high.value,
-                              out_of_range=low.out_of_range or high.out_of_range)
-    return None
+    """10%-20% or 3天—5天 as one range (value 10, max 20), when one separator joins two quantities
+    of the same unit (with only one, neither half is a range or tried again: regression, a text of
+    many dashes took exponential time)."""
+    separators = list(REPEATED_UNIT_SEPARATOR_RE.finditer(text))
+    if len(separators) != 1 or separators[0].start() == 0:
+        return None
+    low, high = parse_quantity(text[:separators[0].start()]), parse_quantity(text[separators[0].end():])
+    if low is None or high is None or not low.unit or low.unit != high.unit:
+        return None
+    if low.max is not None or high.max is not None or low.placeholder or high.placeholder:
+        return None
+    return ParsedQuantity(low.value, low.unit, low.approx or high.approx, high.value,
+                          out_of_range=low.out_of_range or high.out_of_range)
 
 
 def _leading_approx(rest: str) -> tuple[str | None, str]:

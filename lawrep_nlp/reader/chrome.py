@@ -1,8 +1,8 @@
 """Page chrome: the lines of a saved web page that are navigation, share buttons and footers.
 
-The patterns live in data/chrome_lines.txt, in simplified characters. A line is removed only when
-the whole line matches, so report sentences that merely mention 来源 or 分享 stay; a page in
-traditional characters is matched in its simplified form (發佈時間 as 发布时间).
+The patterns live in data/chrome_lines.txt. A line is removed only when the whole line matches, so
+report sentences that merely mention 来源 or 分享 stay; a line is matched as written and in
+simplified characters, so a page in traditional characters loses its 發佈時間 lines too.
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ def remove_chrome(text: str) -> tuple[str, list[str]]:
     kept, removed = [], []
     # to_simplified keeps every character's place, so the lines pair up (regression: 發佈時間:… stayed)
     for line, simplified in zip(text.split("\n"), to_simplified(text).split("\n"), strict=True):
-        (removed if is_chrome(simplified) else kept).append(line)
+        # as written too: a pattern may name the traditional form itself (繁體 | 无障碍浏览)
+        (removed if is_chrome(line) or is_chrome(simplified) else kept).append(line)
     cleaned = re.sub(r"\n{3,}", "\n\n", "\n".join(kept)).strip("\n")
     return cleaned, removed

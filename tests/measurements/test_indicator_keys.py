@@ -55,3 +55,9 @@ def test_key_is_total_and_three_fields(indicator, action, dimension):
     if key is not None:
         phrase, action, kind = key.rsplit("|", 2)
         assert phrase and action and kind == (dimension or "-")
+
+
+def test_a_bar_inside_a_part_keeps_the_key_three_fields():
+    """Regression (found by the property above in CI): an action "|" gave the key 0|||-."""
+    assert indicator_key("0", "|", None) == "0|｜|-"
+    assert indicator_key("人民调解|案件", "受理", "count") == "人民调解｜案件|受理|count"

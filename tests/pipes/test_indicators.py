@@ -148,3 +148,16 @@ def test_the_indicator_follows_links_edited_in_place(nlp):
         row = next(k for k, link in enumerate(doc._.links) if link[0] == quantity.start_char)
         doc._.links[row] = [quantity.start_char, quantity.end_char, 6, 12]
         assert quantity._.indicator.text == "行政复议申请"
+
+
+def test_assigning_the_links_again_shows_any_in_place_edit(nlp):
+    """An edit that gives a quantity an earlier first link is not seen by the cache (documented);
+    assigning the list again, even the same object, is."""
+    text = "38个。区司法局收到行政复议申请32件。"
+    doc = nlp(text)
+    quantity = next(e for e in doc.ents if e.text == "38个")
+    assert quantity._.indicator is None
+    links = doc._.links
+    links[0] = [quantity.start_char, quantity.end_char, 10, 16]  # 32件's row now links 38个 (same length)
+    doc._.links = links
+    assert quantity._.indicator.text == "行政复议申请"

@@ -2,6 +2,7 @@ import pytest
 import spacy
 
 import lawrep_nlp  # noqa: F401
+from lawrep_nlp.numerals import chinese_to_number, parse_quantity
 from lawrep_nlp.pipes.quantities.recognizer import QuantityRules, find_quantities
 
 RULES = QuantityRules.from_files()
@@ -116,6 +117,9 @@ def test_chinese_amounts(text, expected):
     ("办理时限压缩至3天-5天。", [("3天-5天", 3.0, 5.0, "天")]),
     ("罚款2000元—5000元", [("2000元—5000元", 2000.0, 5000.0, "元")]),
     ("比例为10％～20％", [("10％～20％", 10.0, 20.0, "%")]),
+    # an approximation word after the second unit or before it stays in the range (review of that fix)
+    ("增长10%-20%左右。", [("10%-20%左右", 10.0, 20.0, "%")]),
+    ("办理10件-20余件", [("10件-20余件", 10.0, 20.0, "件")]),
     # not ranges: other units, or 至 (由10%至20% is a level before and one after)
     ("受理10件—20人次", [("10件", 10.0, None, "件"), ("20人次", 20.0, None, "人次")]),
     ("由10%至20%", [("10%", 10.0, None, "%"), ("20%", 20.0, None, "%")]),
@@ -123,6 +127,21 @@ def test_chinese_amounts(text, expected):
 def test_a_range_with_its_unit_written_twice_is_one_quantity(text, expected):
     """Regression: in 10%-20% the 20% was taken for part of a code and lost."""
     assert [(text[q.start:q.end], q.value, q.max, q.unit) for q in find_quantities(text, RULES)] == expected
+
+
+def test_a_repeated_unit_range_keeps_its_approximation_and_reads_one_separator_only():
+    (approx,) = find_quantities("结案3天-5天以内", RULES)
+    assert (approx.value, approx.max, approx.approx) == (3.0, 5.0, "以内")
+    # regression: every separator was tried on both sides, recursively (16 parts took 28 s)
+    many = parse_quantity("-".join(["1件"] * 16))
+    assert many is not None and many.max is None
+    assert parse_quantity("1件-2件-3件").max is None
+
+
+@pytest.mark.parametrize(("numeral", "value"), [("一万万", 1e8), ("亿万", 1e8), ("万亿", 1e12), ("三万五千", 35000)])
+def test_large_units_in_a_row(numeral, value):
+    """万万 is 亿; 亿万 (a vague "hundreds of millions") stays 亿, not 万亿 (review of the 万万 fix)."""
+    assert chinese_to_number(numeral) == value
 
 
 @pytest.mark.parametrize("text", ["10-\n20件", "10至\n20件", "10～\r\n20件", "10\r～20件"])

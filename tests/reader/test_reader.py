@@ -83,6 +83,9 @@ def test_chrome_in_traditional_characters_is_removed_too():
     traditional = report_from_text("發佈時間:2025-03-18 來源:雙塔區司法局\n全年受理行政復議案件97件。\n", is_html=False)
     simplified = report_from_text("发布时间:2025-03-18 来源:双塔区司法局\n全年受理行政复议案件97件。\n", is_html=False)
     assert traditional.text == "全年受理行政復議案件97件。" and simplified.text == "全年受理行政复议案件97件。"
+    # regression of that fix: a pattern written in traditional characters (繁體) must still match
+    assert report_from_text("繁體 | 无障碍浏览 | 长者模式\n全年受理行政复议案件97件。\n", is_html=False).text \
+        == "全年受理行政复议案件97件。"
 
 
 def test_sentences_mentioning_chrome_words_stay():

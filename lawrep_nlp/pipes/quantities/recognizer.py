@@ -207,10 +207,12 @@ def _end_of_repeated_unit_range(text: str, end: int, unit: str, rules: QuantityR
     second = SECOND_OF_RANGE_RE.match(text, end)
     if second is None:
         return None
-    repeated = rules.unit_at(text, second.end())
+    position = second.end() + (text.startswith(LEADING_APPROX, second.end()))  # 10件-20余件
+    repeated = rules.unit_at(text, position)
     if repeated is None or repeated.replace("％", "%") != unit.replace("％", "%"):
         return None
-    return second.end() + len(repeated)
+    position += len(repeated)
+    return position + len(next((word for word in TRAILING_APPROX if text.startswith(word, position)), ""))
 
 
 def _change(before: str, rules: dict[str, Any]) -> str | None:
