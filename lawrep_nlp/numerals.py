@@ -14,7 +14,7 @@ FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，％", "012
 #: Full-width digits and the marks written between them (２０２４－０２－０５, ２０２４．０２．０５,
 #: ２０２４～２０２５) as ASCII, one character for one, so offsets carry over: for patterns that spell
 #: them out, such as the DATE patterns' (?:19|20)\d{2}, which ２０２５年 never matched.
-ASCII_DIGITS = str.maketrans("０１２３４５６７８９－．～／", "0123456789-.~/")
+ASCII_DIGITS_AND_MARKS = str.maketrans("０１２３４５６７８９－．～／", "0123456789-.~/")
 
 CHINESE_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
                   "六": 6, "七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5,

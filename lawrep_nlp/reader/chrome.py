@@ -23,7 +23,8 @@ def chrome_patterns(path: Path = PATTERNS_FILE) -> tuple[re.Pattern[str], ...]:
 
 
 def is_chrome(line: str, patterns: tuple[re.Pattern[str], ...] | None = None) -> bool:
-    """Whether the whole line (in simplified characters) is chrome."""
+    """Whether the whole line, as given, matches a chrome pattern (remove_chrome also tries its
+    simplified form)."""
     stripped = line.strip()
     if not stripped:
         return False

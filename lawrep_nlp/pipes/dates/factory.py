@@ -13,7 +13,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from ...numerals import ASCII_DIGITS
+from ...numerals import ASCII_DIGITS_AND_MARKS
 from ...script import matching_text
 from ..base import DataComponent, add_entities
 
@@ -64,7 +64,7 @@ class DateRecognizer(DataComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         text = matching_text(doc)
-        add_entities(doc, find_dates(text.translate(ASCII_DIGITS), self._combined), LABEL, text=text)
+        add_entities(doc, find_dates(text.translate(ASCII_DIGITS_AND_MARKS), self._combined), LABEL, text=text)
         return doc
 
     def get_data(self) -> Any:

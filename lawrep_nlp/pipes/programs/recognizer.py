@@ -17,9 +17,9 @@ from ..base import SpanIndex, han_run_start
 DATA = Path(__file__).parent / "data"
 LEXICON_FILE, RULES_FILE = DATA / "programs.tsv", DATA / "rules.json"
 QUOTE_RE = re.compile(r"[“‘\"]([^“”‘’\"\n]{1,60})[”’\"]")
-#: where the head window after a quote stops
 #: A sentence's end, where the windows around a quoted phrase stop.
 SENTENCE_BREAK_RE = re.compile(f"[{re.escape(SENTENCE_END + LINE_BREAKS)}]")
+#: where the head window after a quote stops
 WINDOW_STOP_RE = re.compile(r"[，,。；;、：:！？\s“”]")
 
 
