@@ -1,9 +1,9 @@
 """Open-vocabulary indicator keys: measurements that no taxonomy entry covers still line up
 across reports when they say the same thing in the same words.
 
-A key is the indicator phrase read in simplified characters, without quotes, parenthesised
-asides, scope words (全区, 累计…), a 的-clause in front of its head, a counting verb in front
-and a counting suffix behind (数, 总数…), then the action class and the unit dimension:
+A key is the indicator phrase read in simplified characters (and full-width digits and letters as
+ASCII), without quotes, parenthesised asides, scope words (全区, 累计…), a 的-clause in front of its
+head, a counting verb in front and a counting suffix behind (数, 总数…), then the action class and the unit dimension:
 全区共受理的“行政复议”案件数 with 受理 and 件 → ``行政复议案件|受理|count``. The action class
 keeps what was done (受理 vs 办结 of the same cases); the dimension keeps counts, people and
 rates apart. Keys are not canonical: two keys may name one indicator, and the compare table
@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .script import to_simplified
+from .script import to_halfwidth, to_simplified
 
 KEYS_FILE = Path(__file__).parent / "data" / "indicator_keys.json"
 #: Parenthesised asides: 乡镇(街道) → 乡镇, 部门（单位） → 部门.
@@ -49,7 +49,8 @@ class KeyMaker:
 
     def core(self, indicator: str) -> tuple[str, str | None]:
         """The indicator's head phrase and the counting verb cut off its front (if any)."""
-        text = "".join(ch for ch in to_simplified(indicator) if ch not in self.quotes and not ch.isspace())
+        text = to_halfwidth(to_simplified(indicator))
+        text = "".join(ch for ch in text if ch not in self.quotes and not ch.isspace())
         core = ASIDE.sub("", text) or text
         core = self._strip_front(core, self.scope_words)
         head = core.rsplit("的", 1)[-1]

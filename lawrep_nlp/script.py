@@ -49,6 +49,16 @@ def to_simplified(text: str) -> str:
     return "".join(pieces)
 
 
+#: Full-width ASCII forms (！ to ～: digits, Latin letters, marks) to their ASCII characters.
+HALFWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width digits, letters and marks as ASCII (same length): “１２３４５” and “12345”,
+    ＡＰＰ and APP are one phrase to a lexicon lookup, a programme id or an indicator key."""
+    return text.translate(HALFWIDTH)
+
+
 def _simplified(doc: Doc) -> str | None:
     """The tokenizer's conversion, when there is one and it still fits the doc."""
     simplified = doc._.simplified_text

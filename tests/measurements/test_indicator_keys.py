@@ -31,6 +31,9 @@ from lawrep_nlp.keys import indicator_key
     ("法律明白人", None, "count", "法律明白人|-|count"),
     # traditional characters read as simplified
     ("行政復議案件", "受理", "count", "行政复议案件|受理|count"),
+    # full-width digits and letters read as ASCII
+    ("１２３４８热线来电", "受理", "count", "12348热线来电|受理|count"),
+    ("ＡＰＰ下载量", None, "count", "APP下载量|-|count"),
     # an aside that is the whole phrase stays
     ("(不含公职律师)", None, "people", "(不含公职律师)|-|people"),
 ])

@@ -200,6 +200,9 @@ PROGRAM_CASES = [
     ("获“法治示范工程”称号", []),
     # quoted-only: the same words unquoted in running text stay plain
     ("推进高频事项跨省通办和全程网办", []),
+    # full-width digits and letters: the id is written in ASCII, so reports line up
+    ("推行“１９３８”工作模式", [("１９３８", "1938")]),
+    ("推行“ＡＰＰ办案”模式", [("ＡＰＰ办案", "APP办案")]),
 ]
 
 
@@ -211,7 +214,9 @@ def test_programs(nlp, text, expected):
 @pytest.mark.parametrize(
     "text",
     ["突出抓好领导干部这个“关键少数”", "筑牢人民调解“第一道防线”", "树牢“四个意识”", "严守“合法、合理、必要、可行”原则",
-     "打通“最后一公里”"],
+     "打通“最后一公里”",
+     # regression: the listed “12345” in full-width digits was taken for a programme
+     "开通“１２３４５”热线"],
 )
 def test_rhetoric_is_not_a_program(nlp, text):
     assert ents(nlp, text, "PROGRAM") == []

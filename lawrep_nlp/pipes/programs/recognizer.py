@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ...script import to_halfwidth
 from ...sentences import LINE_BREAKS, SENTENCE_END
 from ..base import SpanIndex, han_run_start
 
@@ -143,7 +144,9 @@ class ProgramRules:
         return cls(data["lexicon"], data["rules"], data.get("platform_places"))
 
     def knows(self, phrase: str) -> str | None:
-        """The programme id of a quoted phrase the lexicon knows, else None."""
+        """The programme id of a quoted phrase the lexicon knows, else None (full-width digits and
+        letters read as ASCII)."""
+        phrase = to_halfwidth(phrase)
         return self.quoted_only.get(phrase) or self.anywhere.get(phrase)
 
     def phrases(self) -> list[str]:
@@ -176,7 +179,7 @@ class ProgramRules:
         """`after` is the text after the closing quote (after a run of adjacent quoted phrases)."""
         window = WINDOW_STOP_RE.split(after.removeprefix("的")[: self.rules["head_window"]])[0]
         return QuotedEvidence(
-            rhetoric=phrase in self.rhetoric,
+            rhetoric=to_halfwidth(phrase) in self.rhetoric,
             too_long=len(phrase) > self.rules["max_quoted_chars"],
             head_after=any(head in window for head in self.heads),
             not_head_after=any(head in window for head in self.not_heads),
@@ -227,7 +230,7 @@ def find_programs(text: str, rules: ProgramRules, decide: QuotedDecision | None 
         if known:
             found[(quoted.start, quoted.end)] = known
         elif decide(quoted) if decide is not None else rules.quoted_is_programme(phrase, quoted.after):
-            found[(quoted.start, quoted.end)] = phrase
+            found[(quoted.start, quoted.end)] = to_halfwidth(phrase)  # the id: “１９３８” is 1938
     if rules.anywhere_re is not None:
         quoted_spans = SpanIndex(found)  # lexicon matches never overlap each other (finditer)
         for match in rules.anywhere_re.finditer(text):
