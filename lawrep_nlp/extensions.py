@@ -7,8 +7,9 @@ Doc
   back as tuples: same content).
 - ``doc._.measurements``: one plain dict per QUANTITY (indicator text, action, value, unit,
   approx, placeholder, change, max, sentence, offsets), msgpack-safe.
-- ``doc._.simplified_text``: the text converted to simplified characters (same length, set by
-  the tokenizer only when the input had traditional characters; see lawrep_nlp.script).
+- ``doc._.simplified_text``: the text converted to simplified characters, invisible characters
+  (zero-width space, soft hyphen…) as spaces (same length, set by the tokenizer only when that
+  changes the input; see lawrep_nlp.script).
 
 Span (QUANTITY entities)
 - ``value`` (a finite float or None), ``unit`` (str), ``approx``, ``placeholder``, ``change``,

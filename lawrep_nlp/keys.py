@@ -17,7 +17,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from .script import to_halfwidth, to_simplified
+from .script import matching_form, to_halfwidth, to_simplified
 
 KEYS_FILE = Path(__file__).parent / "data" / "indicator_keys.json"
 #: Parenthesised asides: 乡镇(街道) → 乡镇, 部门（单位） → 部门.
@@ -49,7 +49,7 @@ class KeyMaker:
 
     def core(self, indicator: str) -> tuple[str, str | None]:
         """The indicator's head phrase and the counting verb cut off its front (if any)."""
-        text = to_halfwidth(to_simplified(indicator))
+        text = to_halfwidth(matching_form(indicator))
         text = "".join(ch for ch in text if ch not in self.quotes and not ch.isspace())
         core = ASIDE.sub("", text) or text
         core = self._strip_front(core, self.scope_words)

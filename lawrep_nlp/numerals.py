@@ -10,6 +10,8 @@ import math
 import re
 from dataclasses import dataclass
 
+from .script import INVISIBLE
+
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
 #: Full-width digits and the marks written between them (２０２４－０２－０５, ２０２４．０２．０５,
 #: ２０２４～２０２５) as ASCII, one character for one, so offsets carry over: for patterns that spell
@@ -23,8 +25,12 @@ SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟":
 LARGE_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 
 CHINESE_NUMERAL_CHARS = "".join(CHINESE_DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
-# thousands groups in half- or full-width digits (１,２３４: regression, it was read as ２３４)
-ARABIC = r"[0-9０-９]+(?:[,，][0-9０-９]{3}(?![0-9０-９]))*(?:[.．][0-9０-９]+)?"
+#: Thousands groups in half- or full-width digits (１,２３４: regression, it was read as ２３４), or
+#: after one space when the group starts with 0 (1 000件, 1\u200b000件 with a zero-width space read
+#: as a space: regression, they gave 000件 = 0). No number starts with 0, so such a group belongs to
+#: the number before; 1 234名 stays ambiguous (a table row of two numbers) and is read as 234名.
+ARABIC = (r"[0-9０-９]+(?:(?:[,，][0-9０-９]{3}|[ \u00a0\u2009\u202f][0０][0-9０-９]{2})(?![0-9０-９]))*"
+          r"(?:[.．][0-9０-９]+)?")
 #: The multipliers an Arabic number may carry (1.7万, 2.1亿, 5千); 百/千 not when they open
 #: 百分之/千分之/百分点, which are units. The tokenizer and the quantity recognizer use it too.
 MULTIPLIER_CHARS = "十百千万亿萬億"
@@ -91,7 +97,7 @@ def chinese_to_number(text: str) -> float:
 
 def arabic_to_number(text: str) -> float:
     """Convert an Arabic numeral with optional 万/亿 multipliers: 1.7万 → 17000, ２.１亿 → 2.1e8."""
-    text = re.sub(r"\s", "", text.translate(FULLWIDTH_DIGITS))
+    text = re.sub(rf"[\s{INVISIBLE}]", "", text.translate(FULLWIDTH_DIGITS))
     match = re.fullmatch(rf"([0-9][0-9,]*(?:\.[0-9]+)?)([{MULTIPLIER_CHARS}]*)", text)
     if not match:
         raise ValueError(f"not an Arabic numeral: {text!r}")

@@ -4,9 +4,11 @@ Reports from Hong Kong, Macao and Taiwan, or pages re-encoded by a scraper, arri
 traditional characters; every word list of the pipeline is simplified. The tokenizer converts a
 text with OpenCC's ``hk2s`` configuration (``t2s`` plus Hong Kong's variant forms, such as 衞 for
 衛), segments the conversion, and builds the Doc from the
-original characters at the same offsets. The conversion is kept on ``doc._.simplified_text`` and
-on each changed token's ``norm_``; the rule components match on :func:`matching_text`, the linker
-reads :func:`simplified_view`, so every span they find has exact offsets into the text as given.
+original characters at the same offsets. The conversion (in which invisible characters such as
+the zero-width space also read as spaces: :func:`matching_form`) is kept on
+``doc._.simplified_text`` and on each changed token's ``norm_``; the rule components match on
+:func:`matching_text`, the linker reads :func:`simplified_view`, so every span they find has exact
+offsets into the text as given.
 """
 
 from __future__ import annotations
@@ -59,6 +61,19 @@ def to_halfwidth(text: str) -> str:
     return text.translate(HALFWIDTH)
 
 
+#: Format characters that show as nothing: zero-width space, non-joiner and joiner, word joiner,
+#: a byte-order mark inside the text, soft hyphen. Scraped pages carry them between words.
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_INVISIBLE_AS_SPACE = str.maketrans(dict.fromkeys(INVISIBLE, " "))
+
+
+def matching_form(text: str) -> str:
+    """What the rules match on: :func:`to_simplified`, with each invisible character read as a
+    space (same length), so 案件\u200b97件 is read as 案件 97件 (regression: the zero-width space
+    broke the link, as a token no rule could see through)."""
+    return to_simplified(text).translate(_INVISIBLE_AS_SPACE)
+
+
 def _simplified(doc: Doc) -> str | None:
     """The tokenizer's conversion, when there is one and it still fits the doc."""
     simplified = doc._.simplified_text
@@ -66,8 +81,9 @@ def _simplified(doc: Doc) -> str | None:
 
 
 def matching_text(doc: Doc) -> str:
-    """What the rule components match on: the simplified conversion when the text had traditional
-    characters, else ``doc.text``; always the same length as ``doc.text``."""
+    """What the rule components match on: the tokenizer's :func:`matching_form` when it differs
+    from the text (traditional or invisible characters), else ``doc.text``; always the same length
+    as ``doc.text``."""
     return _simplified(doc) or doc.text
 
 

@@ -6,7 +6,7 @@ import re
 
 from ..numerals import FULLWIDTH_DIGITS
 from ..pipes.places.divisions import full_name_finder, level_name_finder
-from ..script import to_simplified
+from ..script import matching_form
 from ..sentences import is_heading
 
 TITLE_HINT_RE = re.compile(r"(报告|情况|总结|工作要点|年度报告)")
@@ -85,7 +85,7 @@ def matching_view(text: str) -> str:
     """What the patterns read: simplified characters and ASCII digits, as long as `text`, so a
     report in traditional characters or full-width digits gives the metadata of its simplified,
     ASCII-digit twin (regression: 關於２０２５年度… had no title and no year)."""
-    return to_simplified(text).translate(FULLWIDTH_DIGITS) if text else text
+    return matching_form(text).translate(FULLWIDTH_DIGITS) if text else text
 
 
 def _title_cut_in_two(before: str, title: str) -> bool:

@@ -22,7 +22,7 @@ from spacy.training import Example, validate_examples
 from spacy.util import DummyTokenizer, ensure_path, from_bytes, from_disk, registry, to_bytes, to_disk
 from spacy.vocab import Vocab
 
-from ..script import to_simplified
+from ..script import matching_form
 from ..units import UNITS_FILE, segmentation_units
 from .pkuseg_features import FastFeaturesUnsupported, PkusegFeatureIndex
 from .rules import RunCutter, per_run, segment, words_and_spaces
@@ -237,10 +237,10 @@ class LawrepTokenizer(DummyTokenizer):
         except UnicodeEncodeError as err:  # spaCy stores token texts as UTF-8: such a str cannot be a Doc
             raise ValueError(f"the text holds a lone surrogate ({text[err.start]!r} at offset {err.start}), which is "
                              "not a character: decode its source with errors='replace' (or 'ignore') first") from None
-        simplified = to_simplified(text)
+        simplified = matching_form(text)
         words, spaces = words_and_spaces(text, self.token_offsets(simplified))
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        if simplified != text:  # traditional characters: see lawrep_nlp.script
+        if simplified != text:  # traditional or invisible characters: see lawrep_nlp.script
             doc._.simplified_text = simplified
             for token in doc:
                 form = simplified[token.idx:token.idx + len(token)]

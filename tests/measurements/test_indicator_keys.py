@@ -34,6 +34,8 @@ from lawrep_nlp.keys import indicator_key
     # full-width digits and letters read as ASCII
     ("１２３４８热线来电", "受理", "count", "12348热线来电|受理|count"),
     ("ＡＰＰ下载量", None, "count", "APP下载量|-|count"),
+    # an invisible character (a zero-width space) is no part of the key
+    ("行政\u200b复议案件", "受理", "count", "行政复议案件|受理|count"),
     # an aside that is the whole phrase stays
     ("(不含公职律师)", None, "people", "(不含公职律师)|-|people"),
 ])

@@ -43,6 +43,12 @@ CASES = [
     # after a label's colon (regression: every number after a colon was taken for a time or code)
     ("调解成功率：98%", [("98%", 98, "%", None)]),
     ("受理数量:97件", [("97件", 97, "件", None)]),
+    # a space before a group that starts with 0 separates thousands (regression: 000件 = 0); before
+    # any other group it is ambiguous (two numbers of a table row) and ends the number
+    ("受理1 000件", [("1 000件", 1000, "件", None)]),
+    ("培训10 000人次", [("10 000人次", 10000, "人次", None)]),
+    ("补贴2\u2009050元", [("2\u2009050元", 2050, "元", None)]),
+    ("律师1 234名", [("234名", 234, "名", None)]),
 ]
 
 NOT_QUANTITIES = [

@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc
 
-from ...script import matching_text, to_simplified
+from ...script import matching_form, matching_text
 from .recognizer import ProgramRules, QuotedPhrase, quoted_phrases
 
 #: how a rule decision and the model's probability combine (the factory's ``quoted_policy``)
@@ -150,7 +150,7 @@ def reading_text(doc: Doc) -> str:
     made; a doc made otherwise (a reference Doc from a DocBin) gets the same conversion, so a
     report in traditional characters teaches what it would show at run time."""
     text = matching_text(doc)
-    return text if doc._.simplified_text is not None else to_simplified(doc.text)
+    return text if doc._.simplified_text is not None else matching_form(doc.text)
 
 
 def document_of(doc: Doc, index: int) -> str:
