@@ -29,8 +29,10 @@ CHINESE_NUMERAL_CHARS = "".join(CHINESE_DIGITS) + "".join(SMALL_UNITS) + "".join
 #: after one space when the group starts with 0 (1 000件, 1\u200b000件 with a zero-width space read
 #: as a space: regression, they gave 000件 = 0). No number starts with 0, so such a group belongs to
 #: the number before; 1 234名 stays ambiguous (a table row of two numbers) and is read as 234名.
+#: A decimal point is also 点 before 万 or 亿 (3点5万件 → 35000: regression, it gave 5万件; without the
+#: multiplier 3点5 may be a time of day and is left alone).
 ARABIC = (r"[0-9０-９]+(?:(?:[,，][0-9０-９]{3}|[ \u00a0\u2009\u202f][0０][0-9０-９]{2})(?![0-9０-９]))*"
-          r"(?:[.．][0-9０-９]+)?")
+          r"(?:[.．][0-9０-９]+|点[0-9０-９]+(?=[万亿萬億]))?")
 #: The multipliers an Arabic number may carry (1.7万, 2.1亿, 5千); 百/千 not when they open
 #: 百分之/千分之/百分点, which are units. The tokenizer and the quantity recognizer use it too.
 MULTIPLIER_CHARS = "十百千万亿萬億"
@@ -97,7 +99,7 @@ def chinese_to_number(text: str) -> float:
 
 def arabic_to_number(text: str) -> float:
     """Convert an Arabic numeral with optional 万/亿 multipliers: 1.7万 → 17000, ２.１亿 → 2.1e8."""
-    text = re.sub(rf"[\s{INVISIBLE}]", "", text.translate(FULLWIDTH_DIGITS))
+    text = re.sub(rf"[\s{INVISIBLE}]", "", text.translate(FULLWIDTH_DIGITS)).replace("点", ".")
     match = re.fullmatch(rf"([0-9][0-9,]*(?:\.[0-9]+)?)([{MULTIPLIER_CHARS}]*)", text)
     if not match:
         raise ValueError(f"not an Arabic numeral: {text!r}")

@@ -49,6 +49,8 @@ CASES = [
     ("培训10 000人次", [("10 000人次", 10000, "人次", None)]),
     ("补贴2\u2009050元", [("2\u2009050元", 2050, "元", None)]),
     ("律师1 234名", [("234名", 234, "名", None)]),
+    # 点 as the decimal point of an Arabic number before 万/亿 (regression: 3点5万件 gave 5万件 = 50000)
+    ("受理3点5万件", [("3点5万件", 35000, "件", None)]),
 ]
 
 NOT_QUANTITIES = [
@@ -75,6 +77,7 @@ NOT_QUANTITIES = [
     "会议时间：11:30分",  # after a number's colon: a time
     "比例为1:2",
     "打通“最后一公里”",
+    "下午3点5分",  # without 万/亿 after it, 3点5 is a time of day
     # 一项/一个 as an article, not a count
     "作为一项重要政治任务", "当前和今后一个时期的首要任务",
 ]
