@@ -17,7 +17,7 @@ import codecs
 import re
 from functools import lru_cache
 
-from ..script import to_simplified
+from ..script import INVISIBLE, to_simplified
 
 
 class UnreadableReport(ValueError):
@@ -115,6 +115,8 @@ def _is_common(char: str) -> bool:
     code = ord(char)
     if 0x2000 <= code <= 0x206F or 0x3000 <= code <= 0x303F or 0xFF01 <= code <= 0xFF5E:
         return True  # punctuation (GB18030 reads A1AA as the em dash, GB2312 as U+2015), full-width forms
+    if char in INVISIBLE:  # zero-width space, BOM, soft hyphen: scraped pages carry them
+        return True
     if not 0x4E00 <= code <= 0x9FFF and (char.isalpha() or 0x2500 <= code <= 0x257F):
         return False
     try:

@@ -46,7 +46,9 @@ def html_to_text(html: str) -> tuple[str, dict[str, str | None]]:
         if not text:
             raise UnreadableReport("no report text found in the HTML fragment")
         return text, {"title": None, "date": None, "sitename": None}
-    meta = trafilatura.extract_metadata(html)
+    # not extensive: the date a page states (its meta tags, structured data), never one guessed from
+    # a year in its text (regression: a page titled 2023年… was given the date 2023-01-01)
+    meta = trafilatura.extract_metadata(html, extensive=False)
     info = {"title": None, "date": None, "sitename": None}
     if meta is not None:
         info = {"title": meta.title, "date": meta.date, "sitename": meta.sitename}

@@ -10,7 +10,9 @@ from ..script import matching_form
 from ..sentences import is_heading
 
 TITLE_HINT_RE = re.compile(r"(报告|情况|总结|工作要点|年度报告)")
-YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*(?:年度|年)")
+#: A year, not the year of the day a report was delivered (2024年5月28日在市人大常委会会议上), which
+#: is after the year it covers (regression: that year was taken); 截至2024年12月31日 stays 2024.
+YEAR_RE = re.compile(r"((?:19|20)\d{2})\s*(?:年度|年(?!\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*在))")
 #: a title cited in the text (《法治政府建设实施纲要（2021—2025年）》): its years are not the report's
 CITED_TITLE_RE = re.compile(r"《[^《》\n]{0,80}》")
 #: a period's first year and its dash, right before a year (2021—2025年, 2021至2025年): that last year
@@ -53,6 +55,14 @@ def division_chain(text: str) -> str | None:
             end += len(following)
         return text[start:end]
     return None
+
+
+def known_division(text: str) -> str | None:
+    """:func:`division_chain` of `text`, or `text` itself when it is a short form that keeps its
+    level (黔西南州); None when it names no division."""
+    if chain := division_chain(text):
+        return chain
+    return text if level_name_finder().at(text, 0) == text else None
 
 
 def region_and_issuer(value: str) -> tuple[str, str | None]:
@@ -139,8 +149,9 @@ def extract_metadata(
     region = None
     for source in (title or "", publisher or "", "\n".join(lines[:3])):
         for match in REGION_RE.finditer(source):
-            if match.group(1) not in GENERIC_REGIONS:
-                region = match.group(1)
+            # the division names inside what the pattern found: 年度吉林市 → 吉林市; none in
+            # 面依法治市 or 多次主持召开省 (regression: such strings were given as the region)
+            if match.group(1) not in GENERIC_REGIONS and (region := known_division(match.group(1))):
                 break
         if region:
             break

@@ -12,7 +12,10 @@ from tests.properties.strategies import PUNCT, UNITS, WORDS
 
 # regression: charset-normalizer alone read each of these as CP949, UTF-16-BE or Big5 noise
 SHORT_GB18030 = ["□ 高邮市司法局", "纲要(2015—2020年)", "区司法局受理行政复议申请32件", "全年办理法律援助案件157件。",
-                 "发布时间:2026-02-26", "海口市人民政府", "附件："]
+                 "发布时间:2026-02-26", "海口市人民政府", "附件：",
+                 # invisible characters are common in scraped text (regression: a lone BOM in
+                 # GB18030 was read as UTF-8 with two bad bytes)
+                 "\ufeff", "区司法局\u00ad受理"]
 
 
 @pytest.mark.parametrize("text", SHORT_GB18030)

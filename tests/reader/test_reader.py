@@ -280,3 +280,34 @@ def test_a_short_form_with_its_level_continues_the_region():
     from lawrep_nlp.reader.metadata import division_chain
 
     assert division_chain("江苏省苏州市苏州工业园区管理委员会") == "江苏省苏州市"
+
+
+@pytest.mark.parametrize(("head", "region"), [
+    # regression (the analyst audit): the region pattern took words before a level character
+    ("2023年度吉林市法治政府建设情况报告\n2023年，市司法局受理行政复议案件97件。", "吉林市"),
+    ("关于2024年法治政府建设情况的报告\n我市领导主持召开依法治市委员会会议4次。", None),
+    ("关于2023年法治政府建设情况的报告\n全面依法治省工作扎实推进。", None),
+    # a short form that keeps its level is a region of its own
+    ("黔西南州2023年法治政府建设情况报告\n正文。", "黔西南州"),
+])
+def test_a_region_names_a_division(head, region):
+    assert report_from_text(head).meta["region"] == region
+
+
+def test_the_year_a_report_was_delivered_is_not_its_year():
+    """Regression: (2024年5月28日在市六届人大常委会第九次会议上) under the title gave the year 2024."""
+    text = "重庆市人民政府关于法治政府建设情况的报告\n(2024年5月28日在市六届人大常委会第九次会议上)\n2023年，全市受理行政复议案件30件。"
+    assert report_from_text(text).meta["year"] == "2023"
+
+
+def test_a_page_that_states_no_date_gets_none(tmp_path: Path):
+    """Regression: trafilatura guessed 2023-01-01 from a title that names the year 2023."""
+    body = "<p>" + "2023年，市司法局受理行政复议案件97件，办结88件。" * 20 + "</p>"
+    page = tmp_path / "r.html"
+    page.write_text(f"<html><head><title>2023年法治政府建设情况报告</title></head><body><h1>2023年法治政府建设情况报告</h1>"
+                    f"{body}</body></html>", encoding="utf-8")
+    assert read_report(page).meta["publish_date"] is None
+    dated = tmp_path / "d.html"
+    dated.write_text(f'<html><head><meta name="PubDate" content="2024-03-05 10:00"></head><body>{body}</body></html>',
+                     encoding="utf-8")
+    assert read_report(dated).meta["publish_date"] == "2024-03-05"
