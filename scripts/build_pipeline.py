@@ -14,9 +14,11 @@ The other learned parts are where the two ways of building differ (--learned-fro
   corpus/spacy/{train,dev}.spacy (scripts/build_corpus.py): the canonical mapper's model, the
   programme classifier, the linker's boundary model and link filter. scripts/train_linker.py
   writes the same linker weights into lawrep_nlp/pipes/indicators/data/ (a test checks).
-- `trained`: everything `spacy train` learned in the components' initialize is kept as it is in
-  model-best (fitted on --paths.train only): what to use to package a retraining on your own
-  annotations, which the project's corpus must not overwrite.
+- `trained`: model-best is packaged as `spacy train` left it: everything learned in the
+  components' initialize (fitted on --paths.train only), its components, their data files and
+  settings, and its NER, enabled where the entity policy keeps the NER's entities for some label:
+  what to use to package a retraining on your own annotations, which the project's corpus and
+  files must not overwrite.
 
 The NER would run where lawrep_entity_policy keeps its additions for some label (chosen by
 cross-validation, scripts/train_ner.py --cv); it ships disabled for now (SHIP_NER, below).
@@ -72,15 +74,13 @@ def corpus_version() -> str:
 LEARNING = ("lawrep_canonical", "lawrep_programs", "lawrep_indicators")
 
 
-def refresh_data(nlp: spacy.Language, examples: Callable[[], list[Example]] | None = None, *,
-                 keep_learned: bool = False) -> None:
+def refresh_data(nlp: spacy.Language, examples: Callable[[], list[Example]] | None = None) -> None:
     """The trained pipeline froze the tokenizer and rule data of the day it was trained: add components
     the config has gained since, and reload every data component and the tokenizer from the
     package's current data files (their initialize() defaults), keeping the trained weights;
     lawrep_canonical's model and lawrep_programs' quoted-phrase classifier are trained from the
     corpus DocBins of train + dev (each with the settings its cross-validation chose there), or from
-    `examples` (a cross-validation fold's training documents: its held-out ones must not be).
-    `keep_learned`: the LEARNING components stay as the trained pipeline has them."""
+    `examples` (a cross-validation fold's training documents: its held-out ones must not be)."""
     order = CONFIG["nlp"]["pipeline"]
     for index, name in enumerate(order):
         if name not in nlp.component_names:  # disabled ones too
@@ -89,16 +89,14 @@ def refresh_data(nlp: spacy.Language, examples: Callable[[], list[Example]] | No
             place = {"after": previous[-1]} if previous else {"first": True}
             nlp.add_pipe(CONFIG["components"][name]["factory"], name=name, config=settings, **place)
     for name in LEARNING:  # their settings (policy, threshold) from today's config too
-        if name in nlp.component_names and not keep_learned:
+        if name in nlp.component_names:
             settings = {k: v for k, v in CONFIG["components"][name].items() if k != "factory"}
             nlp.replace_pipe(name, name, config=settings)
     for name, settings in CONFIG["initialize"]["components"].items():  # replace_pipe drops them
         if name in nlp.component_names and name not in nlp.config["initialize"]["components"]:
             nlp.config["initialize"]["components"][name] = dict(settings)
-    examples = examples or (None if keep_learned else corpus_examples(nlp))
+    examples = examples or corpus_examples(nlp)
     for name, pipe in nlp.components:  # disabled ones too
-        if keep_learned and name in LEARNING:
-            continue
         settings = CONFIG["initialize"]["components"].get(name, {})  # as spacy train initializes it
         if name in LEARNING:  # the canonical mapper learns from gold canonical ids, the programme
             pipe.initialize(examples, nlp=nlp, **settings)  # recognizer from gold PROGRAM entities,
@@ -145,14 +143,22 @@ def main() -> None:
     callbacks = {key: value for key, value in CONFIG["nlp"].items() if key.endswith("_creation")}
     nlp = spacy.load(trained, config={"nlp": callbacks})
     keep_learned = args.learned_from == "trained"
-    refresh_data(nlp, keep_learned=keep_learned)
-    policy = nlp.get_pipe("lawrep_entity_policy")
-    ner_used = SHIP_NER and any(policy.policy_of(label) == "rules_then_model" for label in nlp.get_pipe("ner").labels)
+    if not keep_learned:  # the project's build: today's rule data and config around the trained NER
+        refresh_data(nlp)
+    # a retraining on one's own annotations is packaged as spacy train left it: its components, their
+    # data files and settings, its NER, which is what lawrep evaluate scored (regression: the
+    # project's rule files, removed components and a disabled NER came back)
+    policy = nlp.get_pipe("lawrep_entity_policy") if "lawrep_entity_policy" in nlp.component_names else None
+    ner_labels = nlp.get_pipe("ner").labels if "ner" in nlp.component_names else ()
+    ner_kept = policy is None or any(policy.policy_of(label) == "rules_then_model" for label in ner_labels)
+    ner_used = bool(ner_labels) and ner_kept and (SHIP_NER or keep_learned)
     if not ner_used:
         for name in NER_PIPES:
-            nlp.disable_pipe(name)
+            if name in nlp.component_names and name not in nlp.disabled:
+                nlp.disable_pipe(name)
     segmenter_build = json.loads((DEFAULT_MODEL_DIR / "BUILD.json").read_text(encoding="utf-8"))
-    boundary_info = nlp.get_pipe("lawrep_indicators").boundary_model.info
+    linker = nlp.get_pipe("lawrep_indicators") if "lawrep_indicators" in nlp.component_names else None
+    boundary_info = linker.boundary_model.info if linker is not None else {}
     test_scores = json.loads((ROOT / "evaluation" / "test_scores.json").read_text(encoding="utf-8"))["metrics"]
     nlp.meta.update({
         # the recorded figures are the project's build's; a retraining's are its own to measure
@@ -176,7 +182,8 @@ def main() -> None:
             "trained NER": {
                 "built_by": f"spacy train ({trained})" if keep_learned else
                             "scripts/train_ner.py (spacy train configs/lawrep_zh.cfg, model-best)",
-                "enabled": ner_used, "policy": {label: policy.policy_of(label) for label in nlp.get_pipe("ner").labels},
+                "enabled": ner_used,
+                "policy": {label: policy.policy_of(label) if policy else "rules_then_model" for label in ner_labels},
                 "dev_ablation": json.loads((trained.parent / "ablation_dev.json").read_text(encoding="utf-8"))
                 if (trained.parent / "ablation_dev.json").exists() else None},
             "segmentation model": {"built_by": segmenter_build["built_by"],

@@ -92,7 +92,8 @@ def record_to_doc(nlp: Language, record: Record, stats: ConversionStats | None =
                 span._.canonical = gold_id
         doc.user_data[CANONICAL_GOLD_KEY] = True
     doc.spans[INDICATORS_KEY] = indicators
-    doc._.links = [[*r["quantity"], *r["indicator"]] for r in record.get("relations", [])]
+    # a record without "relations" is not annotated for links (None), one with [] has none
+    doc._.links = [[*r["quantity"], *r["indicator"]] for r in record["relations"]] if "relations" in record else None
     doc.user_data["lawrep_meta"] = dict(record.get("meta", {}))
     if stats is not None:
         stats.records += 1

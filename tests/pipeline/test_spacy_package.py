@@ -74,6 +74,7 @@ def test_build_pipeline_keeps_what_spacy_train_learned_when_asked(tmp_path: Path
     import spacy
 
     trained = retrained_on_toy_programmes(PIPELINE)
+    trained.remove_pipe("lawrep_orgs")  # a user's config may leave a component out
     trained.to_disk(tmp_path / "model-best")
     built = subprocess.run([sys.executable, str(Path(__file__).parents[2] / "scripts" / "build_pipeline.py"),
                             "--trained", str(tmp_path / "model-best"), "--learned-from", "trained",
@@ -83,6 +84,8 @@ def test_build_pipeline_keeps_what_spacy_train_learned_when_asked(tmp_path: Path
     learned = trained.get_pipe("lawrep_programs").get_data()
     assert packaged.get_pipe("lawrep_programs").get_data() == learned
     assert spacy.load(PIPELINE).get_pipe("lawrep_programs").get_data() != learned
+    # the rest as spacy train left it too (regression: the project's components came back)
+    assert packaged.component_names == trained.component_names and "lawrep_orgs" not in packaged.component_names
     assert packaged.meta["lawrep_build"]["learned parts"] == {
         "fitted on": "the --paths.train of spacy train (--learned-from trained)"}
     assert packaged.meta["performance"] == {}  # the project's recorded test scores are not this pipeline's

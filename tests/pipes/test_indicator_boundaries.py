@@ -255,13 +255,29 @@ def test_initialize_refuses_runs_below_one_and_negative_epochs():
             nlp.get_pipe("lawrep_indicators").initialize(lambda: gold_examples(nlp), nlp=nlp, **settings)
 
 
-def test_initialize_warns_when_no_example_has_a_link():
+def test_examples_without_any_link_leave_the_rules_to_link():
+    """Regression (the retraining audit): a user's corpus annotated for entities only, its records
+    carrying "relations": [], taught the link filter that every rule link is false, and the
+    retrained pipeline linked nothing."""
     from spacy.training import Example
 
     nlp = blank_with("lawrep_indicators")
     examples = []
     for example in gold_examples(nlp):
-        example.reference._.links = []  # annotated, with no link
+        example.reference._.links = []  # "relations": [] in every record
         examples.append(Example(example.predicted, example.reference))
-    with pytest.warns(UserWarning, match="annotated with no link at all"):
-        nlp.get_pipe("lawrep_indicators").initialize(lambda: examples, nlp=nlp, boundary_epochs=3)
+    linker = nlp.get_pipe("lawrep_indicators")
+    text = "区司法局共办理法律援助案件157件，受理行政复议申请32件。"
+    linker.initialize(lambda: examples, nlp=nlp, boundary_epochs=0, filter_epochs=0)  # the rules alone
+    by_the_rules = nlp(text)._.links
+    with pytest.warns(UserWarning, match="none of the initialize examples is annotated with a link"):
+        linker.initialize(lambda: examples, nlp=nlp, boundary_epochs=3, filter_epochs=3)
+    assert len(by_the_rules) == 2 and nlp(text)._.links == by_the_rules
+
+
+def test_a_record_without_relations_is_not_annotated_for_links(nlp):
+    from lawrep_nlp.corpus.docbin import record_to_doc
+
+    record = {"text": "受理案件97件。", "spans": [{"start": 4, "end": 7, "label": "QUANTITY", "value": 97, "unit": "件"}]}
+    assert record_to_doc(nlp, record)._.links is None
+    assert record_to_doc(nlp, {**record, "relations": []})._.links == []

@@ -73,14 +73,17 @@ class IndicatorLinker(DataComponent):
         learn = get_examples is not None and nlp is not None
         references = self._reference_docs(get_examples, nlp) \
             if learn and (boundary_epochs is not None or filter_epochs is not None) else []
+        if references and not any(links for _, links in references):
+            # A corpus that annotates links has some; one without any was not annotated for them (a
+            # JSONL whose records carry "relations": [] by habit). Learning from it would teach the
+            # filter that every rule link is false (regression: such a retrained pipeline linked nothing).
+            references = []
         if learn and (boundary_epochs or filter_epochs) and not references:
-            warnings.warn(f"{self.name}: none of the initialize examples is annotated with links (doc._.links), "
-                          "so the boundary model and the link filter are empty: the rules link alone", stacklevel=2)
+            warnings.warn(f"{self.name}: none of the initialize examples is annotated with a link (doc._.links, "
+                          "the records' relations), so the boundary model and the link filter are empty: the "
+                          "rules link alone", stacklevel=2)
         if learn and boundary_epochs is not None:
             annotated = [(doc, links) for doc, links in references if links]
-            if boundary_epochs and references and not annotated:
-                warnings.warn(f"{self.name}: the initialize examples are annotated with no link at all, so the "
-                              "boundary model is empty: the rules choose every boundary", stacklevel=2)
             info = {"built_by": f"{self.name}.initialize", "annotated_texts": len(annotated),
                     "documents": sorted({str(doc.user_data["lawrep_meta"]["doc"]) for doc, _ in references
                                          if "doc" in doc.user_data.get("lawrep_meta", {})})}
@@ -104,7 +107,8 @@ class IndicatorLinker(DataComponent):
         """The examples read as the pipeline reads them, with their gold links: each text through
         the rule components before this one (trainable ones are skipped: at initialize they have
         not learned anything yet). Examples without link annotations (links None) are left out;
-        those annotated with no link are kept (every rule link there is false)."""
+        those annotated with no link are kept (every rule link there is false; initialize drops
+        them all when no example has a link)."""
         upstream = []
         for name, component in nlp.pipeline:
             if name == self.name:
