@@ -27,7 +27,10 @@ def structural_problems(record: Record) -> list[str]:
         return problems
     for span in record.get("spans", []):
         start, end, label = span.get("start"), span.get("end"), span.get("label")
-        if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= len(text)):
+        # bool is an int to Python: true is no offset (regression: it was read as 1)
+        if not all(isinstance(offset, int) and not isinstance(offset, bool) for offset in (start, end)):
+            problems.append(f"span offsets {start!r}-{end!r} are not integers")
+        elif not 0 <= start < end <= len(text):
             problems.append(f"span offsets {start}-{end} outside the text")
         elif label not in KNOWN_LABELS:
             problems.append(f"unknown label {label!r} at {start}-{end}")

@@ -98,7 +98,11 @@ MALFORMED = [
     ({"text": 5}, "record has no text"),
     ({"spans": "x"}, "spans is not a list of objects"),
     ({"spans": [{"start": 30, "end": 50, "label": "ORG"}]}, "span offsets 30-50 outside the text"),
-    ({"spans": [{"start": "a", "label": "ORG"}]}, "span offsets a-None outside the text"),
+    ({"spans": [{"start": "a", "label": "ORG"}]}, "span offsets 'a'-None are not integers"),
+    # the retraining audit: 6.0 and "6" were said to be outside the text, true was read as 1
+    ({"spans": [{"start": 6.0, "end": 8, "label": "ORG"}]}, "span offsets 6.0-8 are not integers"),
+    ({"spans": [{"start": "6", "end": 8, "label": "ORG"}]}, "span offsets '6'-8 are not integers"),
+    ({"spans": [{"start": True, "end": 8, "label": "ORG"}]}, "span offsets True-8 are not integers"),
     ({"spans": [{"start": 0, "end": 4}]}, "unknown label None at 0-4"),
     ({"relations": [{"quantity": 5}]}, "relations is not a list of"),
     ({"meta": "x"}, "meta is not an object"),

@@ -85,6 +85,20 @@ def test_a_disabled_required_component_is_named_when_the_pipeline_runs(disabled,
         nlp("区司法局收到行政复议申请32件、办结28件。")
 
 
+def test_a_disabled_sentence_component_is_named_when_the_linker_learns():
+    """Regression (the retraining audit): with lawrep_sentences disabled in the config, spacy train
+    failed in the linker's initialize with spaCy's E030 from deep in the walk."""
+    from spacy.training import Example
+
+    nlp = spacy.load("lawrep_zh", disable=["lawrep_sentences"])
+    text = "区司法局收到行政复议申请32件。"
+    reference = nlp.make_doc(text)
+    reference._.links = [[10, 13, 6, 10]]
+    with pytest.raises(ValueError, match=re.escape("add lawrep_sentences before lawrep_indicators")):
+        nlp.get_pipe("lawrep_indicators").initialize(lambda: [Example(nlp.make_doc(text), reference)], nlp=nlp,
+                                                     boundary_epochs=1)
+
+
 def test_a_component_placed_before_what_it_requires_is_named_when_it_runs():
     """A factory cannot see where add_pipe will put it, so the order is checked when it runs."""
     blank = spacy.blank("zh")
