@@ -37,11 +37,18 @@ class KeyMaker:
         # Counting verbs cut off the front: two characters or more (有 would cut 有效).
         self.verbs = sorted((v for v in self.action_class if len(v) >= MIN_CORE_CHARS), key=len, reverse=True)
 
-    def key(self, indicator: str | None, action: str | None = None, dimension: str | None = None) -> str | None:
-        """The key of one measurement, or None when it has no indicator."""
+    def key(self, indicator: str | None, action: str | None = None, dimension: str | None = None,
+            before: str = "") -> str | None:
+        """The key of one measurement, or None when it has no indicator. The action class is that
+        of `action` (the linker's), else of a counting verb at the indicator's front or right
+        before it (`before`: the text before the indicator): 全年新收【行政复议案件】 is 受理 as
+        新收【行政复议案件】 is (regression: the linker knows no 新收, and the first had none)."""
         core, verb = self.core(indicator) if indicator else ("", None)
         if not core:
             return None
+        if not action and not verb:
+            tail = matching_form(before).rstrip()
+            verb = next((v for v in self.verbs if tail.endswith(v)), None)
         action = to_simplified(action) if action else verb
         action_class = self.action_class.get(action, action) if action else "-"
         # a | inside a part would make a key of more than three fields (regression: action "|")
@@ -81,6 +88,7 @@ def default_key_maker() -> KeyMaker:
     return KeyMaker(json.loads(KEYS_FILE.read_text(encoding="utf-8")))
 
 
-def indicator_key(indicator: str | None, action: str | None = None, dimension: str | None = None) -> str | None:
+def indicator_key(indicator: str | None, action: str | None = None, dimension: str | None = None,
+                  before: str = "") -> str | None:
     """``indicator_key("全区共受理的“行政复议”案件数", "受理", "count")`` → ``行政复议案件|受理|count``."""
-    return default_key_maker().key(indicator, action, dimension)
+    return default_key_maker().key(indicator, action, dimension, before)

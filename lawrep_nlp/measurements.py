@@ -14,6 +14,8 @@ from .keys import indicator_key
 MEASUREMENT_FIELDS = ("indicator", "indicator_key", "canonical", "canonical_confidence", "action", "value", "unit",
                       "dimension", "approx", "placeholder", "change", "max", "out_of_range",
                       "quantity_text", "start", "end", "indicator_start", "indicator_end", "sentence")
+#: How far before an indicator a counting verb is looked for, for its key (立案受理 is the longest).
+KEY_VERB_CHARS = 6
 #: Report metadata columns put in front of each row of the table.
 REPORT_COLUMNS = ("file", "title", "region", "region_code", "year", "publisher")
 
@@ -30,8 +32,9 @@ def measurement_records(doc: Doc) -> list[dict[str, Any]]:
         indicator = indicators.get((ent.start_char, ent.end_char))
         records.append({
             "indicator": indicator.text if indicator is not None else None,
-            "indicator_key": indicator_key(indicator.text, ent._.action, ent._.dimension) if indicator is not None
-            else None,
+            "indicator_key": indicator_key(indicator.text, ent._.action, ent._.dimension,
+                                           doc.text[max(0, indicator.start_char - KEY_VERB_CHARS):indicator.start_char])
+            if indicator is not None else None,
             "canonical": ent._.canonical,
             "canonical_confidence": ent._.canonical_confidence,
             "action": ent._.action,

@@ -48,6 +48,14 @@ def test_no_indicator_no_key(indicator):
     assert indicator_key(indicator, "受理", "count") is None
 
 
+@pytest.mark.parametrize("text", ["新收行政复议案件120件。", "全年新收行政复议案件120件。", "市司法局新收行政复议案件120件。",
+                                  "全年受理行政复议案件120件。"])
+def test_a_counting_verb_right_before_the_indicator_gives_the_action_class(nlp, text):
+    """Regression (the analyst audit): the linker knows no 新收, so 全年新收行政复议案件120件 had the
+    key 行政复议案件|-|count while 新收行政复议案件120件 (the verb inside the phrase) had |受理|."""
+    assert [m["indicator_key"] for m in nlp(text)._.measurements] == ["行政复议案件|受理|count"]
+
+
 def test_measurements_carry_their_key(nlp):
     doc = nlp("2024年，全区共受理行政复议案件97件，办结85件。")
     keys = {m["quantity_text"]: m["indicator_key"] for m in doc._.measurements}
