@@ -36,8 +36,9 @@ def compare_rows(records: Iterable[dict[str, Any]], names: dict[str, str],
     """One row per report and indicator (grouped `by` canonical id, key or both): the first
     level the report states for it (reports give the headline figure first; later ones are parts
     or repeats; a change, 同比下降12件, is no level and counts only where the report gives no
-    level), with a pointer to its sentence (file and character offsets) and the other values it
-    states."""
+    level; a placeholder, *件, states no value and counts only where the report states none:
+    regression, it hid the 97件 after it), with a pointer to its sentence (file and character
+    offsets) and the other values it states."""
     if by not in GROUPINGS:
         raise ValueError(f"group by one of {GROUPINGS}, not {by!r}")
     rows = []
@@ -48,7 +49,8 @@ def compare_rows(records: Iterable[dict[str, Any]], names: dict[str, str],
             if found:
                 groups.setdefault(found, []).append(measurement)
         for (group, kind), measurements in groups.items():
-            first = next((m for m in measurements if not m.get("change")), measurements[0])
+            levels = [m for m in measurements if not m.get("change")] or measurements
+            first = next((m for m in levels if not m.get("placeholder")), levels[0])
             rows.append({
                 "region": record.get("region"), "region_code": record.get("region_code"), "year": record.get("year"),
                 "publisher": record.get("publisher"),

@@ -48,6 +48,19 @@ def test_a_change_is_not_taken_for_the_level(tmp_path: Path):
     assert row["other_values"] == "12件"
 
 
+def test_a_placeholder_is_not_taken_for_the_level(tmp_path: Path):
+    """Regression (the analyst audit): a placeholder first (*件, a figure left to fill in) became
+    the row's value (none), and the report left the chart; the value it states is the row's."""
+    report = tmp_path / "one.txt"
+    report.write_text("今年已受理行政复议案件*件。全年共受理行政复议案件97件。\n", encoding="utf-8")
+    out = tmp_path / "t.csv"
+    result = runner.invoke(app, ["compare", str(report), "--out", str(out), "--group-by", "both"])
+    assert result.exit_code == 0, result.output
+    (row,) = read_rows(out)
+    assert (row["group"], row["value"], row["placeholder"], row["other_values"]) == (
+        "reconsideration_cases_received", "97.0", "False", "*件")
+
+
 def test_an_indicator_without_a_chart_is_a_usage_error(tmp_path: Path):
     """Regression: --indicator without --chart was accepted and did nothing."""
     result = runner.invoke(app, ["compare", str(SEEDS), "--out", str(tmp_path / "t.csv"), "-i", "notarizations"])
