@@ -26,6 +26,9 @@ from ..process import doc_record, process_reports
 from ..reader import HTML_SUFFIXES, TEXT_SUFFIXES, Report, UnreadableReport, path_text, read_report
 
 REPORT_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
+#: Files of tables, not reports: one named by mistake (an earlier run's output) is refused rather
+#: than read as text (regression: a .jsonl gave rows whose publisher was a JSON fragment).
+TABLE_SUFFIXES = (".jsonl", ".json", ".csv", ".tsv", ".xlsx", ".xls", ".parquet")
 CSV_COLUMNS = (*REPORT_COLUMNS, *MEASUREMENT_FIELDS)
 
 
@@ -93,6 +96,9 @@ def read_one(path: Path, max_length: int | None = None) -> Report | Failure:
         return Failure(path_text(path), "is a directory")
     if path.exists() and not path.is_file():  # reading a FIFO would wait for ever
         return Failure(path_text(path), "not a regular file (a pipe, socket or device)")
+    if path.suffix.lower() in TABLE_SUFFIXES:
+        return Failure(path_text(path), f"a {path.suffix} file is a table, not a report (name .txt or .html "
+                                        "reports, or rename a report saved under another suffix)")
     try:
         report = read_report(path)
     except UnreadableReport as err:

@@ -231,6 +231,21 @@ def test_a_file_named_twice_is_processed_once(tmp_path: Path):
     assert result.exit_code == 0 and len(out.read_text(encoding="utf-8").splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", ["extract", "compare"])
+def test_a_table_named_as_a_report_is_refused_and_named(tmp_path: Path, command: str):
+    """Regression (the analyst audit): an earlier run's .jsonl named by mistake was read as a report
+    (its rows' publisher a JSON fragment); it is skipped with its reason, the good report kept."""
+    earlier = tmp_path / "earlier.jsonl"
+    earlier.write_text('{"text": "来源:{\\"a\\": 1} 受理行政复议案件97件。"}\n', encoding="utf-8")
+    shutil.copy(SEED, tmp_path / "a.txt")
+    out = tmp_path / "out.csv"
+    result = runner.invoke(app, [command, str(earlier), str(tmp_path / "a.txt"), "--out", str(out)])
+    assert result.exit_code == 1
+    assert "a .jsonl file is a table, not a report" in result.output
+    table = out.read_text(encoding="utf-8")
+    assert "a.txt" in table and "earlier.jsonl" not in table
+
+
 @pytest.mark.parametrize("where", ["folder", "under_a_file"])
 def test_an_unwritable_output_is_a_usage_error_before_any_work(tmp_path: Path, where: str):
     report = tmp_path / "a.txt"
