@@ -101,6 +101,10 @@ def test_sentences_mentioning_chrome_words_stay():
     "浏览次数：1024次", "点击：54次", "阅读量：1.2万", "阅读人数:120人",
     # navigation bars and breadcrumbs without a label (regression: a page of nothing but these was a report)
     "首页 | 登录", "网站首页 | 政务公开 | 联系我们", "首页 > 政务公开 > 法治政府", "关于我们 | 网站地图 | 联系我们",
+    # site footers (regression, the analyst audit: they stayed in the text)
+    "版权所有：济南市人民政府办公厅", "Copyright © 2024 沈阳市司法局 All Rights Reserved",
+    "主办单位：沈阳市人民政府办公室 承办单位：沈阳市大数据管理局", "网站标识码：3701000001",
+    "鲁ICP备05000000号-1", "鲁公网安备 37010202000001号", "版权所有：济南市人民政府 网站标识码：3701000001 鲁ICP备05000000号",
 ])
 def test_combined_header_and_footer_lines_are_chrome(line):
     assert is_chrome(line)
