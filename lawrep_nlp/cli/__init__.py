@@ -239,6 +239,9 @@ def render(
     from ..render import render_html
     from .extract import atomic_output
 
+    if report.is_dir():  # regression: a folder was said not to exist
+        typer.echo(f"lawrep: {report} is a folder: render draws one report file", err=True)
+        raise typer.Exit(EXIT_USAGE)
     if not report.is_file():
         typer.echo(f"lawrep: no such file: {report}", err=True)
         raise typer.Exit(EXIT_USAGE)
@@ -260,7 +263,8 @@ def render(
 def compare(
     paths: list[Path] = typer.Argument(..., help="Report files (.txt, .html) or folders of them."),
     out: Path = typer.Option(..., "--out", "-o", help="The comparison table (CSV), written atomically."),
-    chart: Path = typer.Option(None, "--chart", help="Also draw one indicator across reports (PNG)."),
+    chart: Path = typer.Option(None, "--chart", help="Also draw one indicator across reports, in the format of "
+                                                     "the file's suffix (.png, .svg, .pdf …)."),
     indicator: str = typer.Option(None, "--indicator", "-i",
                                   help="Canonical id (or key) for the chart (default: the one most reports state)."),
     group_by: str = typer.Option("canonical", "--group-by", "-g",
@@ -275,7 +279,8 @@ def compare(
     """Line reports up: one row per report (region, year) and indicator, with value, unit,
     approx flag and where it was said (file, the quantity's character offsets, the sentence).
     Indicators are canonical ids of the taxonomy (default), open-vocabulary keys, or both
-    (--group-by). Exit status as for extract."""
+    (--group-by). Exit status as for extract, and 1 when the chart cannot be drawn (no report
+    states a value for the indicator)."""
     import csv
 
     from ..chart import write_chart
@@ -299,6 +304,14 @@ def compare(
     if chart:
         if os.path.realpath(chart) == os.path.realpath(out):  # regression: the chart replaced the table
             typer.echo(f"lawrep: --chart and --out are the same file ({out})", err=True)
+            raise typer.Exit(EXIT_USAGE)
+        from matplotlib.backend_bases import FigureCanvasBase
+
+        # checked before the run (regression: a bad suffix failed after it, and --chart ch wrote ch.png)
+        formats = FigureCanvasBase.get_supported_filetypes()
+        if chart.suffix.lower().lstrip(".") not in formats:
+            typer.echo(f"lawrep: --chart {chart} names no image format: end it in "
+                       f"{', '.join('.' + name for name in sorted(formats))}", err=True)
             raise typer.Exit(EXIT_USAGE)
         _check_output(chart, files)
     with _interruptible(n_process):  # a stop while the model loads is reported too

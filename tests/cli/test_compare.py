@@ -61,6 +61,18 @@ def test_a_placeholder_is_not_taken_for_the_level(tmp_path: Path):
         "reconsideration_cases_received", "97.0", "False", "*件")
 
 
+def test_a_chart_name_without_an_image_format_is_a_usage_error_before_the_run(tmp_path: Path):
+    """Regression (the analyst audit): --chart ch wrote ch.png but named ch, and --chart ch.xyz failed
+    only after every report was read."""
+    for name in ("ch", "ch.xyz"):
+        result = runner.invoke(app, ["compare", str(SEEDS), "--out", str(tmp_path / "t.csv"),
+                                     "--chart", str(tmp_path / name)])
+        assert result.exit_code == 2 and "names no image format: end it in" in result.output
+        assert not (tmp_path / "t.csv").exists()
+    drawn = runner.invoke(app, ["compare", str(SEEDS), "--out", str(tmp_path / "t.csv"), "--chart", str(tmp_path / "c.svg")])
+    assert drawn.exit_code == 0 and (tmp_path / "c.svg").read_text(encoding="utf-8").lstrip().startswith("<?xml")
+
+
 def test_an_indicator_without_a_chart_is_a_usage_error(tmp_path: Path):
     """Regression: --indicator without --chart was accepted and did nothing."""
     result = runner.invoke(app, ["compare", str(SEEDS), "--out", str(tmp_path / "t.csv"), "-i", "notarizations"])

@@ -104,6 +104,12 @@ def test_unreadable_report_is_a_clear_error(tmp_path: Path):
     assert not (tmp_path / "page.html").exists()
 
 
+def test_render_of_a_folder_says_it_is_a_folder(tmp_path: Path):
+    """Regression (the analyst audit): a folder that exists was said not to exist."""
+    result = runner.invoke(app, ["render", str(tmp_path), "--out", str(tmp_path / "page.html")])
+    assert result.exit_code == 2 and f"{tmp_path} is a folder: render draws one report file" in result.output
+
+
 def test_render_says_how_many_measurements(tmp_path: Path):
     report = tmp_path / "report.txt"
     report.write_text("区司法局全年办理法律援助案件157件。", encoding="utf-8")
