@@ -178,9 +178,11 @@ def chart_figure(rows: list[dict[str, Any]], canonical: str) -> Figure:
             upper = f"–{number_text(row['max'])}" if field_text(row.get("max")) else ""
             text = f" {value_mark(field_text(row['approx']))}{number_text(row['value'])}{upper}{unit}"
             axes.annotate(text, (bar.get_width(), bar.get_y() + bar.get_height() / 2), va="center", fontsize=9,
-                          fontfamily=families)
-        axes.set_yticks(range(len(bars)), [label for label, _ in bars], fontsize=9, fontfamily=families)
-        axes.set_xlabel(unit_label(unit), fontfamily=families)
+                          fontfamily=families, parse_math=False)
+        # parse_math off: a $ in a title or name is a character (regression: $x^2$ was drawn as x²)
+        axes.set_yticks(range(len(bars)), [label for label, _ in bars], fontsize=9, fontfamily=families,
+                        parse_math=False)
+        axes.set_xlabel(unit_label(unit), fontfamily=families, parse_math=False)
         axes.ticklabel_format(axis="x", style="plain", useOffset=False)  # 4350000, not 1e6 at the axis end
         axes.spines[["top", "right"]].set_visible(False)
         axes.margins(x=0.15)
@@ -188,7 +190,7 @@ def chart_figure(rows: list[dict[str, Any]], canonical: str) -> Figure:
     if chosen[0].get("group_kind") == "key":
         name = f"{canonical}（非规范键）"  # an open-vocabulary key: no taxonomy entry names it
     figure.suptitle(f"{name}（{canonical}）" if name != canonical and chosen[0].get("group_kind") != "key" else name,
-                    fontfamily=families)
+                    fontfamily=families, parse_math=False)
     return figure
 
 

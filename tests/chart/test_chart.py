@@ -170,3 +170,11 @@ def test_a_range_shows_both_ends_and_a_change_is_no_bar():
     figure = chart_figure([row(10.0, region="某市", max=20.0), row(12.0, region="某县", change="decrease"),
                            row(40.0, region="某区")], "reconsideration_cases_received")
     assert sorted(text.get_text() for axes in figure.axes for text in axes.texts) == [" 10–20件", " 40件"]
+
+
+def test_a_dollar_sign_in_a_label_is_a_character():
+    """Regression (the analyst audit): a title with $x^2$ was drawn as mathematics (x², an italic y)."""
+    figure = chart_figure([row(3.0, title="关于$x^2$与$y$专项报告")], "reconsideration_cases_received")
+    texts = drawn_texts(figure)
+    with_dollars = [text for text in texts if "$" in text.get_text()]
+    assert with_dollars and not any(text.get_parse_math() for text in with_dollars)
