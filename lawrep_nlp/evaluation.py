@@ -253,8 +253,11 @@ def format_table(scores: dict[str, Any]) -> str:
         rows.append(({"ents": "ENTITIES (micro)"}.get(name, name.upper()), f"{s['p']:.3f}", f"{s['r']:.3f}",
                      f"{s['f']:.3f}"))
     lines = [f"{a:18} {b:>6} {c:>6} {d:>6}" for a, b, c, d in rows]
-    lines.append(f"value accuracy {scores['quantity_value_acc']:.3f}, unit accuracy {scores['quantity_unit_acc']:.3f}"
-                 f" over {scores['quantities_matched']} matched quantities")
+    if scores["quantities_matched"]:
+        lines.append(f"value accuracy {scores['quantity_value_acc']:.3f}, unit accuracy "
+                     f"{scores['quantity_unit_acc']:.3f} over {scores['quantities_matched']} matched quantities")
+    else:  # regression: "value accuracy 0.000 … over 0 matched quantities"
+        lines.append("value and unit accuracy: no gold quantity was found, so there is nothing to compare")
     lines.append(f"text round trip {scores['text_round_trip']:.3f} of {scores['documents']} documents")
     if "canonical" in scores:
         canonical = scores["canonical"]

@@ -560,6 +560,7 @@ def convert(
     from spacy.tokens import DocBin
 
     from ..corpus.docbin import ConversionStats, conversion_nlp, record_to_doc
+    from ..corpus.markup import canonical_key
     from ..corpus.validate import record_problems
     from .extract import atomic_output
 
@@ -567,17 +568,24 @@ def convert(
     labels = _canonical_folder(canonical) if canonical is not None else None
     _check_output(out)
     nlp, stats, docs, skipped = conversion_nlp(), ConversionStats(), [], 0
+    links = unlisted = 0  # gold links, and those the --canonical folder has no row for
     for record, place in zip(records, places, strict=True):
         problems = record_problems(record)
         if not problems:
             try:
                 docs.append(record_to_doc(nlp, record, stats, labels))
+                if labels is not None:
+                    keys = [canonical_key(record, relation["quantity"]) for relation in record.get("relations", [])]
+                    links, unlisted = links + len(keys), unlisted + sum(key not in labels for key in keys)
                 continue
             except (ValueError, TypeError, KeyError) as err:  # a field of a shape the checks do not know
                 problems = [f"cannot convert it ({type(err).__name__}: {err})"]
         typer.echo(f"lawrep: skipped {place}: {problems[0]}"
                    + (f" (and {plural(len(problems) - 1, 'more problem')})" if len(problems) > 1 else ""), err=True)
         skipped += 1
+    if unlisted:  # regression: a folder without these records' rows was taken in silence
+        typer.echo(f"lawrep: warning: {canonical} has no row for {unlisted} of the {plural(links, 'gold link')}: "
+                   "they are converted as links without a canonical id", err=True)
     with atomic_output(out, binary=True) as handle:
         handle.write(DocBin(docs=docs, store_user_data=True).to_bytes())
     typer.echo(f"lawrep: {plural(len(docs), 'record')} from {plural(len(files), 'file')} → {out} "

@@ -158,3 +158,16 @@ def test_canonical_ids_missing_for_a_link_is_a_usage_error(tmp_path: Path):
     assert result.exit_code == 2
     assert "has no canonical id row for 1 gold link, e.g. document d1, paragraph 0, quantity at 20-23" in \
         " ".join(result.output.split())
+
+
+def test_converting_with_a_canonical_folder_that_lacks_the_links_warns(tmp_path: Path):
+    """Regression (the retraining audit): a --canonical folder without rows for these records was
+    taken in silence, and every link converted as one without a canonical id."""
+    gold = write_jsonl(tmp_path / "mine.jsonl", [{**RECORD, "meta": {"doc": "d1", "para": 0}}])
+    canonical = tmp_path / "canonical"
+    canonical.mkdir()
+    (canonical / "train.tsv").write_text("doc\tpara\tq_start\tq_end\tindicator\tquantity\tcanonical\n", encoding="utf-8")
+    result = runner.invoke(app, ["convert", str(gold), "--canonical", str(canonical), "--out", str(tmp_path / "x.spacy")])
+    assert result.exit_code == 0
+    links = len(RECORD["relations"])
+    assert f"has no row for {links} of the {links} gold link" in " ".join(result.output.split())

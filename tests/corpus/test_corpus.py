@@ -239,3 +239,16 @@ def test_evaluate_prints_bootstrap_intervals(tmp_path):
     assert written["unit"] == "document" and written["resamples"] == 100
     low, high = written["metrics"]["QUANTITY_f"]
     assert 0.0 <= low <= high <= 1.0
+
+
+def test_the_table_says_when_no_quantity_was_there_to_compare():
+    """Regression (the retraining audit): a gold set without quantities printed "value accuracy 0.000 …
+    over 0 matched quantities", as if every value were wrong."""
+    from lawrep_nlp.evaluation import format_table
+
+    gold = Annotation("区司法局召开会议。")
+    assert "value and unit accuracy: no gold quantity was found" in format_table(score([(gold, gold)]))
+    with_value = from_record({"text": "受理案件97件。", "spans": [
+        {"start": 4, "end": 7, "label": "QUANTITY", "value": 97, "unit": "件"}], "relations": []})
+    assert "value accuracy 1.000, unit accuracy 1.000 over 1 matched quantities" in format_table(
+        score([(with_value, with_value)]))
