@@ -65,6 +65,9 @@ def decode_bytes(data: bytes) -> tuple[str, str, int]:
     head = data[:4096]
     nuls = head.count(b"\x00")
     if nuls > max(1.0, MAX_NUL_SHARE * len(head)):
+        utf16 = _utf16_without_bom(data)
+        if utf16 is not None:
+            return utf16
         raise UnreadableReport("binary data (NUL bytes), not a text report")
     try:
         return _checked(data.decode("utf-8", errors="strict"), "utf-8")
@@ -94,8 +97,27 @@ def decode_bytes(data: bytes) -> tuple[str, str, int]:
     readings = sorted(guessed + utf8 + chinese, key=lambda reading: -reading[0])
     if readings:
         return readings[0][1]
+    utf16 = _utf16_without_bom(data)  # all hanzi, so no NUL byte said so
+    if utf16 is not None:
+        return utf16
     binary = [refusal for refusal in refusals if str(refusal).startswith("binary")]
     raise binary[0] if binary else UnreadableReport("no text encoding fits these bytes")
+
+
+def _utf16_without_bom(data: bytes) -> tuple[str, str, int] | None:
+    """UTF-16 saved without its byte order mark (Windows tools do): the NUL bytes of its ASCII
+    characters made it binary (regression). Taken when one byte order decodes the bytes to text
+    that reads as Chinese or plain text; the other order gives rare CJK characters and does not."""
+    if len(data) % 2:
+        return None
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and reads_as_chinese(text) >= READS_AS_CHINESE:
+            return _checked(text, encoding)
+    return None
 
 
 def reads_as_chinese(text: str) -> float:

@@ -60,6 +60,13 @@ def test_bom_decides():
     assert decode_bytes(codecs.BOM_UTF8 + text.encode()) == (text, "utf-8-sig", 0)
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_a_bom_is_read(encoding):
+    """Regression (the analyst audit): the NUL bytes of its ASCII characters made it binary data."""
+    for text in ("Report 2024\n区司法局全年受理行政复议申请32件，办结28件。\n", "区司法局全年受理行政复议申请，办结。" * 20):
+        assert decode_bytes(text.encode(encoding)) == (text, encoding, 0)
+
+
 def test_noise_is_refused():
     with pytest.raises(UnreadableReport):
         decode_bytes(bytes((i * 7919 + 13) % 255 + 1 for i in range(4000)))
