@@ -26,6 +26,7 @@ def measurement_records(doc: Doc) -> list[dict[str, Any]]:
     indicators = link_index(doc)
     has_sentences = doc.has_annotation("SENT_START")
     sentence_texts: dict[int, str] = {}  # sentence start → its text, built once per sentence
+    text = doc.text  # once: Doc.text joins every token (regression: per quantity, quadratic in the length)
     for ent in doc.ents:
         if ent.label_ != "QUANTITY":
             continue
@@ -33,7 +34,7 @@ def measurement_records(doc: Doc) -> list[dict[str, Any]]:
         records.append({
             "indicator": indicator.text if indicator is not None else None,
             "indicator_key": indicator_key(indicator.text, ent._.action, ent._.dimension,
-                                           doc.text[max(0, indicator.start_char - KEY_VERB_CHARS):indicator.start_char])
+                                           text[max(0, indicator.start_char - KEY_VERB_CHARS):indicator.start_char])
             if indicator is not None else None,
             "canonical": ent._.canonical,
             "canonical_confidence": ent._.canonical_confidence,
