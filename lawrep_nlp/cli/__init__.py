@@ -545,6 +545,8 @@ def convert(
     canonical: Path = typer.Option(None, "--canonical",
                                    help="Folder of gold canonical ids of links (TSV, as corpus/canonical): stored "
                                         "on the linked quantities, for lawrep_canonical to learn from."),
+    extra_labels: list[str] = typer.Option([], "--label", help="An entity label of your own beyond the standard's "
+                                                              "(e.g. PERSON), for a retrained NER; repeat for more."),
 ) -> None:
     """Gold JSONL → a DocBin for `python -m spacy train`: tokenized with the package's tokenizer
     (a token is split where a gold span edge falls inside it, and counted), with the gold
@@ -570,7 +572,7 @@ def convert(
     nlp, stats, docs, skipped = conversion_nlp(), ConversionStats(), [], 0
     links = unlisted = 0  # gold links, and those the --canonical folder has no row for
     for record, place in zip(records, places, strict=True):
-        problems = record_problems(record)
+        problems = record_problems(record, extra_labels)
         if not problems:
             try:
                 docs.append(record_to_doc(nlp, record, stats, labels))
@@ -595,8 +597,12 @@ def convert(
 
 
 @app.command()
-def validate(corpus: Path = typer.Argument(Path("corpus"), help="The corpus folder, or gold JSONL files (a file, "
-                                                                "or a folder of them) of your own.")) -> None:
+def validate(
+    corpus: Path = typer.Argument(Path("corpus"), help="The corpus folder, or gold JSONL files (a file, or a folder of "
+                                                       "them) of your own."),
+    extra_labels: list[str] = typer.Option([], "--label", help="An entity label of your own beyond the standard's "
+                                                              "(e.g. PERSON), for a retrained NER; repeat for more."),
+) -> None:
     """Check the annotated corpus: offsets, labels, overlaps, links within a sentence, values
     and units agreeing with the text, duplicates, splits, JSONL up to date with the markup. Given
     gold JSONL of your own (no corpus folder), each record is checked as `lawrep convert` checks it."""
@@ -608,7 +614,7 @@ def validate(corpus: Path = typer.Argument(Path("corpus"), help="The corpus fold
             raise typer.Exit(EXIT_USAGE)
         _, records, places = _gold_records([corpus], None)
         problems = [f"{place}: {problem}" for record, place in zip(records, places, strict=True)
-                    for problem in record_problems(record)]
+                    for problem in record_problems(record, extra_labels)]
         for problem in problems:
             typer.echo(problem)
         typer.echo(f"{plural(len(problems), 'problem')} in {plural(len(records), 'record')}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,11 @@ KNOWN_LABELS = set(ENTITY_LABELS) | {INDICATOR}
 CHANGES = ("increase", "decrease")
 
 
-def structural_problems(record: Record) -> list[str]:
+def structural_problems(record: Record, extra_labels: Collection[str] = ()) -> list[str]:
     """What makes a record unreadable rather than wrong: no text, fields not of the format's shape,
-    span offsets outside the text, unknown labels. Scoring or converting such a record fails."""
+    span offsets outside the text, unknown labels (`extra_labels`: entity labels beyond the
+    standard's that the user's annotations name, such as PERSON). Scoring or converting such a
+    record fails."""
     text = record.get("text")
     if not isinstance(text, str) or not text:
         return ["record has no text"]
@@ -32,15 +34,18 @@ def structural_problems(record: Record) -> list[str]:
             problems.append(f"span offsets {start!r}-{end!r} are not integers")
         elif not 0 <= start < end <= len(text):
             problems.append(f"span offsets {start}-{end} outside the text")
-        elif label not in KNOWN_LABELS:
-            problems.append(f"unknown label {label!r} at {start}-{end}")
+        elif label not in KNOWN_LABELS and label not in extra_labels:
+            problems.append(f"unknown label {label!r} at {start}-{end}"
+                            + (f" (an entity label of your own? name it: --label {label})"
+                               if isinstance(label, str) and label.isupper() else ""))
     return problems
 
 
-def record_problems(record: Record) -> list[str]:
+def record_problems(record: Record, extra_labels: Collection[str] = ()) -> list[str]:
     """Everything wrong with one paragraph record, as readable messages (empty when valid); a
-    record with structural problems gets only those."""
-    problems = structural_problems(record)
+    record with structural problems gets only those. `extra_labels`: entity labels beyond the
+    standard's (see structural_problems), checked like the standard's entities."""
+    problems = structural_problems(record, extra_labels)
     if problems:
         return problems
     text, spans = record["text"], record.get("spans", [])
@@ -53,7 +58,8 @@ def record_problems(record: Record) -> list[str]:
         if label == "QUANTITY":
             problems.extend(quantity_problems(text, span))
         by_offsets[(start, end, label)] = span
-    entities = sorted((s for s in spans if s.get("label") in ENTITY_LABELS), key=lambda s: (s["start"], s["end"]))
+    entity_labels = {*ENTITY_LABELS, *extra_labels}
+    entities = sorted((s for s in spans if s.get("label") in entity_labels), key=lambda s: (s["start"], s["end"]))
     for left, right in pairwise(entities):
         if right["start"] < left["end"]:
             first, second = text[left["start"]:left["end"]], text[right["start"]:right["end"]]

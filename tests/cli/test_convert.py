@@ -171,3 +171,20 @@ def test_converting_with_a_canonical_folder_that_lacks_the_links_warns(tmp_path:
     assert result.exit_code == 0
     links = len(RECORD["relations"])
     assert f"has no row for {links} of the {links} gold link" in " ".join(result.output.split())
+
+
+def test_an_entity_label_of_ones_own_is_kept_when_named(tmp_path: Path):
+    """Regression (the retraining audit): one PERSON span made convert skip its whole record, and no
+    option kept it, although the entity policy keeps the entities of a label only the NER knows."""
+    record = {**RECORD, "text": "张三在区司法局受理行政复议申请32件。", "spans": [
+        {"start": 0, "end": 2, "label": "PERSON"}, {"start": 3, "end": 7, "label": "ORG"}], "relations": []}
+    gold = write_jsonl(tmp_path / "mine.jsonl", [record])
+    out = tmp_path / "x.spacy"
+    refused = runner.invoke(app, ["convert", str(gold), "--out", str(out)])
+    assert refused.exit_code == 1
+    assert "unknown label 'PERSON' at 0-2 (an entity label of your own? name it: --label PERSON)" in refused.output
+    kept = runner.invoke(app, ["convert", str(gold), "--label", "PERSON", "--out", str(out)])
+    assert kept.exit_code == 0, kept.output
+    (doc,) = DocBin().from_disk(out).get_docs(spacy.blank("zh").vocab)
+    assert [(e.text, e.label_) for e in doc.ents] == [("张三", "PERSON"), ("区司法局", "ORG")]
+    assert runner.invoke(app, ["validate", str(gold), "--label", "PERSON"]).exit_code == 0
