@@ -10,7 +10,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from .script import INVISIBLE
+from .script import DIGIT_JOINER, INVISIBLE
 
 FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９．，％", "0123456789.,%")
 #: Full-width digits and the marks written between them (２０２４－０２－０５, ２０２４．０２．０５,
@@ -25,13 +25,15 @@ SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟":
 LARGE_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_000}
 
 CHINESE_NUMERAL_CHARS = "".join(CHINESE_DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
-#: Thousands groups in half- or full-width digits (１,２３４: regression, it was read as ２３４), or
-#: after one space when the group starts with 0 (1 000件, 1\u200b000件 with a zero-width space read
-#: as a space: regression, they gave 000件 = 0). No number starts with 0, so such a group belongs to
-#: the number before; 1 234名 stays ambiguous (a table row of two numbers) and is read as 234名.
+#: Digits joined by script.DIGIT_JOINER (an invisible character between them: 9\u200b7件 is 97件);
+#: thousands groups in half- or full-width digits (１,２３４: regression, it was read as ２３４), or
+#: after one space when the group starts with 0 (1 000件: regression, it gave 000件 = 0). No number
+#: starts with 0, so such a group belongs to the number before; 1 234名 stays ambiguous (a table row
+#: of two numbers) and is read as 234名.
 #: A decimal point is also 点 before 万 or 亿 (3点5万件 → 35000: regression, it gave 5万件; without the
 #: multiplier 3点5 may be a time of day and is left alone).
-ARABIC = (r"[0-9０-９]+(?:(?:[,，][0-9０-９]{3}|[ \u00a0\u2009\u202f][0０][0-9０-９]{2})(?![0-9０-９]))*"
+ARABIC = (rf"[0-9０-９]+(?:{DIGIT_JOINER}+[0-9０-９]+)*"
+          r"(?:(?:[,，][0-9０-９]{3}|[ \u00a0\u2009\u202f][0０][0-9０-９]{2})(?![0-9０-９]))*"
           r"(?:[.．][0-9０-９]+|点[0-9０-９]+(?=[万亿萬億]))?")
 #: The multipliers an Arabic number may carry (1.7万, 2.1亿, 5千); 百/千 not when they open
 #: 百分之/千分之/百分点, which are units. The tokenizer and the quantity recognizer use it too.

@@ -64,14 +64,23 @@ def to_halfwidth(text: str) -> str:
 #: Format characters that show as nothing: zero-width space, non-joiner and joiner, word joiner,
 #: a byte-order mark inside the text, soft hyphen. Scraped pages carry them between words.
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_INVISIBLE_AS_SPACE = str.maketrans(dict.fromkeys(INVISIBLE, " "))
+#: What an invisible character between two digits becomes in the matching form: the numbers'
+#: pattern (numerals.ARABIC) reads the digits on both sides as one number, as a reader sees them.
+DIGIT_JOINER = "\u200b"
+_INVISIBLE_RE = re.compile(f"[{INVISIBLE}]")
+_BETWEEN_DIGITS_RE = re.compile(f"(?<=[0-9０-９])[{INVISIBLE}]+(?=[0-9０-９])")
 
 
 def matching_form(text: str) -> str:
     """What the rules match on: :func:`to_simplified`, with each invisible character read as a
     space (same length), so 案件\u200b97件 is read as 案件 97件 (regression: the zero-width space
-    broke the link, as a token no rule could see through)."""
-    return to_simplified(text).translate(_INVISIBLE_AS_SPACE)
+    broke the link, as a token no rule could see through), except between two digits, where it
+    is :data:`DIGIT_JOINER` (9\u200b7件 is 97件)."""
+    simplified = to_simplified(text)
+    if not _INVISIBLE_RE.search(simplified):
+        return simplified
+    joined = {i for match in _BETWEEN_DIGITS_RE.finditer(simplified) for i in range(match.start(), match.end())}
+    return "".join(DIGIT_JOINER if i in joined else " " if ch in INVISIBLE else ch for i, ch in enumerate(simplified))
 
 
 def _simplified(doc: Doc) -> str | None:

@@ -23,9 +23,9 @@ def test_an_invisible_character_before_the_number_keeps_the_link(nlp, invisible)
 @pytest.mark.parametrize("invisible", list(INVISIBLE))
 def test_an_invisible_character_inside_a_number_is_no_part_of_its_value(nlp, invisible):
     """Regression: 1\\u200b000件 was read as 000件 = 0."""
-    doc = nlp(f"受理行政复议案件1{invisible}000件。")
-    assert [(e.text, e._.value, e._.unit) for e in doc.ents if e.label_ == "QUANTITY"] == [
-        (f"1{invisible}000件", 1000.0, "件")]
+    for digits, value in ((f"1{invisible}000", 1000.0), (f"9{invisible}7", 97.0)):  # 9\u200b7件 gave 7件
+        doc = nlp(f"受理行政复议案件{digits}件。")
+        assert [(e.text, e._.value, e._.unit) for e in doc.ents if e.label_ == "QUANTITY"] == [(f"{digits}件", value, "件")]
 
 
 def test_entities_on_either_side_of_a_zero_width_space(nlp):
