@@ -25,12 +25,15 @@ Span (QUANTITY entities)
 
 from __future__ import annotations
 
+import struct
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from spacy.tokens import Doc, Span
+import srsly
+from spacy.tokens import Doc, Span, SpanGroup
 
 INDICATORS_KEY = "indicators"
 QUANTITY_ATTRS = ("value", "unit", "dimension", "approx", "placeholder", "change", "max", "out_of_range", "action",
@@ -53,6 +56,22 @@ def link_index(doc: Doc) -> dict[tuple[int, int], Span]:
             if span is not None:
                 index[q_start, q_end] = span
     return index
+
+
+#: How SpanGroup.to_bytes packs a span: id, kb_id, label, start, end, start_char, end_char.
+_PACKED_SPAN = struct.Struct(">QQQllll")
+
+
+def span_offsets(group: SpanGroup | Iterable[Span]) -> list[tuple[int, int, int]]:
+    """(start_char, end_char, label) of each span of a span group, read without building the
+    spans: a group keeps its spans' token indices through ``doc.retokenize`` (spaCy issue #12024),
+    so after a merge that shortens the doc building one raises E035 (regression: ent._.indicator
+    and the entity policy crashed after merge_entities). Character offsets stay right."""
+    if not isinstance(group, SpanGroup):
+        return [(span.start_char, span.end_char, span.label) for span in group]
+    packed = srsly.msgpack_loads(group.to_bytes())["spans"]
+    return [(start_char, end_char, label)
+            for _, _, label, _, _, start_char, end_char in map(_PACKED_SPAN.unpack, packed)]
 
 
 def _still_at_its_offsets(span: Span) -> bool:
@@ -87,8 +106,8 @@ class _LinkCache:
         for row, (q_start, q_end, i_start, i_end) in enumerate(links):
             first_link.setdefault((q_start, q_end), (row, (i_start, i_end)))
         in_group: dict[tuple[int, int], int] = {}
-        for position, indicator in enumerate(group):
-            in_group.setdefault((indicator.start_char, indicator.end_char), position)
+        for position, (start_char, end_char, _) in enumerate(span_offsets(group)):
+            in_group.setdefault((start_char, end_char), position)
         return cls(links, group, (len(links), len(group)), first_link, in_group)
 
     def holds(self, links: Any, group: Any) -> bool:
@@ -114,8 +133,12 @@ def linked_indicator(span: Span) -> Span | None:
         return None
     position = cache.in_group.get(found[1])
     if position is not None:
-        indicator = group[position]
-        if (indicator.start_char, indicator.end_char) == found[1] and _still_at_its_offsets(indicator):
+        try:
+            indicator = group[position]
+        except IndexError:  # its tokens are past the end of a doc retokenized since (E035)
+            indicator = None
+        if indicator is not None and (indicator.start_char, indicator.end_char) == found[1] \
+                and _still_at_its_offsets(indicator):
             return indicator
     # not in the group, or a span kept from before doc.retokenize: the span at the link's offsets
     return doc.char_span(*found[1], alignment_mode="expand")

@@ -133,7 +133,7 @@ def open_rule_spans(doc: Doc) -> None:
 def record_rule_spans(doc: Doc, spans: Iterable[Span]) -> None:
     """Note entities a rule component set, in ``doc.spans["lawrep_rules"]``."""
     open_rule_spans(doc)
-    doc.spans[RULE_SPANS_KEY] = [*doc.spans[RULE_SPANS_KEY], *spans]
+    doc.spans[RULE_SPANS_KEY].extend(spans)  # the spans there are not rebuilt (stale after a merge: E035)
 
 
 #: the rest of a document number's issuer code after a span, up to its year bracket: 柳城|管党组〔2025〕

@@ -122,6 +122,37 @@ def test_the_indicator_follows_the_link_after_retokenizing(nlp):
     assert quantity._.indicator.text == "行政复议申请"
 
 
+def test_an_indicator_past_the_end_of_a_merged_doc_is_read_at_its_offsets(nlp):
+    """Regression (the API audit): a merge that shortens the doc leaves the span group's tokens past
+    its end, and ent._.indicator raised E035 (spaCy issue #12024)."""
+    doc = nlp("区司法局组织30余名党政机关主要负责人")
+    with doc.retokenize() as retokenizer:
+        retokenizer.merge(doc[0:2])
+    assert [(e.text, e._.indicator.text) for e in doc.ents if e.label_ == "QUANTITY"] == [("30余名", "党政机关主要负责人")]
+
+
+@pytest.mark.parametrize("where", [{"after": "lawrep_quantities"}, {"before": "lawrep_entity_policy"}, {"last": True}])
+def test_merge_entities_anywhere_after_the_rules(where):
+    """Regression (the API audit): spaCy's merge_entities after the rule components made the entity
+    policy (or ent._.indicator) raise E035 from a span group's stale token indices."""
+    import spacy
+
+    merging = spacy.load("lawrep_zh")
+    merging.add_pipe("merge_entities", **where)
+    doc = merging("区司法局组织30余名党政机关主要负责人参加培训，收到行政复议申请32件。")
+    assert [(e.text, e.label_) for e in doc.ents] == [("区司法局", "ORG"), ("30余名", "QUANTITY"), ("32件", "QUANTITY")]
+    assert [e._.indicator.text for e in doc.ents if e.label_ == "QUANTITY"] == ["党政机关主要负责人", "行政复议申请"]
+
+
+def test_a_merged_doc_run_through_the_pipeline_again_keeps_its_entities(nlp):
+    """Regression (the API audit): the entity policy compared token indices of the stale rule-span
+    group, took every entity for an NER addition and dropped them all."""
+    doc = nlp("区司法局收到行政复议申请32件。")
+    with doc.retokenize() as retokenizer:
+        retokenizer.merge(doc[0:2])
+    assert [(e.text, e.label_) for e in nlp(doc).ents] == [("区司法局", "ORG"), ("32件", "QUANTITY")]
+
+
 def test_reading_the_indicator_keeps_no_document_alive(nlp):
     """Regression: the cache behind ent._.indicator kept Spans, which hold their Doc, so a Doc
     whose indicators were read was never freed."""

@@ -31,6 +31,7 @@ from spacy.training import Example
 from spacy.util import registry
 
 from ...evaluation import prf
+from ...extensions import span_offsets
 from ..base import PRESET_SPANS_KEY, RULE_SPANS_KEY
 
 POLICIES = ("rules", "rules_then_model")
@@ -59,14 +60,15 @@ class EntityPolicy:
     def __call__(self, doc: Doc) -> Doc:
         if RULE_SPANS_KEY not in doc.spans:  # no rule component ran: every entity is the model's own
             return doc
-        from_rules = {(span.start, span.end, span.label)
-                      for span in [*doc.spans[RULE_SPANS_KEY], *doc.spans.get(PRESET_SPANS_KEY, [])]}
+        # by character offsets, which doc.retokenize keeps right in span groups (token indices it
+        # does not: regression, after a merge every entity passed for the NER's and was dropped)
+        from_rules = {*span_offsets(doc.spans[RULE_SPANS_KEY]), *span_offsets(doc.spans.get(PRESET_SPANS_KEY, []))}
         entities = doc.ents  # once: each read builds every entity of the document
-        added = [ent for ent in entities if (ent.start, ent.end, ent.label) not in from_rules]
+        added = [ent for ent in entities if (ent.start_char, ent.end_char, ent.label) not in from_rules]
         if added:
             doc.spans[NER_ADDED_KEY] = added
-        kept = [ent for ent in entities
-                if (ent.start, ent.end, ent.label) in from_rules or self.policy_of(ent.label_) == "rules_then_model"]
+        kept = [ent for ent in entities if (ent.start_char, ent.end_char, ent.label) in from_rules
+                or self.policy_of(ent.label_) == "rules_then_model"]
         if len(kept) < len(entities):
             doc.ents = kept
         return doc
