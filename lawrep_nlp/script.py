@@ -14,6 +14,7 @@ offsets into the text as given.
 from __future__ import annotations
 
 import re
+import weakref
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
@@ -83,9 +84,27 @@ def matching_form(text: str) -> str:
     return "".join(DIGIT_JOINER if i in joined else " " if ch in INVISIBLE else ch for i, ch in enumerate(simplified))
 
 
+#: Docs whose matching form is known: made by the lawrep tokenizer, or read by _simplified once.
+_READ: weakref.WeakSet[Doc] = weakref.WeakSet()
+
+
+def mark_read(doc: Doc) -> None:
+    """Say that `doc._.simplified_text` holds the doc's matching form, or None when that is its
+    text (the tokenizer, which converts every text it reads, marks each Doc it makes)."""
+    _READ.add(doc)
+
+
 def _simplified(doc: Doc) -> str | None:
-    """The tokenizer's conversion, when there is one and it still fits the doc."""
+    """The matching form when it differs from the text and still fits the doc: the tokenizer's
+    conversion, or for a Doc it did not make (Doc.from_docs, Doc(vocab, words=…)) one computed
+    here once (regression: such a Doc in traditional characters was matched as written, and lost
+    entities and values the same text gave through nlp())."""
     simplified = doc._.simplified_text
+    if simplified is None and doc not in _READ:
+        _READ.add(doc)
+        form = matching_form(doc.text)
+        if form != doc.text:
+            doc._.simplified_text = simplified = form
     return simplified if simplified is not None and len(simplified) == len(doc.text) else None
 
 

@@ -22,7 +22,7 @@ from spacy.training import Example, validate_examples
 from spacy.util import DummyTokenizer, ensure_path, from_bytes, from_disk, registry, to_bytes, to_disk
 from spacy.vocab import Vocab
 
-from ..script import matching_form
+from ..script import mark_read, matching_form
 from ..units import UNITS_FILE, segmentation_units
 from .pkuseg_features import FastFeaturesUnsupported, PkusegFeatureIndex
 from .rules import RunCutter, per_run, segment, words_and_spaces
@@ -240,6 +240,7 @@ class LawrepTokenizer(DummyTokenizer):
         simplified = matching_form(text)
         words, spaces = words_and_spaces(text, self.token_offsets(simplified))
         doc = Doc(self.vocab, words=words, spaces=spaces)
+        mark_read(doc)
         if simplified != text:  # traditional or invisible characters: see lawrep_nlp.script
             doc._.simplified_text = simplified
             for token in doc:

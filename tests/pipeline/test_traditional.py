@@ -86,3 +86,22 @@ def test_conversion_keeps_every_offset():
     simplified = to_simplified(text)
     assert len(simplified) == len(text)
     assert simplified.endswith("台湾")
+
+
+def test_a_doc_the_tokenizer_did_not_make_is_read_in_simplified_characters_too(nlp):
+    """Regression (the API audit): Doc.from_docs and Doc(vocab, words=…) carry no conversion, so a
+    traditional-character Doc was matched as written: 1.7萬餘人次 was lost, the ORG cut short."""
+    import warnings
+
+    from spacy.tokens import Doc
+
+    first, second = "區司法局辦結行政複議案件28件。", "接待群眾1.7萬餘人次。"
+    expected = [(e.text, e.label_, e._.value) for e in nlp(first + " " + second).ents]
+    assert expected == [("區司法局", "ORG", None), ("28件", "QUANTITY", 28.0), ("1.7萬餘人次", "QUANTITY", 17000.0)]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # spaCy's W101: doc extensions are not merged
+        joined = Doc.from_docs([nlp.make_doc(first), nlp.make_doc(second)])
+    assert [(e.text, e.label_, e._.value) for e in nlp(joined).ents] == expected
+    made = nlp.make_doc(first)
+    by_hand = Doc(nlp.vocab, words=[t.text for t in made], spaces=[bool(t.whitespace_) for t in made])
+    assert [(e.text, e.label_) for e in nlp(by_hand).ents] == [("區司法局", "ORG"), ("28件", "QUANTITY")]

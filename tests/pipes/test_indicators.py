@@ -192,3 +192,15 @@ def test_assigning_the_links_again_shows_any_in_place_edit(nlp):
     links[0] = [quantity.start_char, quantity.end_char, 10, 16]  # 32件's row now links 38个 (same length)
     doc._.links = links
     assert quantity._.indicator.text == "行政复议申请"
+
+
+def test_measurement_records_follow_edited_entities(nlp):
+    """doc._.measurements is what the pipeline found; measurement_records reads the current
+    entities (the README says so: the API audit found the stored records stale after an edit)."""
+    from lawrep_nlp.measurements import measurement_records
+
+    doc = nlp("区司法局收到行政复议申请32件、办结28件；全年办理法律援助案件157件。")
+    doc.ents = [e for e in doc.ents if e.text != "28件"]
+    assert [m["quantity_text"] for m in doc._.measurements] == ["32件", "28件", "157件"]
+    assert [(m["quantity_text"], m["indicator"]) for m in measurement_records(doc)] == [
+        ("32件", "行政复议申请"), ("157件", "法律援助案件")]

@@ -183,6 +183,21 @@ def test_component_keeps_existing_entities():
     assert [(e.text, e.label_) for e in doc.ents] == [("10项措施", "LAW")]
 
 
+@pytest.mark.parametrize("overwrite_ents", [False, True])
+def test_an_entity_at_a_quantitys_offsets_gets_no_quantity_attributes(overwrite_ents):
+    """Regression (the API audit): the attributes were set on every candidate before the overlap
+    check, and span._ attributes live at character offsets, so an entity_ruler's ORG over 28件
+    read value 28 and unit 件."""
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "lawrep.ChineseTokenizer.v1"}}})
+    ruler = nlp.add_pipe("entity_ruler")
+    nlp.add_pipe("lawrep_quantities", config={"overwrite_ents": overwrite_ents})
+    nlp.initialize()
+    ruler.add_patterns([{"label": "ORG", "pattern": [{"TEXT": "28"}, {"TEXT": "件"}]}])
+    doc = nlp("办结28件，受理32件。")
+    expected = [("28件", "QUANTITY", 28.0, "件")] if overwrite_ents else [("28件", "ORG", None, None)]
+    assert [(e.text, e.label_, e._.value, e._.unit) for e in doc.ents] == [*expected, ("32件", "QUANTITY", 32.0, "件")]
+
+
 def test_rules_serialise_with_the_pipeline(nlp, tmp_path):
     nlp.to_disk(tmp_path / "p")
     reloaded = spacy.load(tmp_path / "p")

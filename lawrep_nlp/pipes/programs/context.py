@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc
 
-from ...script import matching_form, matching_text
+from ...script import matching_text
 from .recognizer import ProgramRules, QuotedPhrase, quoted_phrases
 
 #: how a rule decision and the model's probability combine (the factory's ``quoted_policy``)
@@ -145,14 +145,6 @@ def combine(policy: str, rule: bool, probability: float, threshold: float) -> bo
     raise ValueError(f"unknown quoted_policy {policy!r}: use one of {', '.join(POLICIES)}")
 
 
-def reading_text(doc: Doc) -> str:
-    """The text as the component reads it: :func:`matching_text` for a doc the pipeline's tokenizer
-    made; a doc made otherwise (a reference Doc from a DocBin) gets the same conversion, so a
-    report in traditional characters teaches what it would show at run time."""
-    text = matching_text(doc)
-    return text if doc._.simplified_text is not None else matching_form(doc.text)
-
-
 def document_of(doc: Doc, index: int) -> str:
     """The gold document a reference paragraph belongs to (scripts/build_corpus.py records it in
     ``user_data["lawrep_meta"]``); without one each example is its own document."""
@@ -166,7 +158,8 @@ def training_samples(references: Sequence[Doc], rules: ProgramRules) -> list[Sam
     has a PROGRAM entity over exactly the phrase. Phrases inside a gold LAW are left out: there
     lawrep_laws, which runs first, decides (《营口市“包容审慎”免罚事项清单》)."""
     documents = [document_of(doc, i) for i, doc in enumerate(references)]
-    texts = [reading_text(doc) for doc in references]
+    # as the component reads them (a reference Doc from a DocBin gets the tokenizer's conversion too)
+    texts = [matching_text(doc) for doc in references]
     joined: dict[str, str] = {}
     for document, text in zip(documents, texts, strict=True):
         joined[document] = joined.get(document, "") + "\n" + text

@@ -43,12 +43,25 @@ class QuantityRecognizer(DataComponent):
                                               Path(rules_path) if rules_path else RULES_FILE)
 
     def __call__(self, doc: Doc) -> Doc:
-        spans = []
+        spans, matches = [], {}
         text = matching_text(doc)
         for match in find_quantities(text, self.rules):
             span = doc.char_span(match.start, match.end, label=LABEL, alignment_mode="strict")
             if span is None:
                 continue  # the tokenizer cut inside the quantity; never invent offsets
+            spans.append(span)
+            matches[match.start, match.end] = match
+        if self.overwrite_ents:
+            doc.ents = filter_spans([*spans, *doc.ents])
+            kept = set(doc.ents)  # once: doc.ents builds every entity of the document
+            added = [span for span in spans if span in kept]
+            record_rule_spans(doc, added)
+        else:
+            added = add_entities(doc, [(s.start_char, s.end_char) for s in spans], LABEL, text=text)
+        # on the quantities that became entities only: span._ attributes live at character offsets,
+        # so another entity there (an entity_ruler's ORG over 28件) would get them (regression)
+        for span in added:
+            match = matches[span.start_char, span.end_char]
             span._.value = match.value
             span._.unit = match.unit
             span._.dimension = self.rules.units.get(match.unit) if match.unit else None
@@ -57,13 +70,6 @@ class QuantityRecognizer(DataComponent):
             span._.change = match.change
             span._.max = match.max
             span._.out_of_range = match.out_of_range
-            spans.append(span)
-        if self.overwrite_ents:
-            doc.ents = filter_spans([*spans, *doc.ents])
-            kept = set(doc.ents)  # once: doc.ents builds every entity of the document
-            record_rule_spans(doc, [span for span in spans if span in kept])
-        else:
-            add_entities(doc, [(s.start_char, s.end_char) for s in spans], LABEL, text=text)
         return doc
 
     def get_data(self) -> Any:
