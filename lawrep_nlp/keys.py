@@ -3,8 +3,9 @@ across reports when they say the same thing in the same words.
 
 A key is the indicator phrase read in simplified characters (and full-width digits and letters as
 ASCII), without quotes, parenthesised asides, scope words (全区, 累计…), a 的-clause in front of its
-head, a counting verb in front and a counting suffix behind (数, 总数…), then the action class and the unit dimension:
-全区共受理的“行政复议”案件数 with 受理 and 件 → ``行政复议案件|受理|count``. The action class
+head, a counting verb in front and a counting suffix behind (数, 总数…), then the action class (of
+the linker's action, else of a counting verb at the phrase's front or right before it) and the
+unit dimension: 全区共受理的“行政复议”案件数 with 受理 and 件 → ``行政复议案件|受理|count``. The action class
 keeps what was done (受理 vs 办结 of the same cases); the dimension keeps counts, people and
 rates apart. Keys are not canonical: two keys may name one indicator, and the compare table
 flags them as such. The word lists live in data/indicator_keys.json.

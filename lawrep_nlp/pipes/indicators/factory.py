@@ -125,8 +125,9 @@ class IndicatorLinker(DataComponent):
                 doc.user_data["lawrep_meta"] = example.reference.user_data["lawrep_meta"]
             for component in upstream:
                 doc = component(doc)
-            if len(doc) and not doc.has_annotation("SENT_START"):  # regression: spaCy's E030 from the walk,
-                raise missing_upstream(self.name, "token.is_sent_start")  # lawrep_sentences disabled
+            # lawrep_sentences disabled: named here, not spaCy's E030 from the walk (regression)
+            if len(doc) and not doc.has_annotation("SENT_START"):
+                raise missing_upstream(self.name, "token.is_sent_start")
             docs_and_links.append((doc, links))
         return docs_and_links
 
