@@ -35,8 +35,10 @@ def assigned_attributes(nlp: Language) -> set[str]:
 
 def check_required(nlp: Language, name: str, requires: Iterable[str]) -> None:
     """Fail when the component is built, not when it first runs, if no component already in the
-    pipeline assigns what it requires (spaCy's analyze_pipes only warns). The order is checked
-    when the component runs (`missing_upstream`): a factory does not know where it will go."""
+    pipeline assigns what it requires (spaCy's analyze_pipes only warns). A factory does not know
+    where it will go, so what can be seen on the Doc is checked when the component runs
+    (`missing_upstream`: sentence boundaries, the linker's links); quantities cannot be (a text may
+    have none), so a linker placed before lawrep_quantities, or run with it disabled, finds none."""
     assigned = assigned_attributes(nlp)
     missing = [attr for attr in requires if attr not in assigned]
     if missing:
