@@ -37,13 +37,16 @@ class KeyMaker:
         self.action_class = {verb: name for name, verbs in data["action_classes"].items() for verb in verbs}
         # Counting verbs cut off the front: two characters or more (有 would cut 有效).
         self.verbs = sorted((v for v in self.action_class if len(v) >= MIN_CORE_CHARS), key=len, reverse=True)
+        #: how much text before the indicator `key` needs: the longest verb and a space after it
+        self.before_chars = max(map(len, self.verbs), default=0) + 1
 
     def key(self, indicator: str | None, action: str | None = None, dimension: str | None = None,
             before: str = "") -> str | None:
         """The key of one measurement, or None when it has no indicator. The action class is that
         of `action` (the linker's), else of a counting verb at the indicator's front or right
-        before it (`before`: the text before the indicator): 全年新收【行政复议案件】 is 受理 as
-        新收【行政复议案件】 is (regression: the linker knows no 新收, and the first had none)."""
+        before it (`before`: the text before the indicator; its last `before_chars` are enough):
+        全年新收【行政复议案件】 is 受理 as 新收【行政复议案件】 is (regression: the linker knows
+        no 新收, and the first had none)."""
         core, verb = self.core(indicator) if indicator else ("", None)
         if not core:
             return None

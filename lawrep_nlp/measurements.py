@@ -8,14 +8,12 @@ from typing import Any
 from spacy.tokens import Doc, Span
 
 from .extensions import link_index
-from .keys import indicator_key
+from .keys import default_key_maker, indicator_key
 
 #: Columns of a measurement record, in table order.
 MEASUREMENT_FIELDS = ("indicator", "indicator_key", "canonical", "canonical_confidence", "action", "value", "unit",
                       "dimension", "approx", "placeholder", "change", "max", "out_of_range",
                       "quantity_text", "start", "end", "indicator_start", "indicator_end", "sentence")
-#: How far before an indicator a counting verb is looked for, for its key (立案受理 is the longest).
-KEY_VERB_CHARS = 6
 #: Report metadata columns put in front of each row of the table.
 REPORT_COLUMNS = ("file", "title", "region", "region_code", "year", "publisher")
 
@@ -27,6 +25,7 @@ def measurement_records(doc: Doc) -> list[dict[str, Any]]:
     has_sentences = doc.has_annotation("SENT_START")
     sentence_texts: dict[int, str] = {}  # sentence start → its text, built once per sentence
     text = doc.text  # once: Doc.text joins every token (regression: per quantity, quadratic in the length)
+    before_chars = default_key_maker().before_chars  # the text before an indicator its key reads
     for ent in doc.ents:
         if ent.label_ != "QUANTITY":
             continue
@@ -34,7 +33,7 @@ def measurement_records(doc: Doc) -> list[dict[str, Any]]:
         records.append({
             "indicator": indicator.text if indicator is not None else None,
             "indicator_key": indicator_key(indicator.text, ent._.action, ent._.dimension,
-                                           text[max(0, indicator.start_char - KEY_VERB_CHARS):indicator.start_char])
+                                           text[max(0, indicator.start_char - before_chars):indicator.start_char])
             if indicator is not None else None,
             "canonical": ent._.canonical,
             "canonical_confidence": ent._.canonical_confidence,

@@ -492,14 +492,18 @@ def _canonical_folder(folder: Path) -> dict[tuple[str, int, int, int], str | Non
     return read_canonical_labels(folder)
 
 
+def _link_keys(record: dict[str, Any]) -> list[tuple[Any, Any, int, int]]:
+    """How corpus/canonical's TSV names each gold link of a record (canonical_key)."""
+    from ..corpus.markup import canonical_key
+
+    return [canonical_key(record, relation["quantity"]) for relation in record.get("relations", [])]
+
+
 def _canonical_labels_of(folder: Path, records: list[dict[str, Any]]) -> dict[tuple[str, int, int, int], str | None]:
     """The gold canonical ids in `folder`; a usage error, before any work, when it is no folder or
     lacks a row for a link of the records (regression: a ValueError traceback after the pipeline ran)."""
-    from ..corpus.markup import canonical_key
-
     labels = _canonical_folder(folder)
-    missing = [key for record in records for relation in record.get("relations", [])
-               if (key := canonical_key(record, relation["quantity"])) not in labels]
+    missing = [key for record in records for key in _link_keys(record) if key not in labels]
     if missing:
         typer.echo(f"lawrep: {folder} has no canonical id row for {plural(len(missing), 'gold link')}, e.g. "
                    f"document {missing[0][0]}, paragraph {missing[0][1]}, quantity at {missing[0][2]}-{missing[0][3]} "
@@ -562,7 +566,6 @@ def convert(
     from spacy.tokens import DocBin
 
     from ..corpus.docbin import ConversionStats, conversion_nlp, record_to_doc
-    from ..corpus.markup import canonical_key
     from ..corpus.validate import record_problems
     from .extract import atomic_output
 
@@ -577,7 +580,7 @@ def convert(
             try:
                 docs.append(record_to_doc(nlp, record, stats, labels))
                 if labels is not None:
-                    keys = [canonical_key(record, relation["quantity"]) for relation in record.get("relations", [])]
+                    keys = _link_keys(record)
                     links, unlisted = links + len(keys), unlisted + sum(key not in labels for key in keys)
                 continue
             except (ValueError, TypeError, KeyError) as err:  # a field of a shape the checks do not know

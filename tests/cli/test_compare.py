@@ -35,15 +35,21 @@ def test_compare_lines_up_reports(tmp_path: Path):
     assert "chart of reconsideration_cases_received" in result.output
 
 
-def test_a_change_is_not_taken_for_the_level(tmp_path: Path):
-    """Regression: the row took the report's first value, here a change, as its figure (12件, drawn
-    beside other reports' levels); the level the report states is the row's value."""
+def the_one_row(tmp_path: Path, text: str) -> dict[str, str]:
+    """The comparison row of a one-report folder that states one indicator (grouped by both)."""
     report = tmp_path / "one.txt"
-    report.write_text("受理行政复议案件同比下降12件，共受理行政复议案件30件。\n", encoding="utf-8")
+    report.write_text(text + "\n", encoding="utf-8")
     out = tmp_path / "t.csv"
     result = runner.invoke(app, ["compare", str(report), "--out", str(out), "--group-by", "both"])
     assert result.exit_code == 0, result.output
     (row,) = read_rows(out)
+    return row
+
+
+def test_a_change_is_not_taken_for_the_level(tmp_path: Path):
+    """Regression: the row took the report's first value, here a change, as its figure (12件, drawn
+    beside other reports' levels); the level the report states is the row's value."""
+    row = the_one_row(tmp_path, "受理行政复议案件同比下降12件，共受理行政复议案件30件。")
     assert (row["group"], row["value"], row["change"], row["max"]) == ("reconsideration_cases_received", "30.0", "", "")
     assert row["other_values"] == "12件"
 
@@ -51,12 +57,7 @@ def test_a_change_is_not_taken_for_the_level(tmp_path: Path):
 def test_a_placeholder_is_not_taken_for_the_level(tmp_path: Path):
     """Regression (the analyst audit): a placeholder first (*件, a figure left to fill in) became
     the row's value (none), and the report left the chart; the value it states is the row's."""
-    report = tmp_path / "one.txt"
-    report.write_text("今年已受理行政复议案件*件。全年共受理行政复议案件97件。\n", encoding="utf-8")
-    out = tmp_path / "t.csv"
-    result = runner.invoke(app, ["compare", str(report), "--out", str(out), "--group-by", "both"])
-    assert result.exit_code == 0, result.output
-    (row,) = read_rows(out)
+    row = the_one_row(tmp_path, "今年已受理行政复议案件*件。全年共受理行政复议案件97件。")
     assert (row["group"], row["value"], row["placeholder"], row["other_values"]) == (
         "reconsideration_cases_received", "97.0", "False", "*件")
 
