@@ -19,7 +19,7 @@ import random
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc
 from spacy.training import Example
@@ -27,6 +27,9 @@ from spacy.util import registry
 
 from .corpus.markup import canonical_key
 from .extensions import INDICATORS_KEY
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 ENTITY_LABELS = ("ORG", "GPE", "LAW", "PROGRAM", "DATE", "QUANTITY")
 
@@ -126,7 +129,7 @@ def score(pairs: Iterable[tuple[Annotation, Annotation]]) -> dict[str, Any]:
     return scores
 
 
-def flat_scores(scores: dict[str, Any]) -> dict[str, float]:
+def flat_scores(scores: dict[str, Any]) -> dict[str, Any]:
     """The entity and value scores as flat keys, the way spaCy's training log and `spacy evaluate`
     show them; the entity scores also go under spaCy's own names (``ents_*``), which `spacy
     evaluate` prints as NER P/R/F with a per-label table; when the trained ``ner`` is enabled, its
@@ -228,12 +231,12 @@ def canonical_example_scores(examples: Iterable[Example], gold_flag: str) -> dic
             "lawrep_canonical_coverage": given / links if links else None}
 
 
-def pipe_records(nlp, records: list[dict[str, Any]], batch_size: int = 32) -> list[Doc]:
+def pipe_records(nlp: Language, records: list[dict[str, Any]], batch_size: int = 32) -> list[Doc]:
     """The pipeline's Docs for gold records' texts, in order."""
     return list(nlp.pipe((r["text"] for r in records), batch_size=batch_size))
 
 
-def evaluate_records(nlp, records: list[dict[str, Any]], batch_size: int = 32,
+def evaluate_records(nlp: Language, records: list[dict[str, Any]], batch_size: int = 32,
                      docs: list[Doc] | None = None) -> dict[str, Any]:
     """Score `nlp` on gold records (`docs`: its Docs for them, when already made)."""
     return score(annotation_pairs(records, docs if docs is not None else pipe_records(nlp, records, batch_size)))
@@ -338,7 +341,7 @@ class CanonicalAnswer:
     mapping: str | None
 
 
-def canonical_cases(nlp, records: list[dict[str, Any]], labels: dict[tuple[str, int, int, int], str | None],
+def canonical_cases(nlp: Language, records: list[dict[str, Any]], labels: dict[tuple[str, int, int, int], str | None],
                     batch_size: int = 32, docs: list[Doc] | None = None) -> list[CanonicalCase]:
     """Every gold link of the records with its canonical label and the pipeline's reading
     (`docs`: the pipeline's Docs for the records, when already made)."""

@@ -44,7 +44,7 @@ def link_index(doc: Doc) -> dict[tuple[int, int], Span]:
     """Quantity offsets → linked INDICATOR span (from ``doc.spans["indicators"]``, or the span at
     the link's offsets when the group lacks it), built in one pass over links and indicators.
     The first link of a quantity counts."""
-    group = {}
+    group: dict[tuple[int, int], Span] = {}
     for indicator in doc.spans.get(INDICATORS_KEY, ()):
         group.setdefault((indicator.start_char, indicator.end_char), indicator)
     index: dict[tuple[int, int], Span] = {}

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spacy.tokens import Doc, Span
+
+if TYPE_CHECKING:
+    import pandas as pd  # the optional `pandas` extra
 
 from .extensions import link_index
 from .keys import default_key_maker, indicator_key
@@ -73,7 +76,7 @@ def measurement_rows(docs: Iterable[Doc]) -> list[dict[str, Any]]:
     return rows
 
 
-def to_dataframe(docs: Iterable[Doc]):
+def to_dataframe(docs: Iterable[Doc]) -> pd.DataFrame:
     """The measurement table as a pandas DataFrame (pandas is the optional `pandas` extra)."""
     try:
         import pandas as pd

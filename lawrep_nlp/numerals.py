@@ -26,14 +26,16 @@ LARGE_UNITS = {"万": 10_000, "萬": 10_000, "亿": 100_000_000, "億": 100_000_
 
 CHINESE_NUMERAL_CHARS = "".join(CHINESE_DIGITS) + "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
 #: Digits joined by script.DIGIT_JOINER (an invisible character between them: 9\u200b7件 is 97件);
-#: thousands groups in half- or full-width digits (１,２３４: regression, it was read as ２３４), or
+#: thousands groups in half- or full-width digits (１,２３４: regression, it was read as ２３４; a
+#: full-width comma only between full-width digits: in 分别为120，150件 it is the clause's comma,
+#: regression, it gave 120150), or
 #: after one space when the group starts with 0 (1 000件: regression, it gave 000件 = 0). No number
 #: starts with 0, so such a group belongs to the number before; 1 234名 stays ambiguous (a table row
 #: of two numbers) and is read as 234名.
 #: A decimal point is also 点 before 万 or 亿 (3点5万件 → 35000: regression, it gave 5万件; without the
 #: multiplier 3点5 may be a time of day and is left alone).
 ARABIC = (rf"[0-9０-９]+(?:{DIGIT_JOINER}+[0-9０-９]+)*"
-          r"(?:(?:[,，][0-9０-９]{3}|[ \u00a0\u2009\u202f][0０][0-9０-９]{2})(?![0-9０-９]))*"
+          r"(?:(?:,[0-9０-９]{3}|，[０-９]{3}|[ \u00a0\u2009\u202f][0０][0-9０-９]{2})(?![0-9０-９]))*"
           r"(?:[.．][0-9０-９]+|点[0-9０-９]+(?=[万亿萬億]))?")
 #: The multipliers an Arabic number may carry (1.7万, 2.1亿, 5千); 百/千 not when they open
 #: 百分之/千分之/百分点, which are units. The tokenizer and the quantity recognizer use it too.
@@ -56,7 +58,8 @@ NUMBER_RE = re.compile(rf"(?:{ARABIC}){MULTIPLIERS}|{CHINESE_NUMBER}")
 
 def chinese_to_number(text: str) -> float:
     """Convert a run of Chinese numerals: 一百二十 → 120, 两千 → 2000, 三万五千 → 35000, 万 → 10000,
-    三点五万 → 35000, 一百二十三点五 → 123.5.
+    三点五万 → 35000, 一百二十三点五 → 123.5. A last digit right after 百, 千, 万 or 亿 counts in the
+    next place down, as it is spoken: 一千二 → 1200, 三万五 → 35000 (一百零五 stays 105).
 
     Raises ValueError for anything that is not a well-formed numeral.
     """
@@ -73,12 +76,15 @@ def chinese_to_number(text: str) -> float:
     section = 0  # the current section below 万
     digit: int | None = None
     last_large: str | None = None  # the previous 万/亿, when nothing stood after it
+    place_before = 1  # what the character before the current digit multiplies by (1: none)
     # A bare digit string like 二〇二五 is read digit by digit.
     if len(text) > 1 and all(ch in CHINESE_DIGITS for ch in text):
         return float("".join(str(CHINESE_DIGITS[ch]) for ch in text))
-    for ch in text:
+    for position, ch in enumerate(text):
         if ch in CHINESE_DIGITS:
             digit = CHINESE_DIGITS[ch]
+            previous = text[position - 1] if position else ""
+            place_before = SMALL_UNITS.get(previous) or LARGE_UNITS.get(previous) or 1
         elif ch in SMALL_UNITS:
             section += (1 if digit is None else digit) * SMALL_UNITS[ch]
             digit = None
@@ -96,7 +102,27 @@ def chinese_to_number(text: str) -> float:
                 total = (total + section) * large
             section = 0
         last_large = ch if ch in LARGE_UNITS else None
+    if digit is not None and place_before >= 100:  # 一千二 is 1200, not 1002 (regression)
+        digit *= place_before // 10
     return float(total + section + (digit or 0))
+
+
+#: Two neighbouring digits say "one or two", "five or six" (一两件, 五六件, 七八十件, 三五天), with the
+#: place of the multiplier after them.
+APPROXIMATE_PAIR_RE = re.compile(r"([一二两三四五六七八九])([二两三四五六七八九])([十百千万亿]*)")
+
+
+def approximate_pair(text: str) -> tuple[float, float] | None:
+    """一两 → (1, 2), 五六 → (5, 6), 七八十 → (70, 80), 三五 → (3, 5): a vague amount as a range.
+    None for any other numeral (二五 is not a pair; 二〇二五 a year, read digit by digit)."""
+    match = APPROXIMATE_PAIR_RE.fullmatch(text)
+    if match is None:
+        return None
+    low, high = CHINESE_DIGITS[match.group(1)], CHINESE_DIGITS[match.group(2)]
+    if (high != low + 1 and (low, high) != (3, 5)) or match.group(2) == "二":  # 一二 is no pair
+        return None
+    scale = chinese_to_number("一" + match.group(3)) if match.group(3) else 1.0
+    return low * scale, high * scale
 
 
 def arabic_to_number(text: str) -> float:
@@ -182,19 +208,26 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
     if repeated_unit_range is not None:
         return repeated_unit_range
     out_of_range = False
+    maximum = None
+    pair = approximate_pair(match.group())
     try:
-        value: float | None = to_number(match.group())
+        value: float | None = to_number(match.group()) if pair is None else pair[0]
     except NumberOutOfRange:
         value, out_of_range = None, True
     except ValueError:
         return None
+    if pair is not None:
+        maximum = pair[1]
     rest = stripped[match.end():]
-    maximum = None
-    range_match = re.match(rf"{INLINE_SPACE}*[{re.escape(RANGE_SEPARATORS)}]+{INLINE_SPACE}*({NUMBER_RE.pattern})",
-                           rest)
-    if range_match:
+    # 10余至20余件: the low end may carry its approximation word before the separator
+    range_match = re.match(rf"([{''.join(APPROX_BEFORE_UNIT)}])?{INLINE_SPACE}*[{re.escape(RANGE_SEPARATORS)}]+"
+                           rf"{INLINE_SPACE}*({NUMBER_RE.pattern})", rest)
+    low_approx = None
+    if range_match and pair is None:
         try:
-            maximum = clean_float(to_number(range_match.group(1)))
+            maximum = clean_float(to_number(range_match.group(2)))
+            value = _with_multiplier_of(match.group(), value, range_match.group(2), maximum)
+            low_approx = range_match.group(1)
             rest = rest[range_match.end():]
         except NumberOutOfRange:
             out_of_range = True
@@ -203,6 +236,7 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
             maximum = None
     # 1.7万余人次: an approximation word may stand between the number and its unit.
     approx, rest = _leading_approx(rest)
+    approx = approx or low_approx
     if rest[:1] in LARGE_UNITS:  # 2.03亿余元 written as 2.03余亿元 is rare but seen
         if value is not None:
             value *= LARGE_UNITS[rest[0]]
@@ -212,6 +246,21 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
     unit, tail_approx = _split_unit(rest)
     return ParsedQuantity(None if value is None else clean_float(value), unit, approx or tail_approx, maximum,
                           out_of_range=out_of_range)
+
+
+def _with_multiplier_of(low_text: str, low: float | None, high_text: str, high: float) -> float | None:
+    """The low end of a range whose 万 or 亿 is written once, after the high end: 1—2万人次 is
+    10000 to 20000, 3至5万元 and 三至五万元 30000 to 50000, 十至二十万 100000 to 200000 (regression: the
+    low end was 1, 3 and 10). Only when the low end has no 万 or 亿 of its own and the high end's
+    multiplier keeps it below the high end (5000—2万 and 五千至两万 stay 5000)."""
+    large = "".join(LARGE_UNITS)
+    multiplier = re.search(rf"[{large}]+$", high_text)
+    if low is None or multiplier is None or any(ch in large for ch in low_text):
+        return low
+    scale = 1.0
+    for ch in multiplier.group():
+        scale *= LARGE_UNITS[ch]
+    return clean_float(low * scale) if low * scale <= high else low
 
 
 REPEATED_UNIT_SEPARATOR_RE = re.compile(rf"{INLINE_SPACE}*[{re.escape(REPEATED_UNIT_RANGE_SEPARATORS)}]{INLINE_SPACE}*")

@@ -15,6 +15,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -47,7 +48,7 @@ def main() -> None:
     for path in sorted((ROOT / "corpus" / "markup_second").glob("*.markup.txt")):
         doc = path.name.split(".")[0]
         by_round.setdefault(annotation_round(doc), []).append(doc)
-    summary = {}
+    summary: dict[str, dict[str, Any]] = {}
     for name, docs in sorted(by_round.items()):
         first, second = [], []
         for doc in docs:

@@ -25,6 +25,7 @@ import argparse
 import json
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,8 +137,9 @@ def model_readings(cases: list[CanonicalCase], folds: dict[str, Taxonomy], *, ep
         train = [row for row, c in zip(rows, cases, strict=True) if row is not None and fold_of[c.doc] != fold]
         model = IndicatorModel.train(train, labels_of, epochs=epochs, l2=l2)
         for i, c in enumerate(cases):
-            if fold_of[c.doc] == fold and rows[i] is not None:
-                label, probability = model.predict(rows[i])
+            row = rows[i]
+            if fold_of[c.doc] == fold and row is not None:
+                label, probability = model.predict(row)
                 out[i] = Mapping(label, probability, "model") if label else Mapping(None, probability, "none")
     return out
 
@@ -160,8 +162,9 @@ def combined_options(cases: list[CanonicalCase], rule_options: list[dict], rules
         for policy in POLICIES:
             for setting, model in (learned.items() if policy != "rules" else [((0, 0.0), None)]):
                 for threshold in (MODEL_THRESHOLDS if policy != "rules" else (1.0,)):
+                    readings: Sequence[Mapping | None] = model or [None] * len(best)
                     answers = [combine(policy, b, m if m is not None else NO_MAPPING, rule["min_confidence"],
-                                       threshold) for b, m in zip(best, model or [None] * len(best), strict=True)]
+                                       threshold) for b, m in zip(best, readings, strict=True)]
                     options.append({"policy": policy, "fuzzy_threshold": rule["fuzzy_threshold"],
                                     "min_confidence": rule["min_confidence"], "model_threshold": threshold,
                                     "model_epochs": setting[0], "model_l2": setting[1],

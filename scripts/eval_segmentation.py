@@ -16,6 +16,7 @@ import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -145,8 +146,8 @@ def main() -> None:
         return
     sample, docs = read_sample(GOLD)
     test_records = load_annotations(ROOT / "corpus", split="test")
-    results = {"gold_sample": {"sentences": len(sample), "documents": len(docs)},
-               "test_paragraphs": len(test_records), "segmenters": {}}
+    results: dict[str, Any] = {"gold_sample": {"sentences": len(sample), "documents": len(docs)},
+                               "test_paragraphs": len(test_records), "segmenters": {}}
     for name, segment in segmenters(args.model_dir).items():
         results["segmenters"][name] = {"f1": segmentation_f1(segment, sample),
                                        "alignment": alignment(segment, test_records)}

@@ -715,10 +715,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.from_json:
         saved = json.loads(args.from_json.read_text(encoding="utf-8"))
-        step = tuple(saved["rising"]["step"] or (str(saved["fractions"][-1]),) * 2)
-        rising = {kind: table for kind, table in saved["rising"].items() if kind != "step"}
+        saved_step = tuple(saved["rising"]["step"] or (str(saved["fractions"][-1]),) * 2)
+        saved_rising = {kind: table for kind, table in saved["rising"].items() if kind != "step"}
         plot(saved["summary"], args.out_png, plot_title(saved["corpus"]["train"], saved["folds"]))
-        print(markdown_table(saved["summary"], rising, step))
+        print(markdown_table(saved["summary"], saved_rising, saved_step))
         return
     if any(not 0 < f <= 1 for f in args.fractions):
         parser.error("fractions must lie in (0, 1]")
@@ -766,7 +766,7 @@ def main() -> None:
             futures = [pool.submit(run_unit, unit, options) for unit in ordered]
             for future in as_completed(futures):
                 report(future.result())
-    order = {(u.kind, u.fraction, u.index): i for i, u in enumerate(units)}
+    order: dict[tuple[str, float, int | None], int] = {(u.kind, u.fraction, u.index): i for i, u in enumerate(units)}
     results.sort(key=lambda r: order[r["kind"], r["fraction"], r.get("draw", r.get("fold"))])
 
     summaries = {kind: summarise(results, kind, fractions) for kind in ("test", "cv")}

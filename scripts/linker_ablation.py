@@ -95,8 +95,8 @@ def main() -> None:
     table = {"rules": summary(score(zip(golds, rules, strict=True)))}
     for kind in ("ner", "spancat"):
         trained = model_spans(spacy.load(train(kind, args.max_steps)), kind, texts)
-        alone = [Annotation(g.text, indicators=t) for g, t in zip(golds, trained, strict=True)]
-        table[f"{kind} spans"] = {"indicator": summary(score(zip(golds, alone, strict=True)))["indicator"]}
+        spans_alone = [Annotation(g.text, indicators=t) for g, t in zip(golds, trained, strict=True)]
+        table[f"{kind} spans"] = {"indicator": summary(score(zip(golds, spans_alone, strict=True)))["indicator"]}
         table[f"rules + {kind} boundaries"] = summary(score(zip(golds, map(snapped, rules, trained), strict=True)))
     result = {"split": "dev", "max_steps": args.max_steps, "seed": 0, "table": table}
     (ROOT / "evaluation" / "linker_ablation_dev.json").write_text(json.dumps(result, indent=1) + "\n")

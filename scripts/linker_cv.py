@@ -31,6 +31,7 @@ import sys
 from collections import Counter
 from itertools import product
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -68,7 +69,7 @@ def boundary_setting() -> tuple[int, int]:
     return int(settings["boundary_epochs"]), int(settings["boundary_runs"])
 
 
-def parsed(nlp: spacy.Language, records: list[dict]) -> list[tuple[dict, object, set]]:
+def parsed(nlp: spacy.Language, records: list[dict]) -> list[tuple[dict, spacy.tokens.Doc, set]]:
     """(record, Doc as the pipeline reads it up to the linker, gold links)."""
     docs = pipe_records(nlp, records)
     return [(record, doc, from_record(record).links) for record, doc in zip(records, docs, strict=True)]
@@ -90,7 +91,7 @@ class Tally:
         self.by_fold: dict[int, list[int]] = {}  # fold → [tp, pred, gold]
 
     def add(self, record: dict, doc, gold: set, links: list[list[int]], fold: int = 0) -> None:
-        predicted = {tuple(link) for link in links}
+        predicted = {cast("tuple[int, int, int, int]", tuple(link)) for link in links}
         tp = len(predicted & gold)
         self.tp += tp
         self.relaxed_tp += sum(any(p[:2] == g[:2] and p[2] < g[3] and g[2] < p[3] for g in gold) for p in predicted)

@@ -42,7 +42,10 @@ PERCEPTRON = (20, 5)  # epochs, runs: the shipped choice (evaluation/linker_boun
 def softmax_ranker(examples: list[tuple[Candidates, int]], l2: float) -> BoundaryModel:
     """Weights that maximise the penalised log-likelihood of each gold edge among its candidates."""
     vocabulary: dict[str, int] = {}
-    rows, columns, groups, gold = [], [], [], []
+    rows: list[int] = []
+    columns: list[int] = []
+    groups: list[int] = []
+    gold: list[bool] = []
     for group, (candidates, answer) in enumerate(examples):
         for edge, features in candidates.items():
             for feature in set(features):
@@ -67,7 +70,7 @@ def softmax_ranker(examples: list[tuple[Candidates, int]], l2: float) -> Boundar
 
     fitted = minimize(loss_and_gradient, np.zeros(len(vocabulary)), jac=True, method="L-BFGS-B",
                       options={"maxiter": 500}).x
-    names = sorted(vocabulary, key=vocabulary.get)
+    names = sorted(vocabulary, key=vocabulary.__getitem__)
     return BoundaryModel({name: float(w) for name, w in zip(names, fitted, strict=True) if abs(w) > 1e-6},
                          {"learner": "softmax", "l2": l2})
 

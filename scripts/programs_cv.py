@@ -152,7 +152,7 @@ def main() -> None:
                         "folds": fold_scores}
     order = {name: i for i, name in enumerate(setting_name(*s) for s in SETTINGS)}
 
-    def preference(name: str) -> tuple[float, int, float]:
+    def preference(name: str) -> tuple[float, bool, float, int]:
         threshold = next(t for p, t in SETTINGS if setting_name(p, t) == name)
         return (round(result[name]["mean"]["f"], 6), name == "rules", threshold or 1.0, -order[name])
 

@@ -35,11 +35,13 @@ import random
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import cast
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import spacy  # noqa: E402
+from spacy.tokens import Doc  # noqa: E402
 
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
 from lawrep_nlp.errors import ErrorRecord, errors_of  # noqa: E402
@@ -57,7 +59,7 @@ FOLDS = 5
 SEED = TRAINING_SEED
 
 
-def parsed(nlp, records: list[dict]) -> list[tuple[dict, object, set]]:
+def parsed(nlp, records: list[dict]) -> list[tuple[dict, Doc, set]]:
     """(record, Doc, gold links) — the Doc from the pipeline, whose entities and sentences the
     linker reads."""
     docs = pipe_records(nlp, records)
@@ -116,7 +118,8 @@ def fold_out_estimate(items, lexicon: Lexicon, epochs: int, errors: list[ErrorRe
     fold's unseen lexicon entries removed (model trained on the other folds with that lexicon),
     and the kinds of the model's link errors there (lawrep_nlp.errors); the error records
     themselves are appended to ``errors`` when it is given."""
-    rules, model, kinds = [0, 0, 0], [0, 0, 0], Counter()
+    rules, model = [0, 0, 0], [0, 0, 0]
+    kinds: Counter[str] = Counter()
     for held in folds_of(items):
         held_items = [it for it in items if it[0]["meta"]["doc"] in held]
         other_items = [it for it in items if it[0]["meta"]["doc"] not in held]
@@ -126,7 +129,8 @@ def fold_out_estimate(items, lexicon: Lexicon, epochs: int, errors: list[ErrorRe
         rules = [a + b for a, b in zip(rules, exact_link_counts(held_items, reduced, None), strict=True)]
         for record, doc, gold in held_items:  # the model's links once, for its counts and its error kinds
             predicted = from_doc(doc)
-            predicted.links = {tuple(link) for link in link_quantities(doc, reduced, fitted)[1]}
+            predicted.links = {cast("tuple[int, int, int, int]", tuple(link))
+                               for link in link_quantities(doc, reduced, fitted)[1]}
             model = [model[0] + len(predicted.links & gold), model[1] + len(predicted.links), model[2] + len(gold)]
             found = errors_of([record], [(from_record(record), predicted)])
             kinds.update(error.category for error in found if error.kind == "link")

@@ -66,9 +66,9 @@ SETTINGS = {"rules only": ["tok2vec", "ner"], "NER only": [*RULE_COMPONENTS, "la
 CV_SETTINGS = ("rules only", "NER only", "combined")
 
 
-def ablation(model: Path, split: str) -> dict[str, dict[str, float]]:
+def ablation(model: Path, split: str) -> dict[str, dict[str, dict[str, float]]]:
     records = load_annotations(ROOT / "corpus", split=split)
-    table = {}
+    table: dict[str, dict[str, dict[str, float]]] = {}
     for name, disabled in SETTINGS.items():
         nlp = spacy.load(model, disable=disabled)
         refresh_data(nlp)

@@ -449,7 +449,7 @@ def evaluate(
     pairs = annotation_pairs(records, docs)
     scores = score(pairs)
     answers = None
-    if canonical:
+    if labels is not None:  # canonical given
         from ..evaluation import canonical_cases, map_canonical, score_canonical_answers
 
         taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy

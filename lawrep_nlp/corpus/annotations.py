@@ -88,7 +88,7 @@ def read_jsonl(path: Path) -> Iterator[Record]:
 
 def load_annotations(corpus_dir: Path, split: str | None = None) -> list[Record]:
     """All gold records (optionally of one split), in document order."""
-    records = []
+    records: list[Record] = []
     for path in sorted((corpus_dir / "annotations").glob("*.jsonl")):
         records.extend(r for r in read_jsonl(path) if split is None or r["meta"].get("split") == split)
     return records

@@ -140,8 +140,9 @@ def to_markup(record: Record) -> str:
             value = "*" if span.get("placeholder") else span.get("value")
             tag = f"Q:{value}:{span.get('unit', '')}"
             tag += "".join(f":{key}={span[key]}" for key in QUANTITY_OPTIONS if span.get(key) is not None)
-            if links.get((span["start"], span["end"])):
-                tag += ">" + links[(span["start"], span["end"])]
+            target = links.get((span["start"], span["end"]))
+            if target:
+                tag += ">" + target
         else:
             tag = label
         opens.setdefault(span["start"], []).append((span["end"], tag))

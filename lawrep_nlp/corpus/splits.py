@@ -66,7 +66,7 @@ def extension_problems(corpus_dir: Path) -> list[str]:
     data = json.loads((corpus_dir / "splits.json").read_text(encoding="utf-8"))
     index = read_text_index(corpus_dir)
     where = split_of(corpus_dir)
-    problems = []
+    problems: list[str] = []
     for extension in data.get("extensions", []):
         kinds = {doc: document_kind(index[doc]["region"], index[doc]["level"]) for doc in extension["documents"]}
         expected = assign_documents(kinds, extension["seed"], extension["test_share"], extension["dev_share"])

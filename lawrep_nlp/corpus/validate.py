@@ -175,7 +175,7 @@ def check_markup_file(path: Path, paragraphs: list[str]) -> list[str]:
     return problems
 
 
-def validate_corpus(corpus_dir) -> list[str]:
+def validate_corpus(corpus_dir: str | Path) -> list[str]:
     """Every problem in the corpus: markup that does not read back as its raw paragraph, invalid
     records, duplicate paragraphs across documents, documents in no split or in two, and
     annotation JSONL files that are not what the markup builds."""

@@ -78,9 +78,9 @@ class DataComponent:
         raise NotImplementedError
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        to_disk(path, {DATA_FILE: lambda p: srsly.write_json(p, self.get_data())}, exclude)
+        folder: Path = ensure_path(path)
+        folder.mkdir(parents=True, exist_ok=True)
+        to_disk(folder, {DATA_FILE: lambda p: srsly.write_json(p, self.get_data())}, exclude)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "DataComponent":
         from_disk(ensure_path(path), {DATA_FILE: lambda p: self.set_data(srsly.read_json(p))}, exclude)

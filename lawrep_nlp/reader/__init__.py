@@ -56,8 +56,8 @@ def report_from_text(raw: str, *, file: str | None = None, encoding: str | None 
     raw = raw.replace("\r\n", "\n").replace("\r", "\n")
     raw, provenance = split_provenance_header(raw)
     text, chrome = remove_chrome(raw)
-    meta = {"file": file, "format": source_format, "encoding": encoding, **extract_metadata(text, chrome, html_meta),
-            "chrome_lines": chrome}
+    meta: dict[str, Any] = {"file": file, "format": source_format, "encoding": encoding,
+                            **extract_metadata(text, chrome, html_meta), "chrome_lines": chrome}
     # The corpus's own excerpt files say where they come from; that beats any guess. Their region
     # may name the issuing body (天津市静海区司法局): the place is the region, the body the publisher.
     provenance = {key: value for key, value in provenance.items() if value and value != "unknown"}

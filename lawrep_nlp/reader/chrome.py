@@ -33,7 +33,8 @@ def is_chrome(line: str, patterns: tuple[re.Pattern[str], ...] | None = None) ->
 
 def remove_chrome(text: str) -> tuple[str, list[str]]:
     """The text without chrome lines, and the lines removed (kept for metadata and audit)."""
-    kept, removed = [], []
+    kept: list[str] = []
+    removed: list[str] = []
     # to_simplified keeps every character's place, so the lines pair up (regression: 發佈時間:… stayed)
     for line, simplified in zip(text.split("\n"), to_simplified(text).split("\n"), strict=True):
         # as written too: a pattern may name the traditional form itself (繁體 | 无障碍浏览)

@@ -49,7 +49,7 @@ def html_to_text(html: str) -> tuple[str, dict[str, str | None]]:
     # not extensive: the date a page states (its meta tags, structured data), never one guessed from
     # a year in its text (regression: a page titled 2023年… was given the date 2023-01-01)
     meta = trafilatura.extract_metadata(html, extensive=False)
-    info = {"title": None, "date": None, "sitename": None}
+    info: dict[str, str | None] = {"title": None, "date": None, "sitename": None}
     if meta is not None:
         info = {"title": meta.title, "date": meta.date, "sitename": meta.sitename}
     return text, info

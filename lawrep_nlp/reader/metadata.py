@@ -132,7 +132,7 @@ def extract_metadata(
     # the title as written; the fields below as read (simplified, ASCII digits), so that they line up
     title_as_written = written[title_index].strip() if title_index is not None else html_meta.get("title")
     if title_index and _title_cut_in_two(lines[title_index - 1], lines[title_index]):
-        title_as_written = written[title_index - 1].strip() + title_as_written
+        title_as_written = written[title_index - 1].strip() + written[title_index].strip()
     title = matching_view(title_as_written) if title_as_written else None
     header = "\n".join([matching_view(line) for line in chrome] + lines[:6])
     publisher = None

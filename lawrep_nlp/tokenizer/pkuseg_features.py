@@ -184,10 +184,10 @@ class PkusegFeatureIndex:
             # ww.l / ww.r: a word ending just before / here, paired with one starting here / next
             for pairs, pres, posts in ((left_pairs, before, starting_here), (right_pairs, ending_here, following)):
                 for pre in pres:
-                    table = pairs.get(pre)
-                    if table:
+                    pair_table = pairs.get(pre)
+                    if pair_table:
                         for post in posts:
-                            index = table.get(post)
+                            index = pair_table.get(post)
                             if index is not None:
                                 append(index)
         return all_features

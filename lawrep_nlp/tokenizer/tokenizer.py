@@ -266,7 +266,7 @@ class LawrepTokenizer(DummyTokenizer):
         self.general_dictionary = cfg.get("general_dictionary", True)
 
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> None:
-        path = ensure_path(path)
+        folder: Path = ensure_path(path)
         if self.segmenter == "pkuseg" and self._pkuseg is None:
             self.initialize()
 
@@ -274,25 +274,25 @@ class LawrepTokenizer(DummyTokenizer):
             if self._pkuseg is not None:
                 self._pkuseg.save(p)
 
-        serializers = {
+        serializers: dict[str, Callable[[Path], Any]] = {
             "cfg": lambda p: srsly.write_json(p, self._cfg()),
             "user_dict.txt": lambda p: p.write_text("".join(w + "\n" for w in self.user_words), encoding="utf-8"),
             "units.txt": lambda p: p.write_text("".join(u + "\n" for u in sorted(self.units)), encoding="utf-8"),
             "pkuseg_model": save_model,
         }
-        to_disk(path, serializers, exclude)
+        to_disk(folder, serializers, exclude)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = tuple()) -> "LawrepTokenizer":
-        path = ensure_path(path)
+        folder: Path = ensure_path(path)
         deserializers = {
             "cfg": lambda p: self._set_cfg(srsly.read_json(p)),
             "user_dict.txt": lambda p: setattr(self, "user_words", read_user_dict(p)),
             "units.txt": lambda p: setattr(self, "units", frozenset(read_user_dict(p))),
             "pkuseg_model": lambda p: None,  # loaded below, once cfg and user dict are known
         }
-        from_disk(path, deserializers, exclude)
+        from_disk(folder, deserializers, exclude)
         if self.segmenter == "pkuseg":
-            self._pkuseg = PkusegSegmenter(path / "pkuseg_model", self.user_words, self.general_dictionary)
+            self._pkuseg = PkusegSegmenter(folder / "pkuseg_model", self.user_words, self.general_dictionary)
         return self
 
     def to_bytes(self, *, exclude: Iterable[str] = tuple()) -> bytes:

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lawrep_nlp.keys import indicator_key
+from lawrep_nlp.keys import default_key_maker, indicator_key
 
 
 @pytest.mark.parametrize(("indicator", "action", "dimension", "key"), [
@@ -38,6 +38,18 @@ from lawrep_nlp.keys import indicator_key
     ("行政\u200b复议案件", "受理", "count", "行政复议案件|受理|count"),
     # an aside that is the whole phrase stays
     ("(不含公职律师)", None, "people", "(不含公职律师)|-|people"),
+    # from the mutation-testing audit: every scope word in front comes off, the longest verb and
+    # counting suffix first, and each cut may leave exactly two characters but not fewer
+    ("全区累计律师代理案件", None, "count", "律师代理案件|-|count"),
+    ("组织开展普法活动", None, "count", "普法活动|开展|count"),
+    ("律师人数", None, "people", "律师|-|people"),
+    ("全区案件", None, "count", "案件|-|count"),
+    ("受理案件", None, "count", "案件|受理|count"),
+    ("案件数", None, "count", "案件|-|count"),
+    ("依法办理的案件", None, "count", "案件|-|count"),
+    ("累计数", None, "count", "累计|-|count"),
+    # the head after the last 的
+    ("本级政府的部门的行政复议案件", None, "count", "行政复议案件|-|count"),
 ])
 def test_indicator_key(indicator, action, dimension, key):
     assert indicator_key(indicator, action, dimension) == key
@@ -74,3 +86,14 @@ def test_a_bar_inside_a_part_keeps_the_key_three_fields():
     """Regression (found by the property above in CI): an action "|" gave the key 0|||-."""
     assert indicator_key("0", "|", None) == "0|｜|-"
     assert indicator_key("人民调解|案件", "受理", "count") == "人民调解｜案件|受理|count"
+
+
+def test_a_counting_verb_before_the_indicator_may_be_followed_by_a_space():
+    assert indicator_key("行政复议案件", None, "count", before="全年新收 ") == "行政复议案件|受理|count"
+
+
+def test_the_text_before_an_indicator_is_read_far_enough_for_the_longest_verb():
+    """measurements.py hands over the last before_chars characters: 完成办理 and a space must fit,
+    or only 办理 (another class) is seen."""
+    before = "全年完成办理 "[-default_key_maker().before_chars:]
+    assert indicator_key("行政复议案件", None, "count", before=before) == "行政复议案件|办结|count"

@@ -105,3 +105,28 @@ def test_a_doc_the_tokenizer_did_not_make_is_read_in_simplified_characters_too(n
     made = nlp.make_doc(first)
     by_hand = Doc(nlp.vocab, words=[t.text for t in made], spaces=[bool(t.whitespace_) for t in made])
     assert [(e.text, e.label_) for e in nlp(by_hand).ents] == [("區司法局", "ORG"), ("28件", "QUANTITY")]
+
+
+class _LengthChangingConverter:
+    """A stand-in for OpenCC whose phrase table changes a piece's length (年間 → 年之间) and
+    converts 乾 to two characters, which the shipped dictionaries never do."""
+
+    TABLE = str.maketrans({"間": "间", "發": "发", "臺": "台", "灣": "湾", "乾": "干干"})
+
+    def convert(self, text):
+        return text.replace("年間", "年之間").translate(self.TABLE)
+
+
+def test_a_conversion_that_changes_the_length_is_redone_character_by_character(monkeypatch):
+    """From the mutation-testing audit: the fallback for such a conversion had no test. Only the
+    piece whose length changed is redone, and a character that converts to two stays as written."""
+    from lawrep_nlp import script
+
+    monkeypatch.setattr(script, "_converter", _LengthChangingConverter)
+    assert to_simplified("乾隆年間的發展。\n臺灣") == "乾隆年间的发展。\n台湾"
+
+
+def test_a_simplified_text_that_does_not_fit_the_doc_is_not_matched_on(nlp):
+    doc = nlp.make_doc("县司法局受理行政复议案件97件。")
+    doc._.simplified_text = "县司法局"  # stale: shorter than the text
+    assert matching_text(doc) == doc.text

@@ -93,6 +93,16 @@ def test_the_rules_keep_a_list_counted_together_after_the_number(rules_only):
     assert indicator_of(rules_only, "召开12场专题推进会、培训会。", "12场") == "推进会、培训会"
 
 
+@pytest.mark.parametrize(("text", "quantity", "expected"), [
+    ("组织、起草、审查政府规章草案2部。", "2部", "政府规章草案"),
+    ("提出审核、修改意见12条。", "12条", "修改意见"),
+])
+def test_the_rules_cut_a_list_of_verbs_with_its_commas(rules_only, text, quantity, expected):
+    """Regression (session 22, out-of-fold link errors): cutting the leading verb left the 、 after
+    it, and the indicator began with a punctuation mark (、审查政府规章草案, 、修改意见)."""
+    assert indicator_of(rules_only, text, quantity) == expected
+
+
 def test_empty_model_is_the_rules(nlp, seed_texts):
     linker = nlp.get_pipe("lawrep_indicators")
     for doc in nlp.pipe(seed_texts):

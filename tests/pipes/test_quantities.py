@@ -2,7 +2,14 @@ import pytest
 import spacy
 
 import lawrep_nlp  # noqa: F401
-from lawrep_nlp.numerals import chinese_to_number, parse_quantity
+from lawrep_nlp.numerals import (
+    NumberOutOfRange,
+    ParsedQuantity,
+    arabic_to_number,
+    chinese_to_number,
+    parse_quantity,
+    to_number,
+)
 from lawrep_nlp.pipes.quantities.recognizer import QuantityRules, find_quantities
 
 RULES = QuantityRules.from_files()
@@ -51,6 +58,23 @@ CASES = [
     ("律师1 234名", [("234名", 234, "名", None)]),
     # 点 as the decimal point of an Arabic number before 万/亿 (regression: 3点5万件 gave 5万件 = 50000)
     ("受理3点5万件", [("3点5万件", 35000, "件", None)]),
+    # from session 22's value audit (each gave nothing, or another value, before):
+    # a last digit after 百/千/万 counts in the next place down (一千二 gave 1002, 三万五 30005)
+    ("共受理一千二件", [("一千二件", 1200, "件", None)]),
+    ("培训三万五人次", [("三万五人次", 35000, "人次", None)]),
+    ("受理一百零五件", [("一百零五件", 105, "件", None)]),
+    # 余/多 between a number and 万 before a unit other than 元
+    ("全年培训30余万人次", [("30余万人次", 300000, "人次", "余")]),
+    ("发放二十多万份资料", [("二十多万份", 200000, "份", "多")]),
+    # a bare 十/百/千 with an approximation word
+    ("组织十余名律师", [("十余名", 10, "名", "余")]),
+    ("接待千余人次", [("千余人次", 1000, "人次", "余")]),
+    # units the table lacked: a foreign currency, a law's chapters, a concentration in Latin letters,
+    # 件(条) (it gave 356件)
+    ("实际利用外资1.98亿美元", [("1.98亿美元", 198000000, "美元", None)]),
+    ("新条例共8章91条", [("8章", 8, "章", None), ("91条", 91, "条", None)]),
+    ("PM2.5年均浓度为25µg/m3", [("25µg/m3", 25, "µg/m3", None)]),
+    ("收集意见建议356件(条)", [("356件(条)", 356, "件(条)", None)]),
 ]
 
 NOT_QUANTITIES = [
@@ -80,6 +104,15 @@ NOT_QUANTITIES = [
     "下午3点5分",  # without 万/亿 after it, 3点5 is a time of day
     # 一项/一个 as an article, not a count
     "作为一项重要政治任务", "当前和今后一个时期的首要任务",
+    # session 22's value audit (each was a quantity): an anniversary is no amount of weeks; a
+    # service concept's distance or time; the later items of a list of ordinals; one number
+    # written with a comma or 点 inside; a bare multiplier in an idiom stays none
+    "今年是我院建院60周年", "全县建成15分钟法律服务圈", "打造500米公共法律服务圈",
+    "入选第四、五批示范创建名单", "完成第1、2批任务",
+    "每名干部参加培训2,3次", "受理3点5件",
+    "服务千家万户",
+    # 万千 is "countless", not 11000 (regression, the mutation audit: 万千家 = 11000 家)
+    "惠及万千家庭",
 ]
 
 
@@ -92,6 +125,49 @@ def test_quantities(text, expected):
 @pytest.mark.parametrize("text", NOT_QUANTITIES)
 def test_not_quantities(text):
     assert find_quantities(text, RULES) == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # a multiplier written once, after the high end, holds for the low end (regression: 1 and 3)
+    ("参与群众1—2万人次", ("1—2万人次", 10000.0, 20000.0, None)),
+    ("涉案金额3至5万元", ("3至5万元", 30000.0, 50000.0, None)),
+    ("投入1.5—2亿元", ("1.5—2亿元", 150000000.0, 200000000.0, None)),
+    ("受理三至五万件", ("三至五万件", 30000.0, 50000.0, None)),
+    ("覆盖十至二十万人", ("十至二十万人", 100000.0, 200000.0, None)),
+    ("服务1万—2万人", ("1万—2万人", 10000.0, 20000.0, None)),
+    # unless the low end would pass the high one: 5000 to 20000
+    ("服务5000—2万人", ("5000—2万人", 5000.0, 20000.0, None)),
+    ("服务五千至两万人", ("五千至两万人", 5000.0, 20000.0, None)),
+    # the low end's approximation word before the separator (regression: 20余件 alone)
+    ("每年受理10余至20余件", ("10余至20余件", 10.0, 20.0, "余")),
+    # a bare multiplier as a range's low end (regression: nothing)
+    ("每月受理十至二十件", ("十至二十件", 10.0, 20.0, None)),
+    # two neighbouring digits are "one or two", not a digit string (regression: 12 and 56)
+    ("仅有一两件未办结", ("一两件", 1.0, 2.0, None)),
+    ("另有五六件在审", ("五六件", 5.0, 6.0, None)),
+    ("接待七八十人次", ("七八十人次", 70.0, 80.0, None)),
+    ("偶有三五件", ("三五件", 3.0, 5.0, None)),
+])
+def test_ranges_as_reports_write_them(text, expected):
+    (quantity,) = find_quantities(text, RULES)
+    assert (text[quantity.start:quantity.end], quantity.value, quantity.max, quantity.approx) == expected
+
+
+def test_rules_saved_before_session_22_still_load():
+    """A pipeline saved with the rules of an earlier version (no not_units, no concept_* keys)
+    loads and reads as it did: 周年 is weeks and 15分钟…圈 a duration there."""
+    old = {key: value for key, value in RULES.rules.items()
+           if key not in ("not_units", "concept_dimensions", "concept_suffix", "concept_max_chars")}
+    rules = QuantityRules.from_data({"units": RULES.units, "rules": old})
+    assert [(q.value, q.unit) for q in find_quantities("建院60周年，建成15分钟法律服务圈", rules)] == [
+        (60.0, "周"), (15.0, "分钟")]
+
+
+def test_a_full_width_comma_between_ascii_digits_separates_two_numbers():
+    """Regression (session 22): 分别为120，150件 was one number, 120150; the full-width comma is a
+    thousands separator only between full-width digits (１２０，１５０件)."""
+    assert [(q.value, q.unit) for q in find_quantities("受理和办结数分别为120，150件", RULES)] == [(150.0, "件")]
+    assert [q.value for q in find_quantities("受理１２０，１５０件", RULES)] == [120150.0]
 
 
 def test_range_and_change():
@@ -173,6 +249,15 @@ def test_component_sets_entities_and_attributes(nlp):
         ("32件", 32.0, "件", None), ("28件", 28.0, "件", None), ("1.7万余人次", 17000.0, "人次", "余")]
 
 
+def test_the_tokenizer_leaves_session_22s_quantities_whole(nlp):
+    """The pipeline drops a quantity whose edges fall inside a token: the forms the value audit
+    added (a multiplier after 余, a range, a new unit) must be cut by the tokenizer too."""
+    doc = nlp("培训30余万人次，参与群众1—2万人次，利用外资3.5亿美元，条例共8章。")
+    assert [(e.text, e._.value, e._.max, e._.unit) for e in doc.ents if e.label_ == "QUANTITY"] == [
+        ("30余万人次", 300000.0, None, "人次"), ("1—2万人次", 10000.0, 20000.0, "人次"),
+        ("3.5亿美元", 350000000.0, None, "美元"), ("8章", 8.0, None, "章")]
+
+
 def test_component_keeps_existing_entities():
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "lawrep.ChineseTokenizer.v1"}}})
     ruler = nlp.add_pipe("entity_ruler")
@@ -203,3 +288,75 @@ def test_rules_serialise_with_the_pipeline(nlp, tmp_path):
     reloaded = spacy.load(tmp_path / "p")
     assert reloaded.get_pipe("lawrep_quantities").rules.units == nlp.get_pipe("lawrep_quantities").rules.units
     assert [e.text for e in reloaded("办结28件").ents] == ["28件"]
+
+
+# from the mutation-testing audit: behaviours of lawrep_nlp.numerals that no test held
+@pytest.mark.parametrize(("text", "expected"), [
+    ("投诉率为千分之三", [("千分之三", 3.0, "‰", None, None)]),
+    ("百分之九十以上的群众", [("百分之九十以上", 90.0, "%", "以上", None)]),
+    ("比例为百分之十至二十", [("百分之十至二十", 10.0, "%", None, 20.0)]),
+    ("组织30 余名", [("30 余名", 30.0, "名", "余", None)]),
+    ("受理十五件", [("十五件", 15.0, "件", None, None)]),
+    ("受理一百十件", [("一百十件", 110.0, "件", None, None)]),
+])
+def test_per_mille_percent_words_and_chinese_numerals(text, expected):
+    assert [(text[q.start:q.end], q.value, q.unit, q.approx, q.max) for q in find_quantities(text, RULES)] == expected
+
+
+@pytest.mark.parametrize(("numeral", "value"), [
+    ("二〇二五", 2025.0), ("九八", 98.0),  # a bare digit string is read digit by digit
+    ("十五", 15.0), ("一百十", 110.0),  # 十 with no digit before it is 一十
+    ("一点二五万", 12500.0), ("一百二十三点四五", 123.45),  # more than one decimal digit
+])
+def test_chinese_numerals(numeral, value):
+    assert chinese_to_number(numeral) == value
+
+
+@pytest.mark.parametrize("text", ["", "三个", "三点", "三点万", "三点十", "一点二点三"])
+def test_a_malformed_chinese_numeral_is_a_value_error(text):
+    with pytest.raises(ValueError, match="not a Chinese numeral"):
+        chinese_to_number(text)
+
+
+def test_a_malformed_arabic_numeral_is_a_value_error():
+    with pytest.raises(ValueError, match="not an Arabic numeral"):
+        arabic_to_number("1.2.3")
+
+
+@pytest.mark.parametrize("text", ["件", "百分之几", "百分之*"])
+def test_no_numeral_no_parsed_quantity(text):
+    assert parse_quantity(text) is None
+
+
+@pytest.mark.parametrize("text", ["XX件", "xx件", "××件", "＊件"])
+def test_placeholders(text):
+    assert parse_quantity(text) == ParsedQuantity(None, "件", placeholder=True)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # beyond float range: no value, and out_of_range, whether behind 百分之, after 余 and 亿, or as a
+    # range's maximum
+    ("百分之" + "亿" * 40, ParsedQuantity(None, "%", out_of_range=True)),
+    ("1" + "0" * 305 + "余亿元", ParsedQuantity(None, "元", "余", out_of_range=True)),
+    ("10-1" + "0" * 400 + "件", ParsedQuantity(10.0, "件", out_of_range=True)),
+    ("10%-1" + "0" * 400 + "%", ParsedQuantity(10.0, "%", out_of_range=True)),
+    ("97件", ParsedQuantity(97.0, "件")),
+])
+def test_a_number_beyond_float_range_has_no_value(text, expected):
+    assert parse_quantity(text) == expected
+
+
+@pytest.mark.parametrize(("text", "maximum"), [
+    ("10件-20人次", None),  # two units
+    ("10件-某", None),  # no number after the dash
+    ("10%-20至30%", None),  # the second half is a range itself
+    ("10至20%-30%", 20.0),  # so is the first: its own maximum stays
+])
+def test_not_a_repeated_unit_range(text, maximum):
+    assert parse_quantity(text).max == maximum
+
+
+@pytest.mark.parametrize("numeral", ["亿" * 40, "1" + "0" * 400])
+def test_to_number_refuses_a_number_beyond_float_range(numeral):
+    with pytest.raises(NumberOutOfRange, match="beyond the range of a float"):
+        to_number(numeral)

@@ -45,3 +45,11 @@ def test_a_bad_unit_table_row_is_a_clear_error(tmp_path):
     table.write_text("件\tcount\tyes\n人次\tpeople\n", encoding="utf-8")
     with pytest.raises(ValueError, match=re.escape("units.tsv:2: expected unit<TAB>dimension<TAB>yes|no")):
         read_units(table)
+
+
+def test_a_unit_table_row_separated_by_spaces_is_a_clear_error(tmp_path):
+    """From the mutation-testing audit: fields are separated by tabs only."""
+    table = tmp_path / "units.tsv"
+    table.write_text("# comment\n\n件 count yes\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape("units.tsv:3: expected unit<TAB>dimension<TAB>yes|no")):
+        read_units(table)

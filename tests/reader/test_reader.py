@@ -99,6 +99,9 @@ def test_sentences_mentioning_chrome_words_stay():
     "分享到：微信，微博，QQ空间",
     # page counters with a unit: since numbers after a label's colon are quantities, they must go here
     "浏览次数：1024次", "点击：54次", "阅读量：1.2万", "阅读人数:120人",
+    # without a colon, alone or after the page's date (regression, session 22's value audit: 54次 was
+    # a quantity)
+    "点击 54 次", "2024-04-02 点击 54 次 来源:甘肃省司法厅", "2024-04-02 10:15 浏览量 1024",
     # navigation bars and breadcrumbs without a label (regression: a page of nothing but these was a report)
     "首页 | 登录", "网站首页 | 政务公开 | 联系我们", "首页 > 政务公开 > 法治政府", "关于我们 | 网站地图 | 联系我们",
     # site footers (regression, the analyst audit: they stayed in the text)
@@ -138,7 +141,9 @@ def test_an_html_fragment_too_short_for_trafilatura_gives_its_text():
         report_from_text("<html><body><script>var a = 1;</script></body></html>")
 
 
-@pytest.mark.parametrize("line", ["注册|12345件|同比增长12.5%", "注册/12件", "首页", "注册", "首页工作要点。"])
+@pytest.mark.parametrize("line", ["注册|12345件|同比增长12.5%", "注册/12件", "首页", "注册", "首页工作要点。",
+                                  # a date alone may be the report's own (its signature); a sentence with 点击
+                                  "2024年5月1日", "2024-04-02", "全年网站点击120万次。"])
 def test_report_lines_that_start_with_a_navigation_word_stay(line):
     """A table row 注册|12345件 is report text: a navigation bar has two items or more and no digits."""
     assert not is_chrome(line)

@@ -39,11 +39,11 @@ class CanonicalMapper(DataComponent):
                  model_l2: float | None = None, scorer: Callable[..., dict[str, Any]] | None = None):
         self.name = name
         self.scorer = scorer
-        self.settings = {"min_confidence": min_confidence, "fuzzy_threshold": fuzzy_threshold, "policy": policy,
-                         "model_threshold": model_threshold}
+        self.settings: dict[str, Any] = {"min_confidence": min_confidence, "fuzzy_threshold": fuzzy_threshold,
+                                         "policy": policy, "model_threshold": model_threshold}
         check_setting(name, "model_epochs", model_epochs, 1)  # null: the calibration's
         check_setting(name, "model_l2", model_l2, 0)
-        self.training = {"epochs": model_epochs, "l2": model_l2}
+        self.training: dict[str, Any] = {"epochs": model_epochs, "l2": model_l2}
         self.taxonomy = Taxonomy.from_files(**self.settings)
 
     def initialize(

@@ -22,7 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from spacy.tokens import Doc, Span, Token
 
@@ -71,7 +71,8 @@ def in_content_order(docs_and_links: Iterable[tuple[Doc, Iterable[tuple[int, int
     """Training documents sorted by their text and gold links, so that a model learned from them
     (its shuffles are seeded) is the same whatever order they came in: JSONL records in
     scripts/train_linker.py, DocBin examples in ``initialize``."""
-    items = [(doc, sorted(tuple(link) for link in links)) for doc, links in docs_and_links]
+    items = [(doc, sorted(cast("tuple[int, int, int, int]", tuple(link)) for link in links))
+             for doc, links in docs_and_links]
     return sorted(items, key=lambda item: (item[0].text, item[1]))
 
 
@@ -164,8 +165,10 @@ def noun_phrase_before(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int,
     if all(t.text in lexicon.leading_verbs or t.text in lexicon.left_stops for t in doc[i:end]):
         return None  # only a verb (成功调解294件): the object is elided
     if (quantity._.unit or "") not in lexicon.event_units:
-        while i < end - 1 and doc[i].text in lexicon.leading_verbs:
-            i += 1  # counted objects are named without the verb: 化解【纠纷】85件
+        # counted objects are named without the verb: 化解【纠纷】85件; without a list of verbs and
+        # the 、 between them too: 起草、审查【政府规章草案】2部 (regression: 、审查政府规章草案)
+        while i < end - 1 and (doc[i].text in lexicon.leading_verbs or doc[i].text == "、"):
+            i += 1
     return (i, end) if end > i else None
 
 

@@ -71,8 +71,9 @@ class IndicatorLinker(DataComponent):
                              f"{boundary_runs!r}, {boundary_epochs!r}, {filter_epochs!r}")
         self.lexicon = Lexicon.from_file(Path(lexicon_path) if lexicon_path else LEXICON_FILE)
         learn = get_examples is not None and nlp is not None
-        references = self._reference_docs(get_examples, nlp) \
-            if learn and (boundary_epochs is not None or filter_epochs is not None) else []
+        references: list[tuple[Doc, GoldLinks]] = []
+        if get_examples is not None and nlp is not None and (boundary_epochs is not None or filter_epochs is not None):
+            references = self._reference_docs(get_examples, nlp)
         if references and not any(links for _, links in references):
             # A corpus that annotates links has some; one without any was not annotated for them (a
             # JSONL whose records carry "relations": [] by habit). Learning from it would teach the

@@ -35,11 +35,13 @@ DATA_DIR = Path(__file__).parent / "data"
 RULES_FILE = DATA_DIR / "rules.json"
 
 #: A candidate: optional 百分之/千分之, then a placeholder, an Arabic number (with multiplier) or
-#: a run of Chinese numerals, then optionally a range's second number.
+#: a run of Chinese numerals, then optionally a range's second number (after the first number's
+#: approximation word too: 10余至20余件, regression, it gave 20余件).
 CANDIDATE_RE = re.compile(
     rf"(?P<percent>百分之|千分之)?"
     rf"(?P<number>[*＊]+|(?:{ARABIC}){MULTIPLIERS}|{CHINESE_NUMBER})"
-    rf"(?P<range>{INLINE_SPACE}*[{re.escape(RANGE_SEPARATORS)}]{INLINE_SPACE}*(?:(?:{ARABIC}){MULTIPLIERS}"
+    rf"(?P<range>[{''.join(APPROX_BEFORE_UNIT)}]?{INLINE_SPACE}*[{re.escape(RANGE_SEPARATORS)}]{INLINE_SPACE}*"
+    rf"(?:(?:{ARABIC}){MULTIPLIERS}"
     rf"|{CHINESE_NUMBER}))?"
 )
 #: What follows a quantity when it is the first half of a range whose unit is written twice: a
@@ -61,9 +63,23 @@ class QuantityRules:
     units: dict[str, str]
     rules: dict[str, Any]
     max_unit_length: int = field(init=False)
+    ordinal_list_head: re.Pattern[str] = field(init=False)
+    concept_name: re.Pattern[str] = field(init=False)
+    concept_dimensions: frozenset[str] = field(init=False)
+    not_units: tuple[str, ...] = field(init=False)
 
     def __post_init__(self) -> None:
         self.max_unit_length = max(map(len, self.units), default=1)
+        r = self.rules
+        #: the text before a later item of a list of ordinals (第四、 before 五批, 第1、 before 2批)
+        prefixes = "|".join(map(re.escape, r["ordinal_prefixes"])) or "(?!)"
+        self.ordinal_list_head = re.compile(rf"(?:{prefixes})(?:(?:[0-9０-９]+|[{CHINESE_NUMERAL_CHARS}]+)[、和及])+$")
+        #: what follows the unit of a number that names a service concept (…法律服务圈); rules saved
+        #: before session 22 have none of these keys and read as before
+        self.concept_dimensions = frozenset(r.get("concept_dimensions", ()))
+        self.not_units = tuple(r.get("not_units", ()))
+        self.concept_name = re.compile(rf"[\u4e00-\u9fff]{{0,{int(r.get('concept_max_chars', 0))}}}"
+                                       rf"{re.escape(r.get('concept_suffix', ''))}")
 
     @classmethod
     def from_files(cls, units_path: Path = UNITS_FILE, rules_path: Path = RULES_FILE) -> QuantityRules:
@@ -139,17 +155,22 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
         return None
     if _ends_with_any(before, r["ordinal_prefixes"]) or _ends_with_any(before, r["adverbial_prefixes"]):
         return None
+    if rules.ordinal_list_head.search(text[max(0, start - 24):start]):
+        return None  # 第四、五批: the 第 of the list's head holds for every item (regression: 五批)
     if not is_chinese and not is_placeholder:
         # parts of dates, times, phone and document numbers, codes: 2026-02-26, 11:30, 〔2019〕28号;
         # after a label's colon it stands (调解成功率：98%, 受理数量：97件), after a number's it is a time
         if before[-1:] and ((before[-1].isascii() and before[-1].isalnum()) or before[-1] in "-/.〔[+"):
             return None
+        if before[-1:] in (",", "点") and before[-2:-1].isdigit():
+            return None  # 2,3次 and 3点5件 are one number each, not 3次 and 5件 (regression)
         if before[-1:] in (":", "：") and not (CJK_RE.match(before[-2:-1]) or before[-2:-1] in ")）"):
             return None
         after_number = text[match.end():match.end() + 2]
         if after_number[:1] and after_number[0] in "-/:：+〕]" and not match.group("range"):
             return None
     position = match.end()
+    unit: str | None
     if match.group("percent"):
         unit_end, unit = position, "%"
     else:
@@ -158,11 +179,18 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
             position += 1  # 会议 1 次: a space inside the expression stays inside
         if text.startswith(LEADING_APPROX, position) and rules.unit_at(text, position + 1):
             position += 1
+        elif text.startswith(LEADING_APPROX, position) and text[position + 1:position + 2] in LARGE_UNITS \
+                and rules.unit_at(text, position + 2):
+            position += 2  # 30余万人次, 二十多万份 (regression: nothing; 3000余万元 had only worked by 万元)
         unit = rules.unit_at(text, position)
         unit_end = position + len(unit) if unit else position
     following = text[position:position + 2]
     if unit is None:
         return None  # bare numbers are left to the statistical model (too ambiguous for rules)
+    if text.startswith(rules.not_units, position):
+        return None  # 建院60周年 is an anniversary, not 60 weeks (regression)
+    if rules.units.get(unit) in rules.concept_dimensions and rules.concept_name.match(text, unit_end):
+        return None  # 15分钟法律服务圈: the number names a service concept (regression)
     if not is_chinese and not is_placeholder and following[:1] in r["date_units_after_number"]:
         digits = sum(ch.isdigit() for ch in number)
         if following[0] != "日" or before.endswith("月") or digits > r["max_day_or_month_digits"]:
@@ -173,8 +201,11 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
     if unit in r["schedule_units"] and any(marker in clause for marker in r["schedule_markers"]):
         return None  # 每季度进行一次, 一年2次: a schedule, not an amount
     if is_chinese and not match.group("percent"):
+        # a bare multiplier (千家万户, 百花) is a quantity only with an approximation word (超万人次,
+        # 十余名, 千余人次) or as a range's low end (十至二十件; regression: these gave nothing)
         if number in ("万", "亿", "千", "百", "十") and not (
-            number in ("万", "亿") and _ends_with_any(before, r["approx_prefixes"])  # 超万人次
+            (number in ("万", "亿") and _ends_with_any(before, r["approx_prefixes"]))
+            or text.startswith(LEADING_APPROX, match.end()) or match.group("range")
         ):
             return None
         is_amount = unit in r.get("units_after_chinese_amounts", ()) and any(ch in CHINESE_MAGNITUDES for ch in number)
