@@ -107,22 +107,31 @@ def chinese_to_number(text: str) -> float:
     return float(total + section + (digit or 0))
 
 
-#: Two neighbouring digits say "one or two", "five or six" (一两件, 五六件, 七八十件, 三五天), with the
-#: place of the multiplier after them.
-APPROXIMATE_PAIR_RE = re.compile(r"([一二两三四五六七八九])([二两三四五六七八九])([十百千万亿]*)")
+#: Two neighbouring digits say "one or two", "five or six" (一两件, 五六件, 七八十件, 三五天, 十五六件,
+#: 一二十件), between the numeral's higher places and the place of the multiplier after them.
+APPROXIMATE_PAIR_RE = re.compile(r"(?P<head>[一二两三四五六七八九十百千万亿萬億]*?[十百千万亿萬億])?"
+                                 r"(?P<low>[一二两三四五六七八九])(?P<high>[二两三四五六七八九])"
+                                 r"(?P<tail>[十百千万亿萬億]*)")
 
 
 def approximate_pair(text: str) -> tuple[float, float] | None:
-    """一两 → (1, 2), 五六 → (5, 6), 七八十 → (70, 80), 三五 → (3, 5): a vague amount as a range.
-    None for any other numeral (二五 is not a pair; 二〇二五 a year, read digit by digit)."""
+    """一两 → (1, 2), 五六 → (5, 6), 七八十 → (70, 80), 三五 → (3, 5), 十五六 → (15, 16), 一二十 →
+    (10, 20): a vague amount as a range. None for any other numeral (二五 is not a pair, 二〇二五 a
+    year read digit by digit, 一二 alone a list)."""
     match = APPROXIMATE_PAIR_RE.fullmatch(text)
     if match is None:
         return None
-    low, high = CHINESE_DIGITS[match.group(1)], CHINESE_DIGITS[match.group(2)]
-    if (high != low + 1 and (low, high) != (3, 5)) or match.group(2) == "二":  # 一二 is no pair
+    head, tail = match.group("head") or "", match.group("tail")
+    low, high = CHINESE_DIGITS[match.group("low")], CHINESE_DIGITS[match.group("high")]
+    if high != low + 1 and (low, high) != (3, 5):
         return None
-    scale = chinese_to_number("一" + match.group(3)) if match.group(3) else 1.0
-    return low * scale, high * scale
+    if match.group("high") == "二" and not (head or tail):
+        return None
+    try:
+        return (chinese_to_number(head + match.group("low") + tail),
+                chinese_to_number(head + match.group("high") + tail))
+    except ValueError:
+        return None
 
 
 def arabic_to_number(text: str) -> float:
@@ -169,6 +178,11 @@ RANGE_SEPARATORS = "—–－~～至到-"
 #: Separators of a range whose unit is written twice (10%-20%, 3天—5天). 至 and 到 are not among
 #: them: 由10%到20% gives a level before and one after, two quantities.
 REPEATED_UNIT_RANGE_SEPARATORS = "—–－~～-"
+
+
+#: What follows a range's low end: its approximation word (10余至20余件), a separator, the high end.
+RANGE_HIGH_END_RE = re.compile(rf"([{''.join(APPROX_BEFORE_UNIT)}])?{INLINE_SPACE}*[{re.escape(RANGE_SEPARATORS)}]+"
+                               rf"{INLINE_SPACE}*({NUMBER_RE.pattern})")
 
 
 @dataclass(frozen=True)
@@ -219,21 +233,21 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
     if pair is not None:
         maximum = pair[1]
     rest = stripped[match.end():]
-    # 10余至20余件: the low end may carry its approximation word before the separator
-    range_match = re.match(rf"([{''.join(APPROX_BEFORE_UNIT)}])?{INLINE_SPACE}*[{re.escape(RANGE_SEPARATORS)}]+"
-                           rf"{INLINE_SPACE}*({NUMBER_RE.pattern})", rest)
+    range_match = RANGE_HIGH_END_RE.match(rest)
     low_approx = None
-    if range_match and pair is None:
+    if range_match:
         try:
-            maximum = clean_float(to_number(range_match.group(2)))
-            value = _with_multiplier_of(match.group(), value, range_match.group(2), maximum)
+            high_pair = approximate_pair(range_match.group(2))  # 五六至七八件: 5 to 8
+            maximum = clean_float(to_number(range_match.group(2)) if high_pair is None else high_pair[1])
+            if pair is None:
+                value = _low_end_in_place(match.group(), value, range_match.group(2), maximum)
             low_approx = range_match.group(1)
             rest = rest[range_match.end():]
         except NumberOutOfRange:
             out_of_range = True
             rest = rest[range_match.end():]
         except ValueError:
-            maximum = None
+            maximum = None if pair is None else pair[1]
     # 1.7万余人次: an approximation word may stand between the number and its unit.
     approx, rest = _leading_approx(rest)
     approx = approx or low_approx
@@ -248,19 +262,23 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
                           out_of_range=out_of_range)
 
 
-def _with_multiplier_of(low_text: str, low: float | None, high_text: str, high: float) -> float | None:
-    """The low end of a range whose 万 or 亿 is written once, after the high end: 1—2万人次 is
-    10000 to 20000, 3至5万元 and 三至五万元 30000 to 50000, 十至二十万 100000 to 200000 (regression: the
-    low end was 1, 3 and 10). Only when the low end has no 万 or 亿 of its own and the high end's
-    multiplier keeps it below the high end (5000—2万 and 五千至两万 stay 5000)."""
+def _low_end_in_place(low_text: str, low: float | None, high_text: str, high: float) -> float | None:
+    """The low end of a range whose multiplier is written once, after the high end: 1—2万人次 is
+    10000 to 20000, 3至5百万元 3000000 to 5000000, 十至二十万人 100000 to 200000 (regression: the low
+    end was 1, 3 and 10). The high end's trailing multipliers (千万 of 2千万, 十万 of 二十万) end in
+    万 or 亿; the low end takes the largest run of them, from the right, that keeps it below the high
+    end, and none when it has a 万 or 亿 of its own or none keeps it below (5000—2万 and 1至1万 stay 5000
+    and 1)."""
     large = "".join(LARGE_UNITS)
-    multiplier = re.search(rf"[{large}]+$", high_text)
-    if low is None or multiplier is None or any(ch in large for ch in low_text):
+    trailing = re.search(rf"[{''.join(SMALL_UNITS)}{large}]*[{large}]$", high_text)
+    if low is None or trailing is None or any(ch in large for ch in low_text):
         return low
-    scale = 1.0
-    for ch in multiplier.group():
-        scale *= LARGE_UNITS[ch]
-    return clean_float(low * scale) if low * scale <= high else low
+    best, scale = low, 1.0
+    for ch in reversed(trailing.group()):  # 万, then 十万, 百万, 千万 …: the scale only grows
+        scale *= SMALL_UNITS.get(ch) or LARGE_UNITS[ch]
+        if low * scale < high:
+            best = clean_float(low * scale)
+    return best
 
 
 REPEATED_UNIT_SEPARATOR_RE = re.compile(rf"{INLINE_SPACE}*[{re.escape(REPEATED_UNIT_RANGE_SEPARATORS)}]{INLINE_SPACE}*")

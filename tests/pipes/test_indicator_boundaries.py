@@ -18,6 +18,8 @@ from lawrep_nlp.pipes.indicators.scorer import BoundaryModel, fit_boundary_model
 
 from ..conftest import blank_with
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 @pytest.fixture(scope="module")
 def rules_only():
@@ -95,7 +97,9 @@ def test_the_rules_keep_a_list_counted_together_after_the_number(rules_only):
 
 @pytest.mark.parametrize(("text", "quantity", "expected"), [
     ("组织、起草、审查政府规章草案2部。", "2部", "政府规章草案"),
-    ("提出审核、修改意见12条。", "12条", "修改意见"),
+    # a verb listed beside a noun is an item of the phrase (review: 调解 was cut off the list)
+    ("提出审核、修改意见12条。", "12条", "审核、修改意见"),
+    ("受理调解、仲裁劳动争议案件35件。", "35件", "调解、仲裁劳动争议案件"),
 ])
 def test_the_rules_cut_a_list_of_verbs_with_its_commas(rules_only, text, quantity, expected):
     """Regression (session 22, out-of-fold link errors): cutting the leading verb left the 、 after
@@ -221,8 +225,26 @@ def test_config_agrees_with_the_boundary_selection():
     chosen = (selection["chosen_epochs"], selection["chosen_runs"])
     assert (settings["boundary_epochs"], settings["boundary_runs"]) == chosen
     assert (BoundaryModel.from_file().info["epochs"], BoundaryModel.from_file().info["runs"]) == chosen
-    best = max((row for name, row in selection["exact_links"].items() if name != "rules"), key=lambda row: row["f"])
-    assert (best["epochs"], best["runs"]) == chosen
+    assert train_linker_script().chosen_setting(selection["exact_links"]) == chosen
+
+
+def train_linker_script():
+    spec = importlib.util.spec_from_file_location("_train_linker", ROOT / "scripts" / "train_linker.py")
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    return script
+
+
+def test_the_selection_chooses_among_averaged_models_only():
+    """A single run's cross-validated F moves with the order of its shuffles alone: the best of
+    them is the luckiest order, reported but not chosen (session 22: one run of 3 epochs, 0.715,
+    had beaten the mean of five, 0.714)."""
+    def row(epochs, runs, f):
+        return {"epochs": epochs, "runs": runs, "f": f}
+
+    table = {"rules": {"f": 0.666}, "a": row(3, 1, 0.715), "b": row(5, 5, 0.714), "c": row(20, 5, 0.714)}
+    assert train_linker_script().chosen_setting(table) == (5, 5)  # ties go to fewer epochs
+    assert train_linker_script().chosen_setting({**table, "rules": {"f": 0.72}}) == (0, 1)  # the rules win
 
 
 def test_initialize_without_epochs_loads_the_shipped_model():
@@ -235,9 +257,7 @@ def test_fold_out_errors_are_the_links_the_counts_miss(nlp):
     """train_linker.py --select --errors writes one record per gold link the fold-out model
     misses and per spurious link: the records the error analysis quotes are the ones it counts."""
     root = Path(__file__).resolve().parents[2]
-    spec = importlib.util.spec_from_file_location("_train_linker", root / "scripts" / "train_linker.py")
-    script = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(script)
+    script = train_linker_script()
     records = load_annotations(root / "corpus", "train")
     documents = sorted({record["meta"]["doc"] for record in records})[:10]
     items = script.parsed(nlp, [record for record in records if record["meta"]["doc"] in documents])

@@ -75,6 +75,10 @@ CASES = [
     ("新条例共8章91条", [("8章", 8, "章", None), ("91条", 91, "条", None)]),
     ("PM2.5年均浓度为25µg/m3", [("25µg/m3", 25, "µg/m3", None)]),
     ("收集意见建议356件(条)", [("356件(条)", 356, "件(条)", None)]),
+    # a list written with an ASCII comma keeps its unit-bearing item (review of 2,3次 → nothing)
+    ("受理和办结数分别为12,8件", [("8件", 8, "件", None)]),
+    # only a service's circle is a concept (review: every …圈 took the number)
+    ("10分钟即可到达商圈", [("10分钟", 10, "分钟", None)]),
 ]
 
 NOT_QUANTITIES = [
@@ -109,7 +113,7 @@ NOT_QUANTITIES = [
     # written with a comma or 点 inside; a bare multiplier in an idiom stays none
     "今年是我院建院60周年", "全县建成15分钟法律服务圈", "打造500米公共法律服务圈",
     "入选第四、五批示范创建名单", "完成第1、2批任务",
-    "每名干部参加培训2,3次", "受理3点5件",
+    "受理3点5件", "约法三章",
     "服务千家万户",
     # 万千 is "countless", not 11000 (regression, the mutation audit: 万千家 = 11000 家)
     "惠及万千家庭",
@@ -138,6 +142,11 @@ def test_not_quantities(text):
     # unless the low end would pass the high one: 5000 to 20000
     ("服务5000—2万人", ("5000—2万人", 5000.0, 20000.0, None)),
     ("服务五千至两万人", ("五千至两万人", 5000.0, 20000.0, None)),
+    # the largest run of multipliers that keeps the low end below the high one (review: 1—2千万 gave
+    # 10000), and none that would make the two ends equal (1至1万 is 1 to 10000)
+    ("投入1—2千万元", ("1—2千万元", 10000000.0, 20000000.0, None)),
+    ("投入3至5百万元", ("3至5百万元", 3000000.0, 5000000.0, None)),
+    ("惠及1至1万人次", ("1至1万人次", 1.0, 10000.0, None)),
     # the low end's approximation word before the separator (regression: 20余件 alone)
     ("每年受理10余至20余件", ("10余至20余件", 10.0, 20.0, "余")),
     # a bare multiplier as a range's low end (regression: nothing)
@@ -147,6 +156,9 @@ def test_not_quantities(text):
     ("另有五六件在审", ("五六件", 5.0, 6.0, None)),
     ("接待七八十人次", ("七八十人次", 70.0, 80.0, None)),
     ("偶有三五件", ("三五件", 3.0, 5.0, None)),
+    ("另有五六至七八件", ("五六至七八件", 5.0, 8.0, None)),
+    ("接待十五六人次", ("十五六人次", 15.0, 16.0, None)),  # after the numeral's higher places (review)
+    ("受理一二十件", ("一二十件", 10.0, 20.0, None)),
 ])
 def test_ranges_as_reports_write_them(text, expected):
     (quantity,) = find_quantities(text, RULES)
@@ -155,12 +167,13 @@ def test_ranges_as_reports_write_them(text, expected):
 
 def test_rules_saved_before_session_22_still_load():
     """A pipeline saved with the rules of an earlier version (no not_units, no concept_* keys)
-    loads and reads as it did: 周年 is weeks and 15分钟…圈 a duration there."""
+    loads and reads as it did: 周年 is weeks, 15分钟…圈 a duration and 五批 of 第四、五批 a count there."""
     old = {key: value for key, value in RULES.rules.items()
-           if key not in ("not_units", "concept_dimensions", "concept_suffix", "concept_max_chars")}
+           if key not in ("not_units", "concept_dimensions", "concept_suffixes", "concept_max_chars",
+                          "ordinal_list_prefixes")}
     rules = QuantityRules.from_data({"units": RULES.units, "rules": old})
-    assert [(q.value, q.unit) for q in find_quantities("建院60周年，建成15分钟法律服务圈", rules)] == [
-        (60.0, "周"), (15.0, "分钟")]
+    assert [(q.value, q.unit) for q in find_quantities("建院60周年，建成15分钟法律服务圈，入选第四、五批", rules)] == [
+        (60.0, "周"), (15.0, "分钟"), (5.0, "批")]
 
 
 def test_a_full_width_comma_between_ascii_digits_separates_two_numbers():
@@ -193,6 +206,7 @@ def test_range_and_change():
     # a vague amount has no value to give (review: 数十万元 gave 十万元 = 100000 once 元 was read)
     ("投入数十万元", []), ("挽回损失上百万元", []), ("接待群众数十万人次", []),  # an idiom, not three persons (it was 三位 when the tokenizer left 三位 a token)
     ("受理一万万件", [("一万万件", 100000000.0, "件")]),
+    ("投入三至五万元", [("三至五万元", 30000.0, "元")]),  # the magnitude at the range's high end (review)
     ("投入资金3万亿元", [("3万亿元", 3e12, "元")]),
 ])
 def test_chinese_amounts(text, expected):

@@ -165,11 +165,22 @@ def noun_phrase_before(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int,
     if all(t.text in lexicon.leading_verbs or t.text in lexicon.left_stops for t in doc[i:end]):
         return None  # only a verb (成功调解294件): the object is elided
     if (quantity._.unit or "") not in lexicon.event_units:
-        # counted objects are named without the verb: 化解【纠纷】85件; without a list of verbs and
-        # the 、 between them too: 起草、审查【政府规章草案】2部 (regression: 、审查政府规章草案)
-        while i < end - 1 and (doc[i].text in lexicon.leading_verbs or doc[i].text == "、"):
-            i += 1
+        i = _past_leading_verbs(doc, i, end, lexicon)
     return (i, end) if end > i else None
+
+
+def _past_leading_verbs(doc: Doc, i: int, end: int, lexicon: Lexicon) -> int:
+    """Counted objects are named without the verb: 化解【纠纷】85件. A list of verbs goes with its
+    、 (起草、审查【政府规章草案】2部; regression: 、审查政府规章草案); a verb listed beside a noun is an
+    item of the phrase and stays (【审核、修改意见】12条, 【调解、仲裁劳动争议案件】)."""
+    start = i
+    while i < end - 1 and doc[i].text in lexicon.leading_verbs:
+        i += 1
+        if doc[i].text == "、":
+            if not (i + 1 < end - 1 and doc[i + 1].text in lexicon.leading_verbs):
+                return start
+            i += 1
+    return i
 
 
 def find_action(doc: Doc, quantity: Span, indicator: Span | None, lexicon: Lexicon) -> str | None:

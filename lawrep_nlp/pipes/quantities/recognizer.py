@@ -72,14 +72,14 @@ class QuantityRules:
         self.max_unit_length = max(map(len, self.units), default=1)
         r = self.rules
         #: the text before a later item of a list of ordinals (第四、 before 五批, 第1、 before 2批)
-        prefixes = "|".join(map(re.escape, r["ordinal_prefixes"])) or "(?!)"
+        prefixes = "|".join(map(re.escape, r.get("ordinal_list_prefixes", ()))) or "(?!)"
         self.ordinal_list_head = re.compile(rf"(?:{prefixes})(?:(?:[0-9０-９]+|[{CHINESE_NUMERAL_CHARS}]+)[、和及])+$")
         #: what follows the unit of a number that names a service concept (…法律服务圈); rules saved
         #: before session 22 have none of these keys and read as before
         self.concept_dimensions = frozenset(r.get("concept_dimensions", ()))
         self.not_units = tuple(r.get("not_units", ()))
-        self.concept_name = re.compile(rf"[\u4e00-\u9fff]{{0,{int(r.get('concept_max_chars', 0))}}}"
-                                       rf"{re.escape(r.get('concept_suffix', ''))}")
+        suffixes = "|".join(map(re.escape, r.get("concept_suffixes", ()))) or "(?!)"
+        self.concept_name = re.compile(rf"[\u4e00-\u9fff]{{0,{int(r.get('concept_max_chars', 0))}}}(?:{suffixes})")
 
     @classmethod
     def from_files(cls, units_path: Path = UNITS_FILE, rules_path: Path = RULES_FILE) -> QuantityRules:
@@ -162,8 +162,8 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
         # after a label's colon it stands (调解成功率：98%, 受理数量：97件), after a number's it is a time
         if before[-1:] and ((before[-1].isascii() and before[-1].isalnum()) or before[-1] in "-/.〔[+"):
             return None
-        if before[-1:] in (",", "点") and before[-2:-1].isdigit():
-            return None  # 2,3次 and 3点5件 are one number each, not 3次 and 5件 (regression)
+        if before[-1:] == "点" and before[-2:-1].isdigit():
+            return None  # 3点5件 is one number, not 5件 (regression); 分别为12,8件 stays a list
         if before[-1:] in (":", "：") and not (CJK_RE.match(before[-2:-1]) or before[-2:-1] in ")）"):
             return None
         after_number = text[match.end():match.end() + 2]
@@ -208,7 +208,9 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
             or text.startswith(LEADING_APPROX, match.end()) or match.group("range")
         ):
             return None
-        is_amount = unit in r.get("units_after_chinese_amounts", ()) and any(ch in CHINESE_MAGNITUDES for ch in number)
+        # the magnitude may stand at the range's high end: 三至五万元 (regression: nothing)
+        is_amount = unit in r.get("units_after_chinese_amounts", ()) and any(
+            ch in CHINESE_MAGNITUDES for ch in match.group(0))
         if (unit in r["units_not_after_chinese_numerals"] and not is_amount) \
                 or _ends_with_any(before, r["chinese_numeral_blocked_before"]):
             return None
