@@ -28,6 +28,10 @@ DATE_RE = re.compile(
     r"(?:发布时间|发布日期|更新时间|更新日期|时间|日期|发表时间|成文日期)\s*[:：]\s*"
     r"((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)"
 )
+#: The date that opens a page's view-counter line (2024-04-02 点击 54 次 来源:…), which has no label.
+COUNTER_LINE_DATE_RE = re.compile(
+    r"^((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:浏览|点击|阅读|访问)",
+    re.MULTILINE)
 #: A region: one or more administrative-division names (…省/市/区/县/州/旗/盟), as in the title
 #: 朝阳市双塔区人民政府2024年… → 朝阳市双塔区.
 _NAME = r"[^\W\d_委院及和与党的在对为是了将把等各全我本于、，,。]"
@@ -141,7 +145,8 @@ def extract_metadata(
     else:  # an issuer line above the title: 四平市铁西区人民政府
         publisher = next((line.strip() for line in lines[:3] if ISSUER_RE.fullmatch(line.strip())), None)
     publish_date = None
-    if match := DATE_RE.search(header):
+    counter_lines = "\n".join(matching_view(line) for line in chrome)
+    if (match := DATE_RE.search(header)) or (match := COUNTER_LINE_DATE_RE.search(counter_lines)):
         publish_date = normalise_date(match.group(1))
     elif html_meta.get("date"):
         publish_date = html_meta["date"]

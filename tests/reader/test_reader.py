@@ -141,6 +141,14 @@ def test_an_html_fragment_too_short_for_trafilatura_gives_its_text():
         report_from_text("<html><body><script>var a = 1;</script></body></html>")
 
 
+def test_a_view_counter_line_gives_the_page_date_and_source():
+    """Regression (review of session 22's chrome pattern): the line went as chrome, but its date,
+    which has no label, was not read."""
+    meta = report_from_text("某县司法局2024年法治政府建设情况报告\n2024-04-02 点击 54 次 来源:甘肃省司法厅\n"
+                            "全年受理行政复议案件97件。\n", is_html=False).meta
+    assert (meta["publish_date"], meta["publisher"]) == ("2024-04-02", "甘肃省司法厅")
+
+
 @pytest.mark.parametrize("line", ["注册|12345件|同比增长12.5%", "注册/12件", "首页", "注册", "首页工作要点。",
                                   # a date alone may be the report's own (its signature); a sentence with 点击
                                   "2024年5月1日", "2024-04-02", "全年网站点击120万次。"])
