@@ -76,15 +76,12 @@ def chinese_to_number(text: str) -> float:
     section = 0  # the current section below 万
     digit: int | None = None
     last_large: str | None = None  # the previous 万/亿, when nothing stood after it
-    place_before = 1  # what the character before the current digit multiplies by (1: none)
     # A bare digit string like 二〇二五 is read digit by digit.
     if len(text) > 1 and all(ch in CHINESE_DIGITS for ch in text):
         return float("".join(str(CHINESE_DIGITS[ch]) for ch in text))
-    for position, ch in enumerate(text):
+    for ch in text:
         if ch in CHINESE_DIGITS:
             digit = CHINESE_DIGITS[ch]
-            previous = text[position - 1] if position else ""
-            place_before = SMALL_UNITS.get(previous) or LARGE_UNITS.get(previous) or 1
         elif ch in SMALL_UNITS:
             section += (1 if digit is None else digit) * SMALL_UNITS[ch]
             digit = None
@@ -102,7 +99,10 @@ def chinese_to_number(text: str) -> float:
                 total = (total + section) * large
             section = 0
         last_large = ch if ch in LARGE_UNITS else None
-    if digit is not None and place_before >= 100:  # 一千二 is 1200, not 1002 (regression)
+    # a digit left at the end is the text's last character; the place before it, if 百 or more,
+    # puts it one place down: 一千二 is 1200, not 1002 (regression)
+    place_before = SMALL_UNITS.get(text[-2:-1]) or LARGE_UNITS.get(text[-2:-1]) or 1
+    if digit is not None and place_before >= 100:
         digit *= place_before // 10
     return float(total + section + (digit or 0))
 
@@ -222,7 +222,6 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
     if repeated_unit_range is not None:
         return repeated_unit_range
     out_of_range = False
-    maximum = None
     pair = approximate_pair(match.group())
     try:
         value: float | None = to_number(match.group()) if pair is None else pair[0]
@@ -230,8 +229,7 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
         value, out_of_range = None, True
     except ValueError:
         return None
-    if pair is not None:
-        maximum = pair[1]
+    maximum = None if pair is None else pair[1]
     rest = stripped[match.end():]
     range_match = RANGE_HIGH_END_RE.match(rest)
     low_approx = None
@@ -247,7 +245,7 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
             out_of_range = True
             rest = rest[range_match.end():]
         except ValueError:
-            maximum = None if pair is None else pair[1]
+            pass  # the high end is no number: no range, the maximum stays as it was
     # 1.7万余人次: an approximation word may stand between the number and its unit.
     approx, rest = _leading_approx(rest)
     approx = approx or low_approx
@@ -262,6 +260,10 @@ def parse_quantity(text: str) -> ParsedQuantity | None:
                           out_of_range=out_of_range)
 
 
+#: The multipliers a range's high end ends with, the last of them 万 or 亿 (千万 of 2千万, 十万 of 二十万).
+TRAILING_MULTIPLIERS_RE = re.compile(rf"[{''.join(SMALL_UNITS)}{''.join(LARGE_UNITS)}]*[{''.join(LARGE_UNITS)}]$")
+
+
 def _low_end_in_place(low_text: str, low: float | None, high_text: str, high: float) -> float | None:
     """The low end of a range whose multiplier is written once, after the high end: 1—2万人次 is
     10000 to 20000, 3至5百万元 3000000 to 5000000, 十至二十万人 100000 to 200000 (regression: the low
@@ -269,9 +271,8 @@ def _low_end_in_place(low_text: str, low: float | None, high_text: str, high: fl
     万 or 亿; the low end takes the largest run of them, from the right, that keeps it below the high
     end, and none when it has a 万 or 亿 of its own or none keeps it below (5000—2万 and 1至1万 stay 5000
     and 1)."""
-    large = "".join(LARGE_UNITS)
-    trailing = re.search(rf"[{''.join(SMALL_UNITS)}{large}]*[{large}]$", high_text)
-    if low is None or trailing is None or any(ch in large for ch in low_text):
+    trailing = TRAILING_MULTIPLIERS_RE.search(high_text)
+    if low is None or trailing is None or any(ch in LARGE_UNITS for ch in low_text):
         return low
     best, scale = low, 1.0
     for ch in reversed(trailing.group()):  # 万, then 十万, 百万, 千万 …: the scale only grows

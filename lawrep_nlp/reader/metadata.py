@@ -24,14 +24,11 @@ PUBLISHER_RE = re.compile(r"(?:来源|信息来源|文章来源|发布机构|发
                           r"(?!(?:发布|时间|日期|更新|关键词|作者|浏览|字号)[^:：]{0,4}[:：])([^\s|　]+)")
 #: What a source label says when the site itself published the page: no publisher named.
 THIS_SITE = {"本网", "本站", "本网站", "原创"}
-DATE_RE = re.compile(
-    r"(?:发布时间|发布日期|更新时间|更新日期|时间|日期|发表时间|成文日期)\s*[:：]\s*"
-    r"((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)"
-)
+_DATE = r"((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)"
+DATE_RE = re.compile(rf"(?:发布时间|发布日期|更新时间|更新日期|时间|日期|发表时间|成文日期)\s*[:：]\s*{_DATE}")
 #: The date that opens a page's view-counter line (2024-04-02 点击 54 次 来源:…), which has no label.
-COUNTER_LINE_DATE_RE = re.compile(
-    r"^((?:19|20)\d{2}[-/.年]\d{1,2}[-/.月]\d{1,2}日?)(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:浏览|点击|阅读|访问)",
-    re.MULTILINE)
+COUNTER_LINE_DATE_RE = re.compile(rf"^{_DATE}(?:\s+\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\s*(?:浏览|点击|阅读|访问)",
+                                  re.MULTILINE)
 #: A region: one or more administrative-division names (…省/市/区/县/州/旗/盟), as in the title
 #: 朝阳市双塔区人民政府2024年… → 朝阳市双塔区.
 _NAME = r"[^\W\d_委院及和与党的在对为是了将把等各全我本于、，,。]"
@@ -138,15 +135,15 @@ def extract_metadata(
     if title_index and _title_cut_in_two(lines[title_index - 1], lines[title_index]):
         title_as_written = written[title_index - 1].strip() + written[title_index].strip()
     title = matching_view(title_as_written) if title_as_written else None
-    header = "\n".join([matching_view(line) for line in chrome] + lines[:6])
+    chrome_read = [matching_view(line) for line in chrome]
+    header = "\n".join(chrome_read + lines[:6])
     publisher = None
     if (match := PUBLISHER_RE.search(header)) and match.group(1) not in THIS_SITE:
         publisher = match.group(1)
     else:  # an issuer line above the title: 四平市铁西区人民政府
         publisher = next((line.strip() for line in lines[:3] if ISSUER_RE.fullmatch(line.strip())), None)
     publish_date = None
-    counter_lines = "\n".join(matching_view(line) for line in chrome)
-    if (match := DATE_RE.search(header)) or (match := COUNTER_LINE_DATE_RE.search(counter_lines)):
+    if (match := DATE_RE.search(header)) or (match := COUNTER_LINE_DATE_RE.search("\n".join(chrome_read))):
         publish_date = normalise_date(match.group(1))
     elif html_meta.get("date"):
         publish_date = html_meta["date"]
