@@ -23,6 +23,9 @@ from .script import matching_form, to_halfwidth, to_simplified
 KEYS_FILE = Path(__file__).parent / "data" / "indicator_keys.json"
 #: Parenthesised asides: 乡镇(街道) → 乡镇, 部门（单位） → 部门.
 ASIDE = re.compile(r"[（(][^（()）]*[)）]")
+#: What the linker's action may carry beside its verb (pipes/indicators/candidates.find_action):
+#: 成功调解 and 调解成功 count disputes resolved, 调解 those handled (corpus/canonical/GUIDELINES.md).
+SUCCESS = "成功"
 #: Shortest phrase a cut may leave: 成功率 keeps its 成功, 的 in 目的 stays.
 MIN_CORE_CHARS = 2
 
@@ -54,9 +57,16 @@ class KeyMaker:
             tail = matching_form(before).rstrip()
             verb = next((v for v in self.verbs if tail.endswith(v)), None)
         action = to_simplified(action) if action else verb
-        action_class = self.action_class.get(action, action) if action else "-"
+        action_class = self._class_of(action) if action else "-"
         # a | inside a part would make a key of more than three fields (regression: action "|")
         return "|".join(part.replace("|", "｜") for part in (core, action_class, dimension or "-"))
+
+    def _class_of(self, action: str) -> str:
+        """The class of a verb; a verb with 成功 that no class lists (成功举办) is in its verb's."""
+        if action in self.action_class:
+            return self.action_class[action]
+        bare = action.removeprefix(SUCCESS).removesuffix(SUCCESS)
+        return self.action_class.get(bare, action) if bare else action
 
     def core(self, indicator: str) -> tuple[str, str | None]:
         """The indicator's head phrase and the counting verb cut off its front (if any)."""

@@ -126,7 +126,7 @@ def docbin_examples(nlp: spacy.Language, paths: list[Path]) -> list[Example]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--trained", type=Path, default=ROOT / "training" / "ner" / "model-best",
                         help="the output of spacy train to package (default: scripts/train_ner.py's)")
     parser.add_argument("--output", type=Path, default=None,

@@ -1,19 +1,6 @@
 """Canonical indicator mapping: calibrate it without the test split, and report precision and
 coverage on a split (issues 7 and 20).
 
-Calibration (--select), all on train + dev, never on test. The taxonomy's terms were collected
-from train and dev links, so each document's links are mapped with a taxonomy whose terms are only
-those attested in the other train/dev documents (leave-one-document-out: what a new report looks
-like). The rules: for each fuzzy threshold, each way of mapping's precision becomes its confidence
-and each confidence is tried as min_confidence. The learned model (pipes/canonical/model.py):
-5-fold cross-validation by document, for each (epochs, l2) setting. Every policy (mapper.POLICIES)
-x rules option x model setting x model threshold is then scored on the same links, and the option
-with the widest coverage at precision >= 0.92 among those mapping at least 5% of the links (or,
-when none reaches it, the widest within one standard error of the most credibly precise:
-mapper.choose_operating_point) is kept. The result is written to
-lawrep_nlp/pipes/canonical/data/calibration.json, the table to evaluation/canonical_cv.json (then
-rebuild: scripts/build_pipeline.py, which trains the model on train + dev).
-
     python scripts/eval_canonical.py --select
     python scripts/eval_canonical.py --split test     # → evaluation/canonical_test.json
     python scripts/eval_canonical.py --split test --curve  # + canonical_curve.json, docs/canonical_curve.png
@@ -55,6 +42,21 @@ MODEL_SETTINGS = ((150, 3e-3), (150, 1e-2), (150, 3e-2))  # (epochs, l2), chosen
 CV_FILE = ROOT / "evaluation" / "canonical_cv.json"
 CURVE_FILE = ROOT / "evaluation" / "canonical_curve.json"
 CURVE_PNG = ROOT / "docs" / "canonical_curve.png"
+
+#: How --select chooses; also written into calibration.json, so a constant (python -OO strips
+#: docstrings)
+SELECTION_METHOD = """Calibration (--select), all on train + dev, never on test. The taxonomy's terms were collected
+from train and dev links, so each document's links are mapped with a taxonomy whose terms are only
+those attested in the other train/dev documents (leave-one-document-out: what a new report looks
+like). The rules: for each fuzzy threshold, each way of mapping's precision becomes its confidence
+and each confidence is tried as min_confidence. The learned model (pipes/canonical/model.py):
+5-fold cross-validation by document, for each (epochs, l2) setting. Every policy (mapper.POLICIES)
+x rules option x model setting x model threshold is then scored on the same links, and the option
+with the widest coverage at precision >= 0.92 among those mapping at least 5% of the links (or,
+when none reaches it, the widest within one standard error of the most credibly precise:
+mapper.choose_operating_point) is kept. The result is written to
+lawrep_nlp/pipes/canonical/data/calibration.json, the table to evaluation/canonical_cv.json (then
+rebuild: scripts/build_pipeline.py, which trains the model on train + dev)."""
 
 
 def split_records(*splits: str) -> list[dict]:
@@ -197,7 +199,7 @@ def select(nlp: spacy.Language, labels: dict) -> None:
         **calibration_of(best, len(cases), len(folds)),
         "policy": best["policy"], "model_threshold": best["model_threshold"],
         "model_settings": {"epochs": best["model_epochs"], "l2": best["model_l2"]},
-        "_comment": "Written by scripts/eval_canonical.py --select: " + __doc__.split("\n\n")[1].replace("\n", " "),
+        "_comment": "Written by scripts/eval_canonical.py --select: " + SELECTION_METHOD.replace("\n", " "),
     }
     calibration["measured"]["recall"] = round(best["recall"], 4)
     CALIBRATION_FILE.write_text(json.dumps(calibration, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -267,7 +269,8 @@ def plot_curve(data: dict, path: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description="\n\n".join(filter(None, [__doc__, SELECTION_METHOD])),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--select", action="store_true")
     parser.add_argument("--split", default="test")
     parser.add_argument("--model", default="lawrep_zh")

@@ -65,7 +65,7 @@ def judged(split: str) -> dict[str, str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--split", default="test", help="train, dev, test or all")
     parser.add_argument("--model", default="lawrep_zh")
     parser.add_argument("--json", type=Path, default=ROOT / "evaluation" / "key_groups.json")

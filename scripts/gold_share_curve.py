@@ -156,11 +156,16 @@ def heldout_curve(training: list[Link], fractions: Iterable[float] = FRACTIONS, 
     return points
 
 
+#: Written with the extrapolation (a constant: python -OO strips docstrings)
+EXTRAPOLATION_NOTE = ("Paces at the end of the curves and the documents each would need to lift the test share from "
+                      "its value to `target` — assumptions, not measurements: documents past those annotated bring "
+                      "entries that have no test gold yet, so no curve here measures them.")
+
+
 def extrapolation(result: dict[str, Any], training: list[Link], test_ids: list[str | None],
                   target: float = 0.5) -> dict[str, Any]:
-    """Paces at the end of the curves and the documents each would need to lift the test share from
-    its value to `target` — assumptions, not measurements: documents past those annotated bring
-    entries that have no test gold yet, so no curve here measures them."""
+    """Paces at the end of the curves and the documents each would need to lift the test share to
+    `target` (EXTRAPOLATION_NOTE says what that is not)."""
     ids_of = ids_by_document(training)
     documents = len(ids_of)
     test, held = result["curve"], result["heldout_curve"]
@@ -173,7 +178,7 @@ def extrapolation(result: dict[str, Any], training: list[Link], test_ids: list[s
         / (held[-1]["documents_mean"] - held[-2]["documents_mean"]),
     }
     gap = target - result["any_gold_id"]
-    return {"target": target, "comment": " ".join(extrapolation.__doc__.split()),
+    return {"target": target, "comment": EXTRAPOLATION_NOTE,
             "share_per_document": {k: round(v, 5) for k, v in paces.items()},
             "documents_to_target": {k: round(gap / v) if v > 0 else None for k, v in paces.items()}}
 
@@ -310,7 +315,7 @@ def draw(result: dict, path: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--gold-only", action="store_true", help="only the gold ids: no pipeline run")
     parser.add_argument("--json", type=Path, default=ROOT / "evaluation" / "gold_share_curve.json")
     parser.add_argument("--png", type=Path, default=ROOT / "docs" / "gold_share_curve.png")

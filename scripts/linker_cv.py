@@ -165,7 +165,7 @@ def test_split() -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument("--test", action="store_true", help="report the test split once, after the choice")
     if parser.parse_args().test:
         test_split()

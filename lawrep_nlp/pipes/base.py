@@ -36,9 +36,9 @@ def assigned_attributes(nlp: Language) -> set[str]:
 def check_required(nlp: Language, name: str, requires: Iterable[str]) -> None:
     """Fail when the component is built, not when it first runs, if no component already in the
     pipeline assigns what it requires (spaCy's analyze_pipes only warns). A factory does not know
-    where it will go, so what can be seen on the Doc is checked when the component runs
-    (`missing_upstream`: sentence boundaries, the linker's links); quantities cannot be (a text may
-    have none), so a linker placed before lawrep_quantities, or run with it disabled, finds none."""
+    where it will go, so the order, and components disabled since, are checked when it runs
+    (`unmet_requirements`; what can be seen on the Doc, such as sentence boundaries, by
+    `missing_upstream`)."""
     assigned = assigned_attributes(nlp)
     missing = [attr for attr in requires if attr not in assigned]
     if missing:
@@ -47,6 +47,19 @@ def check_required(nlp: Language, name: str, requires: Iterable[str]) -> None:
             by_provider.setdefault(PROVIDERS.get(attr, "a component that assigns it"), []).append(attr)
         needed = "; ".join(f"{', '.join(attrs)} (add {provider} before it)" for provider, attrs in by_provider.items())
         raise ValueError(f"{name} needs {needed}: no component in the pipeline {nlp.pipe_names} assigns it")
+
+
+def unmet_requirements(nlp: Language, name: str, requires: Iterable[str]) -> list[str]:
+    """Those of `requires` that no enabled component before `name` declares it assigns: the
+    provider was disabled (``spacy.load(…, disable=[…])``, ``select_pipes``) or placed after it.
+    Quantities cannot be checked on the Doc (a text may have none), so without this a linker whose
+    lawrep_quantities is disabled linked nothing, silently (regression). Nothing when `name` is not
+    an enabled component of `nlp` (a component called on its own is trusted)."""
+    names = nlp.pipe_names
+    if name not in names:
+        return []
+    assigned = {attr for before in names[:names.index(name)] for attr in nlp.get_pipe_meta(before).assigns}
+    return [attr for attr in requires if attr not in assigned]
 
 
 def check_setting(component: str, setting: str, value: float | None, low: float, high: float | None = None) -> None:
@@ -58,12 +71,16 @@ def check_setting(component: str, setting: str, value: float | None, low: float,
     raise ValueError(f"{component}: {setting} must be {bound}, not {value!r}")
 
 
-def missing_upstream(name: str, attr: str) -> ValueError:
+def missing_upstream(name: str, *attrs: str) -> ValueError:
     """The error of a component that runs without what an earlier one should have set: left out
     of the pipeline, disabled (``spacy.load(…, disable=[…])``) or placed after it."""
-    provider = PROVIDERS.get(attr, "a component that assigns it")
-    return ValueError(f"{name} needs {attr}, which no component before it set: add {provider} before {name}, "
-                      "or enable it if it is disabled")
+    providers: dict[str, str] = {}  # by component name: doc.ents and span._.value both name lawrep_quantities once
+    for attr in attrs:
+        provider = PROVIDERS.get(attr, "a component that assigns it")
+        providers.setdefault(provider.split(" (")[0], provider)
+    them = "it" if len(providers) == 1 else "them"
+    return ValueError(f"{name} needs {', '.join(attrs)}, which no component before it set: add "
+                      f"{' and '.join(providers.values())} before {name}, or enable {them} if disabled")
 
 
 class DataComponent:

@@ -76,13 +76,26 @@ def test_spacys_own_sentencizer_satisfies_the_linker():
 @pytest.mark.parametrize(("disabled", "component", "named"), [
     ("lawrep_sentences", "lawrep_indicators", "add lawrep_sentences before lawrep_indicators"),
     ("lawrep_indicators", "lawrep_canonical", "add lawrep_indicators before lawrep_canonical"),
+    ("lawrep_quantities", "lawrep_indicators", "needs span._.value, span._.unit, span._.approx, which no component "
+                                               "before it set: add lawrep_quantities before lawrep_indicators"),
 ])
 def test_a_disabled_required_component_is_named_when_the_pipeline_runs(disabled, component, named):
     """Regression: with lawrep_sentences disabled the linker failed with spaCy's E030 from deep in
-    its walk; with lawrep_indicators disabled the mapper gave every quantity no indicator and no id."""
+    its walk; with lawrep_indicators disabled the mapper gave every quantity no indicator and no id;
+    with lawrep_quantities disabled the linker linked nothing and said nothing."""
     nlp = spacy.load("lawrep_zh", disable=[disabled])
     with pytest.raises(ValueError, match=re.escape(named)):
         nlp("区司法局收到行政复议申请32件、办结28件。")
+
+
+def test_a_component_disabled_for_a_while_is_checked_again_when_it_is_back():
+    nlp = spacy.load("lawrep_zh")
+    text = "区司法局收到行政复议申请32件。"
+    assert [m["indicator"] for m in nlp(text)._.measurements] == ["行政复议申请"]
+    with nlp.select_pipes(disable=["lawrep_quantities"]), \
+            pytest.raises(ValueError, match=re.escape("add lawrep_quantities before lawrep_indicators")):
+        nlp(text)
+    assert [m["indicator"] for m in nlp(text)._.measurements] == ["行政复议申请"]
 
 
 def test_a_disabled_sentence_component_is_named_when_the_linker_learns():
@@ -99,13 +112,21 @@ def test_a_disabled_sentence_component_is_named_when_the_linker_learns():
                                                      boundary_epochs=1)
 
 
-def test_a_component_placed_before_what_it_requires_is_named_when_it_runs():
+@pytest.mark.parametrize(("before", "named"), [
+    ("lawrep_sentences", "needs doc.ents, token.is_sent_start, span._.value, span._.unit, span._.approx, which no "
+                         "component before it set: add lawrep_quantities (and the other entity components) and "
+                         "lawrep_sentences before lawrep_indicators, or enable them if disabled"),
+    ("lawrep_quantities", "needs doc.ents, span._.value, span._.unit, span._.approx, which no component before it "
+                          "set: add lawrep_quantities (and the other entity components) before lawrep_indicators, "
+                          "or enable it if disabled"),
+])
+def test_a_component_placed_before_what_it_requires_is_named_when_it_runs(before, named):
     """A factory cannot see where add_pipe will put it, so the order is checked when it runs."""
     blank = spacy.blank("zh")
     blank.add_pipe("lawrep_sentences")
     blank.add_pipe("lawrep_quantities")
-    blank.add_pipe("lawrep_indicators", before="lawrep_sentences")
-    with pytest.raises(ValueError, match=re.escape("needs token.is_sent_start, which no component before it set")):
+    blank.add_pipe("lawrep_indicators", before=before)
+    with pytest.raises(ValueError, match=re.escape(named)):
         blank("全年办理法律援助案件157件。")
 
 

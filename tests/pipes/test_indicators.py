@@ -60,6 +60,17 @@ def test_actions(nlp):
     assert [(e.text, e._.action) for e in quantities] == [("32件", "收到"), ("28件", "办结"), ("157件", "办理")]
 
 
+@pytest.mark.parametrize(("text", "actions"), [
+    # 成功 beside the verb is part of what was done: disputes resolved, not handled (regression:
+    # 调解 and 成功, so resolved disputes had the key of those handled)
+    ("调处各类矛盾纠纷32407起，调解成功32097起。", [("32407起", "调处"), ("32097起", "调解成功")]),
+    ("受理矛盾纠纷5935宗，成功调处5883宗。", [("5935宗", "受理"), ("5883宗", "成功调处")]),
+    ("成功化解矛盾纠纷5922件。", [("5922件", "成功化解")]),
+])
+def test_an_action_keeps_its_success(nlp, text, actions):
+    assert [(e.text, e._.action) for e in nlp(text).ents if e.label_ == "QUANTITY"] == actions
+
+
 def test_measurements_survive_docbin(nlp):
     doc = nlp("接待群众1.7万余人次，调解成功率达到98%。")
     restored = next(DocBin(docs=[doc], store_user_data=True).get_docs(nlp.vocab))

@@ -22,6 +22,10 @@ CASES = [
     ("发放补贴27.4 万元", [("27.4 万元", 274000, "元", None)]),
     ("组织30余名党政机关主要负责人", [("30余名", 30, "名", "余")]),
     ("建成2100平方米的中心", [("2100平方米", 2100, "平方米", None)]),
+    # 千 before 米 reads as a multiplier, so the value is in metres; the idiom 万千 does not hold an
+    # Arabic number that reaches into it (regression, session 22's 万千 fix: 5万千米 gave nothing)
+    ("修建道路5千米", [("5千米", 5000, "米", None)]),
+    ("巡查河道5万千米", [("5万千米", 50000000, "米", None)]),
     ("同比增长3倍多", [("3倍多", 3, "倍", "多")]),
     ("办结行政处罚案件*件，占比*%", [("*件", None, "件", None), ("*%", None, "%", None)]),
     ("约78.9万个市场主体", [("78.9万个", 789000, "个", "约")]),

@@ -14,7 +14,7 @@ from spacy.training import Example
 from ...extensions import INDICATORS_KEY
 from ...measurements import measurement_records
 from ...script import simplified_view
-from ..base import DataComponent, check_required, check_setting, missing_upstream
+from ..base import DataComponent, check_required, check_setting, missing_upstream, unmet_requirements
 from .candidates import LEXICON_FILE, Lexicon, link_quantities
 from .link_filter import LINK_FILTER_FILE, POLICIES, KeepRule, LinkFilterModel, fit_link_filter
 from .scorer import BOUNDARY_MODEL_FILE, BoundaryModel, fit_boundary_model
@@ -38,6 +38,8 @@ class IndicatorLinker(DataComponent):
             raise ValueError(f"{name}: link_filter must be one of {POLICIES}, not {link_filter!r}")
         check_setting(name, "keep_threshold", keep_threshold, 0, 1)
         self.name = name
+        self.nlp = nlp  # to check, when it runs, that the components before it are enabled
+        self._pipeline_checked: tuple[str, ...] | None = None
         self.scorer = scorer
         self.learned_boundaries = learned_boundaries
         self.link_filter = link_filter
@@ -145,7 +147,21 @@ class IndicatorLinker(DataComponent):
                           "so it judges links unlike those it learned from; initialize the component again "
                           "(nlp.initialize or spacy train) or set link_filter = \"off\"", stacklevel=2)
 
+    def _check_pipeline(self) -> None:
+        """Fail, naming it, when a component this one requires is disabled or comes after it
+        (checked again only when the enabled components change)."""
+        names = tuple(self.nlp.pipe_names)
+        if names == self._pipeline_checked:
+            return
+        if self.name not in names or self.nlp.get_pipe(self.name) is not self:
+            return  # called on its own, or sourced into another pipeline (add_pipe(source=…)): trusted
+        unmet = unmet_requirements(self.nlp, self.name, INDICATOR_LINKER_REQUIRES)
+        if unmet:
+            raise missing_upstream(self.name, *unmet)
+        self._pipeline_checked = names
+
     def __call__(self, doc: Doc) -> Doc:
+        self._check_pipeline()
         if len(doc) and not doc.has_annotation("SENT_START"):  # not spaCy's E030 deep in the walk
             raise missing_upstream(self.name, "token.is_sent_start")
         if self.link_filter != "off":

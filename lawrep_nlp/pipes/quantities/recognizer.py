@@ -56,6 +56,11 @@ CJK_RE = re.compile(r"[\u4e00-\u9fff]")
 CHINESE_MAGNITUDES = "".join(SMALL_UNITS) + "".join(LARGE_UNITS)
 
 
+#: The lists of rules.json that `QuantityRules.ending` looks for at the end of a text.
+ENDING_WORD_LISTS = ("ordinal_prefixes", "adverbial_prefixes", "approx_prefixes", "chinese_numeral_blocked_before",
+                     "increase_words", "decrease_words")
+
+
 @dataclass
 class QuantityRules:
     """Unit table and word lists of the recognizer (see data/rules.json for their meaning)."""
@@ -67,10 +72,13 @@ class QuantityRules:
     concept_name: re.Pattern[str] = field(init=False)
     concept_dimensions: frozenset[str] = field(init=False)
     not_units: tuple[str, ...] = field(init=False)
+    longest_first: dict[str, tuple[str, ...]] = field(init=False)
 
     def __post_init__(self) -> None:
         self.max_unit_length = max(map(len, self.units), default=1)
         r = self.rules
+        #: the word lists read at the end of the text before a number, sorted once (not per candidate)
+        self.longest_first = {key: tuple(sorted(r[key], key=len, reverse=True)) for key in ENDING_WORD_LISTS}
         #: the text before a later item of a list of ordinals (第四、 before 五批, 第1、 before 2批)
         prefixes = "|".join(map(re.escape, r.get("ordinal_list_prefixes", ()))) or "(?!)"
         self.ordinal_list_head = re.compile(rf"(?:{prefixes})(?:(?:[0-9０-９]+|[{CHINESE_NUMERAL_CHARS}]+)[、和及])+$")
@@ -91,6 +99,10 @@ class QuantityRules:
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> QuantityRules:
         return cls(dict(data["units"]), dict(data["rules"]))
+
+    def ending(self, text: str, word_list: str) -> str | None:
+        """The longest word of the list `word_list` (one of ENDING_WORD_LISTS) that `text` ends with."""
+        return next((word for word in self.longest_first[word_list] if text.endswith(word)), None)
 
     def unit_at(self, text: str, position: int) -> str | None:
         for size in range(min(self.max_unit_length, len(text) - position), 0, -1):
@@ -123,10 +135,6 @@ def _fixed_expression_spans(text: str, expressions: list[str]) -> SpanIndex:
     return SpanIndex(spans)
 
 
-def _ends_with_any(text: str, words: list[str]) -> str | None:
-    return next((w for w in sorted(words, key=len, reverse=True) if text.endswith(w)), None)
-
-
 def find_quantities(text: str, rules: QuantityRules) -> list[QuantityMatch]:
     """Every quantity in `text`, left to right, not overlapping."""
     r = rules.rules
@@ -151,9 +159,9 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
     is_placeholder = number[0] in "*＊"
     is_chinese = not is_placeholder and number[0] in CHINESE_NUMERAL_CHARS
     before = text[max(0, start - 6):start]
-    if fixed.overlaps(start, match.end()):
-        return None
-    if _ends_with_any(before, r["ordinal_prefixes"]) or _ends_with_any(before, r["adverbial_prefixes"]):
+    if fixed.overlaps(start, start + 1) or (is_chinese and fixed.overlaps(start, match.end())):
+        return None  # an Arabic number only from inside: 5万千米 is 5×10⁷ 米, not 万千 (regression: nothing)
+    if rules.ending(before, "ordinal_prefixes") or rules.ending(before, "adverbial_prefixes"):
         return None
     if rules.ordinal_list_head.search(text[max(0, start - 24):start]):
         return None  # 第四、五批: the 第 of the list's head holds for every item (regression: 五批)
@@ -204,7 +212,7 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
         # a bare multiplier (千家万户, 百花) is a quantity only with an approximation word (超万人次,
         # 十余名, 千余人次) or as a range's low end (十至二十件; regression: these gave nothing)
         if number in ("万", "亿", "千", "百", "十") and not (
-            (number in ("万", "亿") and _ends_with_any(before, r["approx_prefixes"]))
+            (number in ("万", "亿") and rules.ending(before, "approx_prefixes"))
             or text.startswith(LEADING_APPROX, match.end()) or match.group("range")
         ):
             return None
@@ -212,7 +220,7 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
         is_amount = unit in r.get("units_after_chinese_amounts", ()) and any(
             ch in CHINESE_MAGNITUDES for ch in match.group(0))
         if (unit in r["units_not_after_chinese_numerals"] and not is_amount) \
-                or _ends_with_any(before, r["chinese_numeral_blocked_before"]):
+                or rules.ending(before, "chinese_numeral_blocked_before"):
             return None
         if text.startswith(tuple(r["chinese_numeral_blocked_after"]), match.end()):
             return None
@@ -229,9 +237,9 @@ def _read_candidate(text: str, match: re.Match[str], rules: QuantityRules,
     parsed = parse_quantity(surface)
     if parsed is None:
         return None
-    approx = parsed.approx or _ends_with_any(before, r["approx_prefixes"])
+    approx = parsed.approx or rules.ending(before, "approx_prefixes")
     return QuantityMatch(start, end, parsed.value, parsed.unit, approx, parsed.max, parsed.placeholder,
-                         _change(before, r), parsed.out_of_range)
+                         _change(before, rules), parsed.out_of_range)
 
 
 def _end_of_repeated_unit_range(text: str, end: int, unit: str, rules: QuantityRules) -> int | None:
@@ -248,16 +256,16 @@ def _end_of_repeated_unit_range(text: str, end: int, unit: str, rules: QuantityR
     return position + len(next((word for word in TRAILING_APPROX if text.startswith(word, position)), ""))
 
 
-def _change(before: str, rules: dict[str, Any]) -> str | None:
+def _change(before: str, rules: QuantityRules) -> str | None:
     """increase/decrease when the number is what something grew or fell by (下降16.7%), not a
     level reached (提升至92%)."""
     stripped = before
-    prefix = _ends_with_any(stripped, rules["approx_prefixes"])
+    prefix = rules.ending(stripped, "approx_prefixes")
     if prefix:
         stripped = stripped[: -len(prefix)]
     stripped = stripped.removesuffix("了")
-    if _ends_with_any(stripped, rules["increase_words"]):
+    if rules.ending(stripped, "increase_words"):
         return "increase"
-    if _ends_with_any(stripped, rules["decrease_words"]):
+    if rules.ending(stripped, "decrease_words"):
         return "decrease"
     return None
