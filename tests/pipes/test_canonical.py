@@ -21,6 +21,22 @@ CASES = [
     ("接待法律咨询500余人次。", [("500余人次", "legal_consultation_people")]),
     ("行政机关负责人出庭应诉率达100%。", [("100%", "leader_court_appearance_rate")]),
     ("全区空气质量优良天数达到300天。", [("300天", None)]),  # no entry: the mapper abstains
+    # regressions (rule 5: the verb governing the number stands before *or right after* it): the
+    # verb after the number was never read, so the closest verb before it, of another clause, decided
+    ("重点做好行政规范性文件备案工作,区政府拟发文的17件行政规范性文件均进行合法性审查。",
+     [("17件", "normative_documents_legality_reviewed")]),
+    ("承办行政诉讼案件53件,46起案件已判决或裁定。",
+     [("53件", "admin_litigation_cases"), ("46起", "admin_litigation_cases_concluded")]),
+    ("“一网通办”率达100%,2474项政务服务事项全部纳入一体化政务服务平台。",
+     [("100%", "online_service_rate"), ("2474项", "government_service_items")]),
+    # regressions (rules 5 and 7): without a deciding verb, entries sharing the term tied and the
+    # mapper abstained; the entry without verbs, or the volume entry ("or no verb"), is the reading
+    ("法律援助案件503宗(其中刑事案件408宗)。",
+     [("503宗", "legal_aid_cases"), ("408宗", "legal_aid_criminal_cases")]),
+    ("县法律援助中心受理法律援助案件729件,其中民事案件631件、刑事案件98件。",
+     [("729件", "legal_aid_cases"), ("631件", "legal_aid_civil_cases"), ("98件", "legal_aid_criminal_cases")]),
+    # …but not for a number whose own predicate follows it (an award: rule 11, empty)
+    ("5宗法律援助案件在案件抽检中获评优秀。", [("5宗", None)]),
 ]
 
 
@@ -98,6 +114,18 @@ def test_without_a_deciding_verb_the_matched_entry_stays():
     taxonomy = Taxonomy(tiny, CALIBRATION)
     assert taxonomy.map("目录事项", "count", before="全年审议").canonical == "items_catalogued"
     assert taxonomy.map("目录事项", "count", before="全年审查").canonical == "items_reviewed"  # the verb decides
+
+
+def test_the_verb_right_after_the_number_governs_it():
+    """Regression: only verbs before the number were read, so 收到 of an earlier clause decided
+    for a number whose own verb follows it; a verb of the next list item must not."""
+    taxonomy = Taxonomy(TINY, CALIBRATION)
+    sentence = "收到申请后，28件复议案件已办结。"
+    before = sentence[:sentence.index("28件")]
+    assert taxonomy.map("复议案件", "count", before=before, sentence=sentence).canonical == "cases_concluded"
+    sentence = "受理复议案件32件、办结28件。"
+    before = sentence[:sentence.index("32件")]
+    assert taxonomy.map("复议案件", "count", before=before, sentence=sentence).canonical == "cases_received"
 
 
 def test_min_confidence_read_back_imprecisely_still_matches():

@@ -42,7 +42,9 @@ LEARNED = [
     ("为市场主体减免处罚金额1023.8万元。", "1023.8万元", "市场主体减免处罚金额", "减免处罚金额"),
     ("上法制课11143场次。", "11143场次", "上法制课", "法制课"),  # the verb 上 stays out
     ("检查企业共46家。", "46家", "企业", "检查企业"),  # counted with its activity
-    ("深入开展“办领导处长接待日”活动4次。", "4次", "活动", "“办领导处长接待日”活动"),  # quoted name inside
+    # quoted name inside; the rules keep it whole (接待 inside the quotes no longer stops them) and
+    # also keep 深入开展, one token that is no stop word, which the model cuts
+    ("深入开展“办领导处长接待日”活动4次。", "4次", "深入开展“办领导处长接待日”活动", "“办领导处长接待日”活动"),
 ]
 
 
@@ -311,3 +313,40 @@ def test_a_record_without_relations_is_not_annotated_for_links(nlp):
     record = {"text": "受理案件97件。", "spans": [{"start": 4, "end": 7, "label": "QUANTITY", "value": 97, "unit": "件"}]}
     assert record_to_doc(nlp, record)._.links is None
     assert record_to_doc(nlp, {**record, "relations": []})._.links == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # numerals and stop words inside quotes are part of a quoted name (the standard: 适用“一基准四清单”案件)
+    ("开展法律“七进”活动124场次。", [("124场次", "法律“七进”活动")]),
+    ("适用“一基准四清单”案件181.3万件。", [("181.3万件", "“一基准四清单”案件")]),
+    ("依托省内院校设立3个“甘肃省学习贯彻习近平法治思想研究基地”。", [("3个", "“甘肃省学习贯彻习近平法治思想研究基地”")]),
+    # no list separator left at the end when a stop word follows it
+    ("60余次召开局党组会、专题会及开展党组理论中心组集中学习。", [("60余次", "局党组会")]),
+    # a leading verb the tokenizer splits (排查|出) is cut whole
+    ("共排查出涉民营企业刑事诉讼“挂案”5起。", [("5起", "涉民营企业刑事诉讼“挂案”")]),
+    # a phrase that is the next number's object: 【法治讲座】36场【受众】4万余人
+    ("围绕习近平法治思想开展法治讲座36场受众4万余人。", [("36场", "法治讲座"), ("4万余人", "受众")]),
+    # N类M项: both numbers count the noun; a batch count before what it splits has no link
+    ("实现20类141项便民服务事项在村级可办。", [("20类", "便民服务事项"), ("141项", "便民服务事项")]),
+    ("分5批次共取消调整省政府行政职权315项。", [("5批次", None), ("315项", "取消调整省政府行政职权")]),
+    ("参加各类培训6批次。", [("6批次", "培训")]),  # an activity counted in events is its verb
+    # a bracketed aside after the number is not its object
+    ("有执业律师1642人(不含公职律师)。", [("1642人", "执业律师")]),
+    # a list closed by 等, connectors that stack, a before/after pair
+    ("组织召开局党组会议、理论学习中心组会议、干部职工会议等共计43次。", [("43次", "局党组会议、理论学习中心组会议、干部职工会议")]),
+    ("出台法治建设的意见等4项。", [("4项", "法治建设的意见")]),
+    ("法律援助案件数量共300件。", [("300件", "法律援助案件")]),
+    ("条文从60条增加到91条。", [("60条", "条文"), ("91条", "条文")]),
+    ("将原其他权力事项7项,调整为各5项。", [("7项", "其他权力事项"), ("5项", "其他权力事项")]),  # 为 still stops
+    # a stop word that is the stem of a rate noun (报备|率) stays in a list of rates
+    ("报备率、及时率、规范率达100%。", [("100%", "报备率、及时率、规范率")]),
+    # 以…为…的 is one relative clause (the standard: 【以市政府为被告的诉讼、复议案件】410宗)
+    ("接受委托参与以区政府为被告的行政诉讼案件31件。", [("31件", "以区政府为被告的行政诉讼案件")]),
+    # the classifier 方面 is what is counted, also as the unit (【七方面】)
+    ("将法治政府建设内容细分为七方面21个要点。", [("七方面", None), ("21个", "要点")]),
+])
+def test_the_rules_on_out_of_fold_link_errors(rules_only, text, expected):
+    """Regressions from the audit of the out-of-fold link errors (scripts/train_linker.py --select
+    --errors): each case was linked wrongly by the rule walk before."""
+    doc = rules_only(text)
+    assert [(m["quantity_text"], m["indicator"]) for m in doc._.measurements] == expected

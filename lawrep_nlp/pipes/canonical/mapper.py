@@ -6,8 +6,11 @@
 3. lexicon: the indicator, without scope words (全区, 各级, 累计…) and quotes, *is* one of the
    entry's terms ("exact"), or ends in one ("head": a Chinese noun phrase ends in its head,
    上门公证 is a 公证); the longest term wins;
-4. entries that share that term are told apart by their verbs: the one whose verb ends closest
-   before the number wins ("…_by_verb"); a tie abstains;
+4. entries that share that term are told apart by their verbs (rule 5: the verb governing the
+   number, before or right after it): the first verb right after the number (17件行政规范性文件均进行
+   合法性审查), else the one that ends closest before it, wins ("…_by_verb"); without a deciding verb
+   the one entry without verbs, else the volume entry, is the default for a number that ends its
+   indicator's phrase (法律援助案件503宗(其中刑事案件408宗)); otherwise a tie abstains;
 5. fallback when no term matches: fuzzy similarity (rapidfuzz ratio) with the terms ("fuzzy").
 
 Each way of mapping has a confidence — its precision measured leave-one-document-out on train
@@ -22,6 +25,7 @@ document-level cross-validation and recorded in the calibration.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -42,6 +46,8 @@ METHODS = ("exact", "exact_by_verb", "head", "head_by_verb", "fuzzy")
 #: confident, else where both agree.
 POLICIES = ("rules", "model", "rules_then_model", "model_then_rules", "agree", "rules_or_agree")
 QUOTES = "“”‘’\"'「」"
+#: where a clause ends: the verb governing a number is looked for in its own clause
+CLAUSE_END = re.compile(r"[，,；;。！？!?]")
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,8 @@ class Taxonomy:
         # a similarity, 0…100 (above 100: no fuzzy matching)
         check_setting("lawrep_canonical", "fuzzy_threshold", self.fuzzy_threshold, 0)
         self.scope_words = sorted(data.get("scope_words", []), key=len, reverse=True)
+        # a taxonomy saved before session 23 has none: a tie without a deciding verb abstains there
+        self.volume_verbs = frozenset(data.get("volume_verbs", ()))
         # Terms are read the way indicators are (quotes and scope words off), or a quoted term
         # (“绿色通道”上门公证) could never match.
         self.entries = [Entry.from_data({**item, "terms": [self.normalise(t) for t in item["terms"]]})
@@ -270,6 +278,11 @@ class Taxonomy:
             return NO_MAPPING
         core = self.normalise(indicator)
         present = self._context_in(dimension, sentence)
+        after = verb_after(indicator, before, sentence)
+        # when no verb decides, rule 5's default applies only to a number that ends its indicator's
+        # phrase in its clause or bracket (法律援助案件503宗), not to one whose own predicate follows
+        # (5宗法律援助案件…获评优秀) or that stands in a bracket without it ((全省仅6宗获评优秀))
+        leads = indicator in re.split(r"[(（]", CLAUSE_END.split(before)[-1])[-1]
 
         def in_context(entry: Entry) -> bool:
             return not entry.context or any(word in present for word in entry.context)
@@ -280,7 +293,7 @@ class Taxonomy:
             if best:
                 break
         if not best:
-            return self._fuzzy(core, dimension, in_context, before) if fuzzy else NO_MAPPING
+            return self._fuzzy(core, dimension, in_context, before, after, leads) if fuzzy else NO_MAPPING
         kind = "exact" if start == 0 else "head"
         if len(best) == 1 and best[0].actions:
             # Its siblings (entries sharing a term: 受理 vs 办结 of the same cases) may own the
@@ -288,11 +301,11 @@ class Taxonomy:
             # that decides, the entry whose term matched stays.
             matched = best[0]
             siblings = [e for e in self._siblings[matched.id] if in_context(e)]
-            winner = self._by_verb(siblings, before) if len(siblings) > 1 else None
+            winner = self._by_verb(siblings, before, after) if len(siblings) > 1 else None
             return self._mapping(winner, kind + "_by_verb") if winner else self._mapping(matched.id, kind)
         if len(best) == 1:
             return self._mapping(best[0].id, kind)
-        winner = self._by_verb(best, before)
+        winner = self._by_verb(best, before, after) or (self._default(best) if leads else None)
         return self._mapping(winner, kind + "_by_verb") if winner else Mapping(None, 0.0, "tie")
 
     def normalise(self, indicator: str) -> str:
@@ -310,10 +323,30 @@ class Taxonomy:
     def _mapping(self, identifier: str, method: str) -> Mapping:
         return Mapping(identifier, self.confidence(method), method)
 
+    def _default(self, entries: list[Entry]) -> str | None:
+        """When no verb decides between entries that share the term (GUIDELINES.md rule 5): the one
+        entry without verbs (法律援助案件503宗(其中刑事案件408宗) → criminal cases, not their quality
+        review, which needs 抽查/评查), else the one entry of volume verbs ("or no verb" → received)."""
+        plain = [e.id for e in entries if not e.actions]
+        if len(plain) == 1:
+            return plain[0]
+        volume = [e.id for e in entries if self.volume_verbs & set(e.actions)]
+        return volume[0] if len(volume) == 1 else None
+
     @staticmethod
-    def _by_verb(entries: list[Entry], before: str) -> str | None:
-        """The entry whose verb ends closest before the number (a longer verb at the same place
-        beats a shorter one: 成功调解 over 调解); None when no verb decides."""
+    def _by_verb(entries: list[Entry], before: str, after: str = "") -> str | None:
+        """The entry whose verb governs the number (GUIDELINES.md rule 5: before or right after
+        it): the first verb in `after` (verb_after: 17件行政规范性文件均进行合法性审查, 46起案件已判决),
+        else the one that ends closest before the number (a longer verb at the same place beats a
+        shorter one: 成功调解 over 调解); None when no verb decides."""
+        def first_after(entry: Entry) -> tuple[int, int] | None:
+            return min(((after.find(verb), -len(verb)) for verb in entry.actions if verb in after), default=None)
+
+        if after:
+            found = sorted((place, e.id) for e in entries if (place := first_after(e)) is not None)
+            if found and (len(found) == 1 or found[0][0] != found[1][0]):
+                return found[0][1]
+
         def last_verb(entry: Entry) -> tuple[int, int]:
             found = [(before.rfind(verb) + len(verb), len(verb)) for verb in entry.actions if verb in before]
             return max(found, default=(-1, 0))
@@ -332,7 +365,8 @@ class Taxonomy:
             self._last_context = (dimension, sentence, words)
         return words
 
-    def _fuzzy(self, core: str, dimension: str, in_context: Callable[[Entry], bool], before: str) -> Mapping:
+    def _fuzzy(self, core: str, dimension: str, in_context: Callable[[Entry], bool], before: str,
+               after: str = "", leads: bool = False) -> Mapping:
         if self.fuzzy_threshold > 100:
             return NO_MAPPING
         terms = self._terms_of.get(dimension, [])
@@ -347,7 +381,8 @@ class Taxonomy:
             return NO_MAPPING
         best_score = max(scores.values())
         best = [entries[i] for i, score in scores.items() if score == best_score]
-        winner = best[0].id if len(best) == 1 else self._by_verb(best, before)
+        winner = best[0].id if len(best) == 1 else self._by_verb(best, before, after) or (
+            self._default(best) if leads else None)
         return self._mapping(winner, "fuzzy") if winner else Mapping(None, 0.0, "tie")
 
 
@@ -356,6 +391,21 @@ def with_terms(data: dict[str, Any], keep: Callable[[str], bool], entries: set[s
     lexicon as a subset of the annotated documents would have made it."""
     return {**data, "indicators": [{**entry, "terms": [t for t in entry["terms"] if keep(t)]}
                                    for entry in data["indicators"] if entries is None or entry["id"] in entries]}
+
+
+def verb_after(indicator: str, before: str, sentence: str) -> str:
+    """The text after the number where a verb governing it can stand (GUIDELINES.md rule 5:
+    "before or right after it"): when the indicator follows the number in its clause
+    (17件行政规范性文件均进行合法性审查), the rest of the clause after the indicator; else the rest of
+    the list item that the number ends (32件已全部办结; not 、办结28件, the next item's)."""
+    if not sentence.startswith(before):
+        return ""
+    clause = CLAUSE_END.split(sentence[len(before):], 1)[0]
+    if indicator and indicator not in CLAUSE_END.split(before)[-1]:
+        at = clause.find(indicator)
+        if at >= 0:
+            return clause[at + len(indicator):]
+    return clause.split("、", 1)[0]
 
 
 def _bigrams(text: str) -> set[str]:

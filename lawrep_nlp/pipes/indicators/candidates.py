@@ -53,6 +53,10 @@ class Lexicon:
         self.scope_words = set(self.data["scope_words"])
         self.leading_verbs = set(self.data["leading_verbs"])
         self.no_link_when_followed_by = set(self.data["no_link_when_followed_by"])
+        # word lists added in session 23 (the out-of-fold audit); a lexicon saved before has none
+        self.closing_words = list(self.data.get("closing_words", ()))
+        self.from_words = set(self.data.get("from_words", ()))
+        self.batch_units = set(self.data.get("batch_units", ()))
         # two-character stop words that are verbs, i.e. not scope, time or self-reference words
         self.verbs = {w for w in self.data["left_stops"] if len(w) == 2 and w not in self.scope_words} - set(
             self.data["not_actions"])
@@ -66,7 +70,7 @@ class Lexicon:
 
 INSIDE_MARKS = set("“”‘’()（）")
 OPENING, CLOSING = set("“‘(（"), set("”’)）")
-
+QUOTE_OPENING, QUOTE_CLOSING = set("“‘"), set("”’")
 
 def in_content_order(docs_and_links: Iterable[tuple[Doc, Iterable[tuple[int, int, int, int]]]]
                      ) -> list[tuple[Doc, list[tuple[int, int, int, int]]]]:
@@ -107,21 +111,49 @@ def noun_phrase_after(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int, 
         i += 1
     if i < end_of_sentence and doc[i].text in lexicon.left_stops and (quantity._.unit or "") in lexicon.event_units:
         i += 1
-    start, chars = i, 0
+    start, chars, quoted = i, 0, 0
+    if i < end_of_sentence and doc[i].text in OPENING - QUOTE_OPENING:
+        return None  # a bracketed aside, not the object: 执业律师1642人(不含公职律师)
     while i < end_of_sentence:
         token = doc[i]
-        if token.text == "、" and i + 1 < end_of_sentence and is_word(doc[i + 1]) and i > start:
+        if quoted and not token.is_space and token.ent_type_ != "QUANTITY":
+            # inside quotes a name runs on over stop words, numerals and commas (“一基准四清单”)
+            quoted += (token.text in QUOTE_OPENING) - (token.text in QUOTE_CLOSING)
+        elif token.text == "、" and i + 1 < end_of_sentence and is_word(doc[i + 1]) and i > start:
             i += 1  # a list counted together: (专题)推进会、培训会
             continue
-        if not is_word(token) or token.text in lexicon.after_stops or token.like_num:
+        elif not is_word(token) or token.text in lexicon.after_stops or token.like_num:
             break
+        else:
+            quoted += token.text in QUOTE_OPENING
         chars += len(token.text)
         if chars > lexicon.max_chars:
             return None
         i += 1
-    while i > start and not is_balanced(t.text for t in doc[start:i]):
-        i -= 1
+    if i < end_of_sentence and starts_quantity(doc[i]):
+        # the phrase runs into the next number: a list item after 、 is that number's (50项【措施】、
+        # 服务保障稳住经济大盘25项措施)
+        cut = [k for k in range(start + 1, i) if doc[k].text == "、" and is_balanced(t.text for t in doc[start:k])]
+        if cut:
+            i = cut[-1]
+    while i > start and (not is_balanced(t.text for t in doc[start:i]) or doc[i - 1].text == "、"):
+        i -= 1  # unbalanced, or a list separator left at the end (局党组会、专题会…)
     return (start, i) if i > start and doc[i - 1].text not in OPENING else None
+
+
+def starts_quantity(token: Token) -> bool:
+    return token.ent_type_ == "QUANTITY" and token.ent_iob_ == "B"
+
+
+def quantity_at(doc: Doc, i: int) -> Span | None:
+    """The QUANTITY entity that starts at token i, if any: read from the tokens' IOB tags, not by
+    a search of ``doc.ents`` (which builds every entity of the document: quadratic in its length)."""
+    if i >= len(doc) or not starts_quantity(doc[i]):
+        return None
+    end = i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return Span(doc, i, end, label="QUANTITY")  # its span._ attributes live at its offsets
 
 
 def noun_phrase_before(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int, int] | None:
@@ -131,29 +163,57 @@ def noun_phrase_before(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int,
     end = quantity.start
     while end > sent_start and doc[end - 1].is_space:  # 行政复议案件　97件, 案件  97件
         end -= 1
-    text_before = doc[sent_start:end].text
-    for connector in lexicon.connectors:
-        if text_before.endswith(connector):
-            keep = len(text_before) - len(connector)
-            while end > sent_start and (doc[end - 1].idx - doc[sent_start].idx >= keep or doc[end - 1].is_space):
-                end -= 1
+    connectors, stripped, tentative = [*lexicon.connectors, *lexicon.closing_words], 0, None
+    while end > sent_start:  # connectors may stack: 述法人数共132人, 减少为434项, 等共计43次
+        text_before = doc[sent_start:end].text
+        connector = next((c for c in connectors if text_before.endswith(c)), None)
+        if connector is None:
             break
-    i, chars = end, 0
+        keep, before = len(text_before) - len(connector), end
+        while end > sent_start and (doc[end - 1].idx - doc[sent_start].idx >= keep or doc[end - 1].is_space):
+            end -= 1
+        if end == before:
+            break  # the connector ends inside a token
+        # a second connector that is also a stop word (为) is skipped only if another connector
+        # stands before it (减少为434项); else it ends the phrase as before (调整为各5项: elided)
+        tentative = before if stripped and connector in lexicon.left_stops and connector not in lexicon.closing_words \
+            else None
+        stripped += 1
+    if tentative is not None:
+        end = tentative
+    i, chars, quoted = end, 0, 0
     while i > sent_start:
         token = doc[i - 1]
-        if token.text == "、" and i - 1 > sent_start and is_word(doc[i - 2]) and i < end \
+        if quoted and not token.is_space and token.ent_type_ != "QUANTITY":
+            # inside quotes a name runs on over stop words, numerals and commas (“一基准四清单”案件)
+            quoted += (token.text in QUOTE_CLOSING) - (token.text in QUOTE_OPENING)
+        elif token.text == "、" and i - 1 > sent_start and is_word(doc[i - 2]) and i < end \
                 and doc[i - 2].text not in lexicon.left_stops:
             i -= 1  # 回复率、办理率均为100%
             continue
-        if not is_word(token) or token.like_num:
+        elif not is_word(token) or token.like_num:
             break
-        collected = doc[i:end].text
-        if token.text in lexicon.left_stops and collected not in lexicon.bound_suffixes:
-            break
+        else:
+            collected = doc[i:end].text
+            if token.text in lexicon.left_stops and collected not in lexicon.bound_suffixes \
+                    and not (i < end and doc[i].text in lexicon.bound_suffixes):  # 报备|率、及时率
+                break
+            quoted += token.text in QUOTE_CLOSING
         chars += len(token.text)
         if chars > lexicon.max_chars:
             break
         i -= 1
+    while i < end and doc[i].text == "、":
+        i += 1
+    if i > sent_start + 1 and doc[i - 1].text == "为" and any(t.text == "的" for t in doc[i:end]):
+        # 以…为…的 is one relative clause: 【以市政府为被告的诉讼、复议案件】, not 被告的…
+        j, chars = i - 1, 0
+        while j > sent_start and is_word(doc[j - 1]) and chars < lexicon.relative_clause_max_chars \
+                and doc[j - 1].text != "以":
+            chars += len(doc[j - 1].text)
+            j -= 1
+        if j > sent_start and doc[j - 1].text == "以":
+            i = j - 1
     if i < end and doc[i].text == "的":  # a relative clause stays inside: 当年及往年指派的结案归档案件
         j, chars = i, 0
         while j > sent_start and is_word(doc[j - 1]) and chars < lexicon.relative_clause_max_chars:
@@ -164,8 +224,12 @@ def noun_phrase_before(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int,
         i += 1
     while i < end and doc[i].text in lexicon.scope_words:
         i += 1
-    if all(t.text in lexicon.leading_verbs or t.text in lexicon.left_stops for t in doc[i:end]):
-        return None  # only a verb (成功调解294件): the object is elided
+    # only a verb (成功调解294件): the object is elided; but an activity counted in events is its
+    # verb (参加各类【培训】6批次), unless that verb is a stop word
+    if all(t.text in lexicon.leading_verbs or t.text in lexicon.left_stops for t in doc[i:end]) and not (
+            (quantity._.unit or "") in lexicon.event_units and i < end
+            and all(t.text not in lexicon.left_stops for t in doc[i:end])):
+        return None
     if (quantity._.unit or "") not in lexicon.event_units:
         i = _past_leading_verbs(doc, i, end, lexicon)
     return (i, end) if end > i else None
@@ -176,8 +240,13 @@ def _past_leading_verbs(doc: Doc, i: int, end: int, lexicon: Lexicon) -> int:
     、 (起草、审查【政府规章草案】2部; regression: 、审查政府规章草案); a verb listed beside a noun is an
     item of the phrase and stays (【审核、修改意见】12条, 【调解、仲裁劳动争议案件】)."""
     start = i
-    while i < end - 1 and doc[i].text in lexicon.leading_verbs:
-        i += 1
+    while i < end - 1:
+        if i < end - 2 and doc[i].text + doc[i + 1].text in lexicon.leading_verbs:
+            i += 2  # a verb the tokenizer splits goes whole: 排查|出【涉企执法、民生实事类问题】, not 出涉企…
+        elif doc[i].text in lexicon.leading_verbs:
+            i += 1
+        else:
+            break
         if doc[i].text == "、":
             if not (i + 1 < end - 1 and doc[i + 1].text in lexicon.leading_verbs):
                 return start
@@ -222,8 +291,14 @@ class Sentence:
     def of(cls, quantity: Span) -> Sentence:
         tokens = list(quantity.sent)
         words = [is_word(t) for t in tokens]
+        quoted, depth = [], 0
+        for t in tokens:  # numerals inside quotes are part of a name (“一基准四清单”案件)
+            depth -= t.text in QUOTE_CLOSING and depth > 0
+            quoted.append(depth > 0)
+            depth += t.text in QUOTE_OPENING
         return cls(quantity.sent.start, [t.text for t in tokens], [t.idx for t in tokens], words,
-                   [word and not t.like_num for word, t in zip(words, tokens, strict=True)])
+                   [word and (not t.like_num or inside)
+                    for word, t, inside in zip(words, tokens, quoted, strict=True)])
 
     @property
     def end(self) -> int:
@@ -316,11 +391,35 @@ def rule_target(doc: Doc, quantity: Span, lexicon: Lexicon,
     before it (object–number), else None (no object: elided or none). `sentences`: the doc's
     sentences read so far (Target.sentences)."""
     sentences = {} if sentences is None else sentences
-    found = noun_phrase_after(doc, quantity, lexicon)
+    following = quantity_at(doc, quantity.end) if quantity.end < quantity.sent.end else None
+    if following is not None and (found := noun_phrase_after(doc, following, lexicon)) is not None:
+        return Target(quantity, found, "after", sentences)  # N类M项X, N批次M个X: both count X
+    found = None
+    if not (quantity.start > quantity.sent.start and doc[quantity.start - 1].text in lexicon.from_words):
+        found = noun_phrase_after(doc, quantity, lexicon)  # not after a "from" number: 【条文】从60条增加到91条
     if found is not None:
-        return Target(quantity, found, "after", sentences)
+        following = quantity_at(doc, found[1]) if found[1] < quantity.sent.end else None
+        if following is None or noun_phrase_after(doc, following, lexicon) is not None \
+                or (before := noun_phrase_before(doc, quantity, lexicon)) is None:
+            return Target(quantity, found, "after", sentences)
+        # the phrase is the object of the next number, which has none after it, and this number
+        # has its own before it: 【法治讲座】36场受众4万余人
+        return Target(quantity, before, "before", sentences)
     found = noun_phrase_before(doc, quantity, lexicon)
     return Target(quantity, found, "before", sentences) if found is not None else None
+
+
+def no_link(doc: Doc, quantity: Span, lexicon: Lexicon) -> bool:
+    """Quantities whose classifier is what is counted: 细化明确9个方面… and 七方面 (3项12个方面), and
+    a count of batches standing before what it splits (分【四批】取消…), unless N批次M个X."""
+    unit = quantity._.unit or ""
+    if unit in lexicon.no_link_when_followed_by:
+        return True
+    if quantity.end < len(doc) and doc[quantity.end].text in lexicon.no_link_when_followed_by:
+        return True
+    if unit in lexicon.batch_units and quantity_at(doc, quantity.end) is None:
+        return noun_phrase_after(doc, quantity, lexicon) is not None
+    return False
 
 
 def rule_targets(doc: Doc, lexicon: Lexicon) -> Iterator[tuple[Span, Target | None]]:
@@ -385,7 +484,7 @@ def link_quantities(doc: Doc, lexicon: Lexicon, model: EdgeScorer | None = None,
     previous: dict[int, Span] = {}  # sentence start → last indicator linked in it
     for quantity, target in rule_targets(doc, lexicon):
         sent_start = quantity.sent.start
-        if quantity.end < len(doc) and doc[quantity.end].text in lexicon.no_link_when_followed_by:
+        if no_link(doc, quantity, lexicon):
             continue  # 细化明确9个方面…: the classifier is what is counted (3项12个方面)
         span, path = None, "previous"
         if target is not None:
