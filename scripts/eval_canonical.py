@@ -260,7 +260,7 @@ def plot_curve(data: dict, path: Path) -> None:
     ax.axvline(data["gold_coverage"], color="grey", linestyle="-.", label="links with a gold id")
     ax.set_xlabel("coverage (share of all test links given an id)")
     ax.set_ylabel("precision / recall")
-    ax.set_title(f"Canonical mapping on test, policy '{data['policy']}': threshold sweep")
+    ax.set_title(f"Canonical mapping on test, policy '{data['policy']}':\nthe model's threshold swept", fontsize=10)
     ax.set_ylim(0, 1.02)
     ax.set_xlim(0, max(0.6, data["gold_coverage"] + 0.05))
     ax.legend(fontsize=7, loc="lower left")
