@@ -28,9 +28,10 @@ PROVIDERS = {"token.is_sent_start": "lawrep_sentences", "doc.ents": "lawrep_quan
              **{f"span._.{name}": "lawrep_quantities" for name in ("value", "unit", "dimension", "approx")}}
 
 
-def assigned_attributes(nlp: Language) -> set[str]:
-    """What the enabled components of `nlp` declare they assign."""
-    return {attr for pipe_name in nlp.pipe_names for attr in nlp.get_pipe_meta(pipe_name).assigns}
+def assigned_attributes(nlp: Language, names: Iterable[str] | None = None) -> set[str]:
+    """What the enabled components of `nlp` (or those of them named in `names`) declare they assign."""
+    return {attr for pipe_name in (nlp.pipe_names if names is None else names)
+            for attr in nlp.get_pipe_meta(pipe_name).assigns}
 
 
 def check_required(nlp: Language, name: str, requires: Iterable[str]) -> None:
@@ -58,7 +59,7 @@ def unmet_requirements(nlp: Language, name: str, requires: Iterable[str]) -> lis
     names = nlp.pipe_names
     if name not in names:
         return []
-    assigned = {attr for before in names[:names.index(name)] for attr in nlp.get_pipe_meta(before).assigns}
+    assigned = assigned_attributes(nlp, names[:names.index(name)])
     return [attr for attr in requires if attr not in assigned]
 
 
