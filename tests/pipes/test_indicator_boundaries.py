@@ -344,9 +344,27 @@ def test_a_record_without_relations_is_not_annotated_for_links(nlp):
     ("接受委托参与以区政府为被告的行政诉讼案件31件。", [("31件", "以区政府为被告的行政诉讼案件")]),
     # the classifier 方面 is what is counted, also as the unit (【七方面】)
     ("将法治政府建设内容细分为七方面21个要点。", [("七方面", None), ("21个", "要点")]),
+    # a breakdown by level word only links to the earlier clause's indicator (the project decisions)
+    ("参加各类培训6批次,其中自治区级10人次,市级210人次。", [("6批次", "培训"), ("10人次", "培训"), ("210人次", "培训")]),
+    # 清单 after the counted items leaves the indicator, but runs on when a noun follows it
+    ("公示500项行政检查事项清单。", [("500项", "行政检查事项")]),
+    ("梳理80项公安政务权力清单事项。", [("80项", "公安政务权力清单事项")]),
+    # a comparison alone before a change is no indicator: the change measures the elided object
+    ("办理法律意见733件,较上年增长11%。", [("733件", "法律意见"), ("11%", "法律意见")]),
+    # … and after 分别, the changes go to the numbers before in order
+    ("办理公证3.91万件,公证涉及标的额14.89亿元,比上年分别增长10.6%和142.5%。",
+     [("3.91万件", "公证"), ("14.89亿元", "公证涉及标的额"), ("10.6%", "公证"), ("142.5%", "公证涉及标的额")]),
 ])
 def test_the_rules_on_out_of_fold_link_errors(rules_only, text, expected):
     """Regressions from the audit of the out-of-fold link errors (scripts/train_linker.py --select
     --errors): each case was linked wrongly by the rule walk before."""
     doc = rules_only(text)
     assert [(m["quantity_text"], m["indicator"]) for m in doc._.measurements] == expected
+
+
+def test_a_comparison_before_a_change_verb_of_the_lexicon_is_no_indicator(rules_only):
+    """同比改善 (a decrease of a pollutant, the project decisions) is a connector of data/lexicon.json:
+    the change measures the elided object (regression: the rules linked 13% to 改善)."""
+    doc = rules_only("PM2.5浓度为20µg/m3,同比改善13%。")
+    _, links = link_quantities(doc, Lexicon.from_file())
+    assert [(doc.text[a:b], doc.text[c:d]) for a, b, c, d in links] == [("20µg/m3", "PM2.5浓度"), ("13%", "PM2.5浓度")]

@@ -26,6 +26,12 @@ CASES = [
     ("| 人民调解案件 | 1200件 |", [("1200件", "人民调解案件")]),  # a table row, as the HTML reader writes it
     ("建成2100平方米的服务中心", [("2100平方米", "服务中心")]),  # 的 after the number skipped
     ("先后12次召开局党组会", [("12次", "局党组会")]),  # after a count of events, the verb skipped
+    # 分别 distributes a list of phrases over as many numbers, in order
+    ("行政职权和行政许可分别压缩了72%、60%", [("72%", "行政职权"), ("60%", "行政许可")]),
+    ("今年开办企业网上办比例和开办企业全流程网上办分别达到99.99%、90.2%",
+     [("99.99%", "开办企业网上办比例"), ("90.2%", "开办企业全流程网上办")]),
+    # … but not a list of those who act: both numbers count the object after 分别
+    ("公安、法院派驻调解室分别化解纠纷36件、49件", [("36件", "纠纷"), ("49件", "纠纷")]),
 ]
 
 

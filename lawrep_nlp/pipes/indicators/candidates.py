@@ -7,7 +7,11 @@ Patterns of the annotation standard, tried in order:
 2. object–number (办理【法律援助案件】157件; 【调解成功率】达到98%): the noun phrase right before
    it, after skipping connectors (达到, 为, 共…);
 3. elided object (受理【行政复议申请】32件、办结28件): the indicator of the previous quantity in
-   the same sentence.
+   the same sentence; also where the phrase before is only a level word (其中自治区级10人次) or a
+   comparison (较上年增长62.5%).
+Before them, a list before 分别 is distributed over as many numbers after it, in order
+(【行政职权】和【行政许可】分别压缩了72%、60%); with no list of its own, over the numbers before it
+(公证3.91万件,公证涉及标的额14.89亿元,比上年分别增长10.6%和142.5%).
 The word lists are data (data/lexicon.json). Candidates are generated here only, for linking
 and for the learned scorer's training instances alike; scorer.py and link_filter.py import this
 module, never the reverse (``link_quantities`` takes the boundary scorer and the link judge as
@@ -30,6 +34,10 @@ from ...keys import SUCCESS
 
 LEXICON_FILE = Path(__file__).parent / "data" / "lexicon.json"
 WORD_RE = re.compile(r"[\u4e00-\u9fff“”‘’《》〈〉()（）A-Za-z0-9]")
+#: The longest level word (自治区级, 自治州级): a longer phrase ending in 级 names a thing (县级以上政府).
+LEVEL_WORD_MAX_CHARS = 4
+#: The longest comparison read from its prefix and period (较2022年同期).
+COMPARISON_MAX_CHARS = 8
 #: How far (in characters) the candidate edges reach beyond the fixed edge, unless the rule's reaches further.
 WINDOW_CHARS = 40
 
@@ -57,6 +65,19 @@ class Lexicon:
         self.closing_words = list(self.data.get("closing_words", ()))
         self.from_words = set(self.data.get("from_words", ()))
         self.batch_units = set(self.data.get("batch_units", ()))
+        # distributing a list of phrases over as many numbers (行政职权和行政许可分别压缩了72%、60%)
+        self.respectively = tuple(self.data.get("respectively", ("分别",)))
+        self.list_joiners = set(self.data.get("list_joiners", ("、", "和", "及", "与")))
+        # a breakdown by level word only (其中自治区级10人次) names no indicator: the object is elided
+        self.level_suffixes = tuple(self.data.get("level_suffixes", ("级",)))
+        # stop words after a number that a following noun makes part of a compound (权力清单事项)
+        self.inner_nouns = set(self.data.get("inner_nouns", ("清单", "目录", "名单")))
+        # a comparison alone before a change (比上年分别增长10.6%, 较上年增长62.5%) names no indicator
+        self.comparison_words = set(self.data.get("comparison_words", ("同比", "环比", "与上年相比", "与去年相比")))
+        self.comparison_prefixes = tuple(self.data.get("comparison_prefixes", ("比", "较")))
+        self.comparison_periods = tuple(self.data.get("comparison_periods", ("年", "期", "月")))
+        # what ends such a list on its left: the stop words but those a name may hold (网上办)
+        self.list_stops = {w for w in self.left_stops if len(w) >= 2} | set("为向对在从由将被把使让了已等")
         # two-character stop words that are verbs, i.e. not scope, time or self-reference words
         self.verbs = {w for w in self.data["left_stops"] if len(w) == 2 and w not in self.scope_words} - set(
             self.data["not_actions"])
@@ -122,7 +143,8 @@ def noun_phrase_after(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int, 
         elif token.text == "、" and i + 1 < end_of_sentence and is_word(doc[i + 1]) and i > start:
             i += 1  # a list counted together: (专题)推进会、培训会
             continue
-        elif not is_word(token) or token.text in lexicon.after_stops or token.like_num:
+        elif not is_word(token) or token.like_num or (
+                token.text in lexicon.after_stops and not _inside_compound(doc, i, start, end_of_sentence, lexicon)):
             break
         else:
             quoted += token.text in QUOTE_OPENING
@@ -139,6 +161,13 @@ def noun_phrase_after(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int, 
     while i > start and (not is_balanced(t.text for t in doc[start:i]) or doc[i - 1].text == "、"):
         i -= 1  # unbalanced, or a list separator left at the end (局党组会、专题会…)
     return (start, i) if i > start and doc[i - 1].text not in OPENING else None
+
+
+def _inside_compound(doc: Doc, i: int, start: int, end: int, lexicon: Lexicon) -> bool:
+    """Token i is a list noun (清单) inside a compound, between words of the phrase: it runs on
+    (80项【公安政务权力清单事项】); at the phrase's end it stays out (500项【行政检查事项】清单)."""
+    return (doc[i].text in lexicon.inner_nouns and start < i and i + 1 < end and is_word(doc[i + 1])
+            and not doc[i + 1].like_num and doc[i + 1].text not in lexicon.after_stops)
 
 
 def starts_quantity(token: Token) -> bool:
@@ -230,9 +259,23 @@ def noun_phrase_before(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int,
             (quantity._.unit or "") in lexicon.event_units and i < end
             and all(t.text not in lexicon.left_stops for t in doc[i:end])):
         return None
+    if is_level_word(doc[i:end].text, lexicon) or is_comparison(doc[i:end].text, lexicon):
+        return None  # a breakdown by level (其中自治区级10人次): the earlier clause's object is elided
     if (quantity._.unit or "") not in lexicon.event_units:
         i = _past_leading_verbs(doc, i, end, lexicon)
     return (i, end) if end > i else None
+
+
+def is_level_word(text: str, lexicon: Lexicon) -> bool:
+    """A level or scope word alone (省级, 市本级, 自治区级): no indicator, whatever the place."""
+    return 1 < len(text) <= LEVEL_WORD_MAX_CHARS and text.endswith(lexicon.level_suffixes)
+
+
+def is_comparison(text: str, lexicon: Lexicon) -> bool:
+    """A comparison alone (同比, 比上年, 较去年同期, 较2022年): what a change is measured against."""
+    return text in lexicon.comparison_words or (
+        len(text) <= COMPARISON_MAX_CHARS and text.startswith(lexicon.comparison_prefixes)
+        and text.endswith(lexicon.comparison_periods))
 
 
 def _past_leading_verbs(doc: Doc, i: int, end: int, lexicon: Lexicon) -> int:
@@ -332,6 +375,9 @@ class Target:
     #: sentence start → Sentence, shared by the targets of one doc: a sentence is read once, not
     #: once per quantity (a long unpunctuated sentence with many numbers was quadratic)
     sentences: dict[int, Sentence] = field(default_factory=dict, compare=False, repr=False)
+    #: the free edge is the rule's alone: a list item a 分别 distributes (a scorer may not run it
+    #: over the list's 和 into the item before: 行政职权和【行政许可】分别…)
+    fixed: bool = False
 
     @property
     def fixed_edge(self) -> int:
@@ -364,6 +410,8 @@ class Target:
         boundaries within the run of words (and 、-joined words) beyond the fixed edge, up to
         WINDOW_CHARS or the rule's edge, whose range starts and ends on a word and leaves quotes
         balanced."""
+        if self.fixed:
+            return [self.rule_edge]
         sentence, before = self.sentence, self.side == "before"
         step, reach, chars = (-1 if before else 1), self.fixed_edge, 0
         while sentence.start <= (outside := reach - 1 if before else reach) < sentence.end:
@@ -385,12 +433,118 @@ class Target:
         return list(dict.fromkeys([*kept, self.rule_edge]))
 
 
+def quantity_ending_at(doc: Doc, end: int) -> tuple[int, int] | None:
+    """Token range of the QUANTITY entity that ends at token `end` (exclusive), if any."""
+    if end <= 0 or doc[end - 1].ent_type_ != "QUANTITY":
+        return None
+    start = end - 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    return start, end
+
+
+def quantity_list(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[list[tuple[int, int]], int]:
+    """The quantities joined by 、/和/及/与 (lexicon.list_joiners) that hold `quantity`, in order
+    (72%、60%), and the index of `quantity` among them."""
+    sent_start, sent_end = quantity.sent.start, quantity.sent.end
+    items, i = [(quantity.start, quantity.end)], quantity.start
+    while i - 1 > sent_start and doc[i - 1].text in lexicon.list_joiners \
+            and (before := quantity_ending_at(doc, i - 1)) is not None and before[0] >= sent_start:
+        items.insert(0, before)
+        i = before[0]
+    index, end = len(items) - 1, quantity.end
+    while end + 1 < sent_end and doc[end].text in lexicon.list_joiners \
+            and (after := quantity_at(doc, end + 1)) is not None and after.end <= sent_end:
+        items.append((after.start, after.end))
+        end = after.end
+    return items, index
+
+
+def respectively_list(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[list[tuple[int, int]], int, int] | None:
+    """The list of quantities (quantity_list) that holds `quantity` when 分别 stands right before it
+    with at most a change verb or connector between (分别压缩了72%、60%, 比上年分别增长10.6%和142.5%):
+    the list, the index of `quantity` in it and the position of 分别; else None."""
+    items, index = quantity_list(doc, quantity, lexicon)
+    if len(items) < 2:
+        return None
+    sent_start, first = quantity.sent.start, items[0][0]
+    respectively = next((j for j in range(first - 1, max(sent_start, first - 4) - 1, -1)
+                         if doc[j].text.startswith(lexicon.respectively)), None)
+    if respectively is None or not all(is_word(t) and not t.like_num for t in doc[respectively + 1:first]):
+        return None
+    if any(t.text in lexicon.leading_verbs or (t.text in lexicon.left_stops and t.text not in lexicon.connectors
+                                               and t.text != "了") for t in doc[respectively + 1:first]):
+        return None  # 公安局、法院分别受理36件、49件: a list of those who act, not of what is counted
+    return items, index, respectively
+
+
+def distributed_previous(doc: Doc, quantity: Span, earlier: list[tuple[int, int, Span]],
+                         lexicon: Lexicon) -> Span | None:
+    """For a list of numbers after 分别 with no phrase of its own (公证3.91万件,公证涉及标的额14.89亿元,
+    比上年分别增长10.6%和142.5%), the indicator of the i-th of as many quantities linked just before it
+    in the sentence (`earlier`: quantity start, end and indicator, in order), when only a comparison
+    (比上年) stands between; else None."""
+    found = respectively_list(doc, quantity, lexicon)
+    if found is None:
+        return None
+    items, index, respectively = found
+    before = [(end, span) for start, end, span in earlier if end <= items[0][0]]
+    if len(before) < len(items):
+        return None
+    between = "".join(t.text for t in doc[before[-1][0]:respectively] if is_word(t))
+    if between and not is_comparison(between, lexicon):
+        return None
+    return before[len(before) - len(items) + index][1]
+
+
+def distributed_phrase(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int, int] | None:
+    """The i-th phrase of a list before 分别 for the i-th of as many quantities after it:
+    行政职权和行政许可分别压缩了72%、60% (72% → 行政职权, 60% → 行政许可). Not when an object
+    stands between 分别 and the numbers (公安、法院派驻调解室分别化解纠纷36件、49件: the list is of
+    agencies, both count 纠纷), nor when the counts differ."""
+    found = respectively_list(doc, quantity, lexicon)
+    if found is None:
+        return None
+    items, index, respectively = found
+    sent_start = quantity.sent.start
+    head = Span(doc, *items[0], label="QUANTITY")
+    between = noun_phrase_before(doc, head, lexicon)
+    if between is not None and between[0] > respectively:
+        return None  # 分别化解纠纷36件、49件: the numbers count the object after 分别
+    phrases, end, i, chars = [], respectively, respectively, 0
+    while i > sent_start:
+        token = doc[i - 1]
+        if token.text in lexicon.list_joiners:
+            if i == end:
+                return None
+            phrases.insert(0, (i, end))
+            end = i - 1
+        elif not is_word(token) or token.like_num or token.text in lexicon.list_stops:
+            break
+        chars += len(token.text)
+        if chars > lexicon.max_chars * len(items):
+            return None
+        i -= 1
+    if i == end:
+        return None
+    phrases.insert(0, (i, end))
+    if len(phrases) != len(items):
+        return None
+    start, end = phrases[index]
+    while start < end and doc[start].text in lexicon.scope_words:
+        start += 1
+    start = _past_leading_verbs(doc, start, end, lexicon)
+    return (start, end) if start < end and is_balanced(t.text for t in doc[start:end]) else None
+
+
 def rule_target(doc: Doc, quantity: Span, lexicon: Lexicon,
                 sentences: dict[int, Sentence] | None = None) -> Target | None:
-    """The rules' indicator for `quantity`: the phrase after it (number–object), else the one
-    before it (object–number), else None (no object: elided or none). `sentences`: the doc's
-    sentences read so far (Target.sentences)."""
+    """The rules' indicator for `quantity`: the list item a 分别 distributes to it (distributed_phrase),
+    else the phrase after it (number–object), else the one before it (object–number), else None (no
+    object: elided or none). `sentences`: the doc's sentences read so far (Target.sentences)."""
     sentences = {} if sentences is None else sentences
+    if (found := distributed_phrase(doc, quantity, lexicon)) is not None:
+        return Target(quantity, found, "before", sentences, fixed=True)
     following = quantity_at(doc, quantity.end) if quantity.end < quantity.sent.end else None
     if following is not None and (found := noun_phrase_after(doc, following, lexicon)) is not None:
         return Target(quantity, found, "after", sentences)  # N类M项X, N批次M个X: both count X
@@ -482,6 +636,7 @@ def link_quantities(doc: Doc, lexicon: Lexicon, model: EdgeScorer | None = None,
     indicators: dict[tuple[int, int], Span] = {}
     links: list[list[int]] = []
     previous: dict[int, Span] = {}  # sentence start → last indicator linked in it
+    earlier: dict[int, list[tuple[int, int, Span]]] = {}  # sentence start → quantities linked in it
     for quantity, target in rule_targets(doc, lexicon):
         sent_start = quantity.sent.start
         if no_link(doc, quantity, lexicon):
@@ -491,7 +646,7 @@ def link_quantities(doc: Doc, lexicon: Lexicon, model: EdgeScorer | None = None,
             chosen = target.rule if model is None else model.refine(target, lexicon)
             span, path = indicators.get(chosen) or Span(doc, *chosen, label="INDICATOR"), target.side
         elif sent_start in previous:
-            span = previous[sent_start]
+            span = distributed_previous(doc, quantity, earlier[sent_start], lexicon) or previous[sent_start]
         quantity._.action = find_action(doc, quantity, span, lexicon)
         if span is not None and judge is not None:
             link = Link(quantity, span, path, target)
@@ -502,5 +657,6 @@ def link_quantities(doc: Doc, lexicon: Lexicon, model: EdgeScorer | None = None,
             continue
         indicators.setdefault((span.start, span.end), span)
         previous[sent_start] = span
+        earlier.setdefault(sent_start, []).append((quantity.start, quantity.end, span))
         links.append([quantity.start_char, quantity.end_char, span.start_char, span.end_char])
     return sorted(indicators.values(), key=lambda s: s.start), links
