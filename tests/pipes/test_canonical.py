@@ -1,10 +1,12 @@
 """Canonical indicators: sentences with the id each measurement must get, the mapper's rules on a
 tiny taxonomy, and the component's serialisation."""
 
+import json
+
 import pytest
 import spacy
 
-from lawrep_nlp.pipes.canonical.mapper import Taxonomy, choose_operating_point
+from lawrep_nlp.pipes.canonical.mapper import TAXONOMY_FILE, Taxonomy, choose_operating_point
 
 from ..conftest import blank_with
 
@@ -37,6 +39,9 @@ CASES = [
      [("729件", "legal_aid_cases"), ("631件", "legal_aid_civil_cases"), ("98件", "legal_aid_criminal_cases")]),
     # …but not for a number whose own predicate follows it (an award: rule 11, empty)
     ("5宗法律援助案件在案件抽检中获评优秀。", [("5宗", None)]),
+    # regression (rule 1): 类 counts kinds, not things (its dimension is kind, no entry's): 11类 was
+    # read as a count of enterprises inspected
+    ("组织发起对种子、农药、肥料等11类64家企业开展双随机检查。", [("11类", None), ("64家", "enterprises_inspected")]),
 ]
 
 
@@ -365,3 +370,51 @@ def test_the_linker_and_the_mapper_score_their_own_parts(nlp):
     assert mapper.score([wrong]) == {"lawrep_canonical_p": 0.0, "lawrep_canonical_r": 0.0,
                                      "lawrep_canonical_coverage": 1.0}
     assert "lawrep_canonical_p" not in linker.score([wrong]) and "lawrep_link_exact_f" not in mapper.score([wrong])
+
+
+# GUIDELINES.md rule 6 on the shipped taxonomy: who studies, is trained or listens decides between
+# the entries of a family (their `family` and `who` keys) that the terms alone could not tell apart
+RULE_6 = {"method_precision": {"exact": 0.95, "exact_by_verb": 0.95, "head": 0.95, "head_by_verb": 0.95,
+                               "by_who": 0.95, "fuzzy": 0.95}, "min_confidence": 0.9, "fuzzy_threshold": 101.0}
+
+
+@pytest.mark.parametrize(("before", "quantity", "after", "indicator", "dimension", "expected"), [
+    ("区委中心组全年围绕法治建设组织学习研讨", "5次", "。", "学习研讨", "count", "central_group_study_sessions"),
+    ("开展党组会法治专题学习", "9次", "。", "专题学习", "count", "party_group_meeting_study_sessions"),
+    ("局党组会集中学法", "12次", "。", "集中学法", "count", "party_group_meeting_study_sessions"),
+    ("组织区政府常务会专题学法", "3次", "，讲法治课1次。", "专题学法", "count", "executive_meeting_law_study_sessions"),
+    # the who word between the number and the indicator that follows it
+    ("组织", "4次", "市政府常务会会前学法,举办讲座。", "会前学法", "count", "executive_meeting_law_study_sessions"),
+    # the terms tie: the sentence before the number decides (常务会议 is closer than 党组会议)
+    ("县政府党组会议、常务会议带头落实学法制度,开展会前学法", "21次", "。", "会前学法", "count",
+     "executive_meeting_law_study_sessions"),
+    ("组织机关干部学习,开展法治讲座", "2场", "。", "法治讲座", "count", "law_lectures_for_officials"),
+    ("开展法治学习,法治副校长进校园开展法治讲座达", "220余场次", "。", "法治讲座", "count", "pufa_lectures"),
+    ("举办提升行政执法能力培训班和政法干警轮训班,全区累计", "2000余人", "参加了培训。", "培训", "people",
+     "cadre_law_training_participants"),
+    # no who word in the clause: the terms decide (党组会 of another clause is not who studies here)
+    ("将法治学习纳入党组会、办公例会重要内容,全年组织包含法治内容的专题学习", "4次", "。", "包含法治内容的专题学习",
+     "count", "staff_law_study_sessions"),
+    # several members named under one number: a mixture (rule 11), empty
+    ("去年以来", "60余次", "召开局党组会、专题会及开展党组理论中心组集中学习。", "局党组会、专题会及开展党组理论中心组集中学习",
+     "count", None),
+    # a term shared with entries that verbs tell apart (执法人员) is left to the verbs (rule 5)
+    ("累计出动执法人员", "3306人次", "。", "执法人员", "people", "enforcement_personnel_deployed"),
+])
+def test_who_is_trained_or_listens(before, quantity, after, indicator, dimension, expected):
+    taxonomy = Taxonomy(json.loads(TAXONOMY_FILE.read_text(encoding="utf-8")), RULE_6)
+    assert taxonomy.map(indicator, dimension, before=before, sentence=before + quantity + after).canonical == expected
+
+
+# context words narrowed (train/dev errors): 党组 matched every party group meeting, not only those
+# that study (the entry counts study sessions); 中心 matched 副中心, 政务服务中心, 法律服务中心
+@pytest.mark.parametrize(("before", "quantity", "after", "indicator", "expected"), [
+    ("全年召开局党组会", "13次", ",研究审议大额资金支付39次。", "局党组会", None),
+    ("召开局党组会", "12次", ",深入学习习近平法治思想。", "局党组会", "party_group_meeting_study_sessions"),
+    ("年内召开党组会议", "4次", "专题研究法治建设重点工作。", "党组会议", "rule_of_law_meetings"),
+    ("政务服务中心办理各类事项", "5798件", "。", "事项", None),
+    ("县综治中心成功办理各类事项", "5798件", "。", "事项", "governance_center_matters_handled"),
+])
+def test_context_words_name_the_topic(before, quantity, after, indicator, expected):
+    taxonomy = Taxonomy(json.loads(TAXONOMY_FILE.read_text(encoding="utf-8")), RULE_6)
+    assert taxonomy.map(indicator, "count", before=before, sentence=before + quantity + after).canonical == expected

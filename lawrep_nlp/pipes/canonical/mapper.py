@@ -11,6 +11,9 @@
    合法性审查), else the one that ends closest before it, wins ("…_by_verb"); without a deciding verb
    the one entry without verbs, else the volume entry, is the default for a number that ends its
    indicator's phrase (法律援助案件503宗(其中刑事案件408宗)); otherwise a tie abstains;
+   before them, entries of one family (rule 6: law study, training, lectures) are told apart by
+   who studies, is trained or listens (their ``who`` words: 中心组, 党组会, 常务会; 执法人员, 干部;
+   学生, 群众) in the indicator, else closest before the number in its clause ("by_who");
 5. fallback when no term matches: fuzzy similarity (rapidfuzz ratio) with the terms ("fuzzy").
 
 Each way of mapping has a confidence — its precision measured leave-one-document-out on train
@@ -39,7 +42,7 @@ from .model import NONE, Featurizer, IndicatorModel, Row
 DATA_DIR = Path(__file__).parent / "data"
 TAXONOMY_FILE = DATA_DIR / "taxonomy.json"
 CALIBRATION_FILE = DATA_DIR / "calibration.json"
-METHODS = ("exact", "exact_by_verb", "head", "head_by_verb", "fuzzy")
+METHODS = ("exact", "exact_by_verb", "head", "head_by_verb", "by_who", "fuzzy")
 #: how rules and model combine: the rules alone; the model alone (above its threshold); the
 #: rules when confident, else the model; the model when above its threshold, else the rules; only
 #: where the rules' best reading and the model agree (model above its threshold); the rules when
@@ -48,6 +51,8 @@ POLICIES = ("rules", "model", "rules_then_model", "model_then_rules", "agree", "
 QUOTES = "“”‘’\"'「」"
 #: where a clause ends: the verb governing a number is looked for in its own clause
 CLAUSE_END = re.compile(r"[，,；;。！？!?]")
+#: _by_who's answer when the indicator names several members of a family (a mixture: no id)
+MIXED = "<mixed>"
 
 
 @dataclass(frozen=True)
@@ -67,10 +72,15 @@ class Entry:
     terms: tuple[str, ...]
     actions: tuple[str, ...]
     context: tuple[str, ...]
+    #: GUIDELINES.md rule 6: entries of one ``family`` (law study, training, lectures) are told
+    #: apart by ``who`` studies, is trained or listens; a taxonomy saved before has neither
+    family: str = ""
+    who: tuple[str, ...] = ()
 
     @classmethod
     def from_data(cls, data: dict[str, Any]) -> Entry:
-        return cls(data["id"], data["dimension"], tuple(data["terms"]), tuple(data["actions"]), tuple(data["context"]))
+        return cls(data["id"], data["dimension"], tuple(data["terms"]), tuple(data["actions"]), tuple(data["context"]),
+                   data.get("family", ""), tuple(data.get("who", ())))
 
 
 class Taxonomy:
@@ -295,6 +305,12 @@ class Taxonomy:
         if not best:
             return self._fuzzy(core, dimension, in_context, before, after, leads) if fuzzy else NO_MAPPING
         kind = "exact" if start == 0 else "head"
+        named_in = core + "|" + number_to_indicator(indicator, before, sentence)  # the indicator, or up to it
+        who = self._by_who(best, dimension, named_in, before, in_context)
+        if who == MIXED:
+            return Mapping(None, 0.0, "tie")
+        if who is not None and (len(best) > 1 or who != best[0].id):
+            return self._mapping(who, "by_who")
         if len(best) == 1 and best[0].actions:
             # Its siblings (entries sharing a term: 受理 vs 办结 of the same cases) may own the
             # verb before the number although their terms miss this phrasing; without a verb
@@ -332,6 +348,32 @@ class Taxonomy:
             return plain[0]
         volume = [e.id for e in entries if self.volume_verbs & set(e.actions)]
         return volume[0] if len(volume) == 1 else None
+
+    def _by_who(self, matched: list[Entry], dimension: str, core: str, before: str,
+                in_context: Callable[[Entry], bool]) -> str | None:
+        """GUIDELINES.md rule 6: when the matched entries all belong to a family (law study,
+        training, lectures; not when the term is shared with entries that verbs tell apart, as
+        执法人员), the member whose ``who`` word (中心组, 党组会, 常务会; 执法人员, 干部; 群众, 学生)
+        is in the indicator (党组会议第一议题学习) or between the number and it (4次市政府常务会会前学法),
+        else ends closest before the number in its clause (区委中心组全年组织法治专题学习研讨5次;
+        where the terms alone tie, in its sentence); None when no such word decides, MIXED when the
+        indicator names several members (局党组会、专题会及开展党组理论中心组集中学习: rule 11)."""
+        families = {e.family for e in matched}
+        if "" in families:
+            return None
+        members = [e for e in self._of_dimension.get(dimension, ()) if e.family in families and e.who and in_context(e)]
+        named = {e.id for e in members if any(w in core for w in e.who)}
+        if len(named) > 1:
+            return MIXED
+        if named:
+            return named.pop()
+        # the clause; where the terms alone tie, the sentence before the number
+        for text in (CLAUSE_END.split(before)[-1], before if len(matched) > 1 else ""):
+            ranked = sorted(((max((text.rfind(w) + len(w) for w in e.who if w in text), default=-1), e.id)
+                             for e in members), reverse=True)
+            if ranked and ranked[0][0] >= 0:
+                return ranked[0][1] if len(ranked) == 1 or ranked[0][0] != ranked[1][0] else None
+        return None
 
     @staticmethod
     def _by_verb(entries: list[Entry], before: str, after: str = "") -> str | None:
@@ -406,6 +448,16 @@ def verb_after(indicator: str, before: str, sentence: str) -> str:
         if at >= 0:
             return clause[at + len(indicator):]
     return clause.split("、", 1)[0]
+
+
+def number_to_indicator(indicator: str, before: str, sentence: str) -> str:
+    """The text between the number and an indicator that follows it in its clause (4次市政府常务会
+    会前学法 → 市政府常务会); "" when the indicator does not follow the number."""
+    if not indicator or not sentence.startswith(before) or indicator in CLAUSE_END.split(before)[-1]:
+        return ""
+    clause = CLAUSE_END.split(sentence[len(before):], 1)[0]
+    at = clause.find(indicator)
+    return clause[:at] if at > 0 else ""
 
 
 def _bigrams(text: str) -> set[str]:
