@@ -65,19 +65,20 @@ class Lexicon:
         self.closing_words = list(self.data.get("closing_words", ()))
         self.from_words = set(self.data.get("from_words", ()))
         self.batch_units = set(self.data.get("batch_units", ()))
+        # session 24 (a lexicon saved before has none of these):
         # distributing a list of phrases over as many numbers (行政职权和行政许可分别压缩了72%、60%)
-        self.respectively = tuple(self.data.get("respectively", ("分别",)))
-        self.list_joiners = set(self.data.get("list_joiners", ("、", "和", "及", "与")))
+        self.respectively = tuple(self.data.get("respectively", ()))
+        self.list_joiners = set(self.data.get("list_joiners", ()))
         # a breakdown by level word only (其中自治区级10人次) names no indicator: the object is elided
-        self.level_suffixes = tuple(self.data.get("level_suffixes", ("级",)))
+        self.level_suffixes = tuple(self.data.get("level_suffixes", ()))
         # stop words after a number that a following noun makes part of a compound (权力清单事项)
-        self.inner_nouns = set(self.data.get("inner_nouns", ("清单", "目录", "名单")))
+        self.inner_nouns = set(self.data.get("inner_nouns", ()))
         # a comparison alone before a change (比上年分别增长10.6%, 较上年增长62.5%) names no indicator
-        self.comparison_words = set(self.data.get("comparison_words", ("同比", "环比", "与上年相比", "与去年相比")))
-        self.comparison_prefixes = tuple(self.data.get("comparison_prefixes", ("比", "较")))
-        self.comparison_periods = tuple(self.data.get("comparison_periods", ("年", "期", "月")))
+        self.comparison_words = set(self.data.get("comparison_words", ()))
+        self.comparison_prefixes = tuple(self.data.get("comparison_prefixes", ()))
+        self.comparison_periods = tuple(self.data.get("comparison_periods", ()))
         # what ends such a list on its left: the stop words but those a name may hold (网上办)
-        self.list_stops = {w for w in self.left_stops if len(w) >= 2} | set("为向对在从由将被把使让了已等")
+        self.list_stops = {w for w in self.left_stops if len(w) >= 2} | set(self.data.get("list_stop_chars", ()))
         # two-character stop words that are verbs, i.e. not scope, time or self-reference words
         self.verbs = {w for w in self.data["left_stops"] if len(w) == 2 and w not in self.scope_words} - set(
             self.data["not_actions"])
