@@ -4,6 +4,7 @@ coverage on a split (issues 7 and 20).
     python scripts/eval_canonical.py --select
     python scripts/eval_canonical.py --split test     # → evaluation/canonical_test.json
     python scripts/eval_canonical.py --split test --curve  # + canonical_curve.json, docs/canonical_curve.png
+    python scripts/eval_canonical.py --nested         # → evaluation/canonical_nested.json (train + dev only)
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ MODEL_SETTINGS = ((150, 3e-3), (150, 1e-2), (150, 3e-2))  # (epochs, l2), chosen
 CV_FILE = ROOT / "evaluation" / "canonical_cv.json"
 CURVE_FILE = ROOT / "evaluation" / "canonical_curve.json"
 CURVE_PNG = ROOT / "docs" / "canonical_curve.png"
+NESTED_FILE = ROOT / "evaluation" / "canonical_nested.json"
 
 #: How --select chooses; also written into calibration.json, so a constant (python -OO strips
 #: docstrings)
@@ -126,24 +128,32 @@ def document_folds(cases: list[CanonicalCase], k: int = FOLDS) -> dict[str, int]
     return {doc: i % k for i, doc in enumerate(sorted({c.doc for c in cases}))}
 
 
-def model_readings(cases: list[CanonicalCase], folds: dict[str, Taxonomy], *, epochs: int,
-                   l2: float) -> list[Mapping]:
-    """Each case's model reading, the model trained on the other folds' documents only (each
-    link's features read with its document's leave-one-out lexicon, `folds`)."""
-    fold_of = document_folds(cases)
-    rows = [folds[c.doc].training_row(c.indicator, c.dimension, c.gold, before=c.before, sentence=c.sentence,
+def model_rows(cases: list[CanonicalCase], folds: dict[str, Taxonomy]) -> list:
+    """Each link's training row, its features read with its document's leave-one-out lexicon."""
+    return [folds[c.doc].training_row(c.indicator, c.dimension, c.gold, before=c.before, sentence=c.sentence,
                                       unit=c.unit) for c in cases]
+
+
+def model_readings(cases: list[CanonicalCase], folds: dict[str, Taxonomy], *, epochs: int,
+                   l2: float, k: int = FOLDS) -> list[Mapping]:
+    """Each case's model reading, the model trained on the other folds' documents only (k folds
+    by document; each link's features read with its document's leave-one-out lexicon, `folds`)."""
+    fold_of = document_folds(cases, k)
+    rows = model_rows(cases, folds)
     labels_of = next(iter(folds.values())).labels_of()
     out: list[Mapping] = [NO_MAPPING] * len(cases)
-    for fold in range(FOLDS):
+    for fold in range(k):
         train = [row for row, c in zip(rows, cases, strict=True) if row is not None and fold_of[c.doc] != fold]
         model = IndicatorModel.train(train, labels_of, epochs=epochs, l2=l2)
         for i, c in enumerate(cases):
-            row = rows[i]
-            if fold_of[c.doc] == fold and row is not None:
-                label, probability = model.predict(row)
-                out[i] = Mapping(label, probability, "model") if label else Mapping(None, probability, "none")
+            if fold_of[c.doc] == fold and rows[i] is not None:
+                out[i] = model_mapping(model, rows[i])
     return out
+
+
+def model_mapping(model: IndicatorModel, row) -> Mapping:
+    label, probability = model.predict(row)
+    return Mapping(label, probability, "model") if label else Mapping(None, probability, "none")
 
 
 def score_answers(answers: list[Mapping], cases: list[CanonicalCase]) -> dict:
@@ -175,19 +185,75 @@ def combined_options(cases: list[CanonicalCase], rule_options: list[dict], rules
     return options
 
 
-def select(nlp: spacy.Language, labels: dict) -> None:
+def out_of_document_readings(nlp: spacy.Language, labels: dict
+                             ) -> tuple[list[CanonicalCase], dict, dict, dict[float, list]]:
+    """The train + dev links (cases), each document's leave-one-out taxonomy (and its data), and the
+    rules' best reading of each link per fuzzy threshold, out of document."""
     records = split_records("train", "dev")
     cases = canonical_cases(nlp, records, labels)
     taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
-    texts = indicator_texts(records)
-    lexicons = taxonomy.leave_one_out(dict(sorted(texts.items())))
+    lexicons = taxonomy.leave_one_out(dict(sorted(indicator_texts(records).items())))
     folds = {doc: lexicons[doc].data for doc in {c.doc for c in cases}}
-    rule_options = calibration_options(cases, folds)
-    rules_by_threshold = {t: rule_readings(cases, folds, t) for t in THRESHOLDS}
+    return cases, folds, lexicons, {t: rule_readings(cases, folds, t) for t in THRESHOLDS}
+
+
+def learned_readings(cases: list[CanonicalCase], lexicons: dict, k: int = FOLDS) -> dict[tuple[int, float], list]:
+    """The model's out-of-fold reading of each link, per model setting (k folds by document)."""
     learned = {}
     for epochs, l2 in MODEL_SETTINGS:
-        learned[epochs, l2] = model_readings(cases, lexicons, epochs=epochs, l2=l2)
-        print(f"model epochs {epochs} l2 {l2}: trained on {FOLDS} folds")
+        learned[epochs, l2] = model_readings(cases, lexicons, epochs=epochs, l2=l2, k=k)
+        print(f"model epochs {epochs} l2 {l2}: trained on {k} folds")
+    return learned
+
+
+def nested(nlp: spacy.Language, labels: dict) -> dict:
+    """How precise the selection's choice is on documents it did not choose on: for each of five
+    document folds, the whole choice of --select (method confidences, cut-offs, policy, model setting
+    and threshold) is made on the other folds' links alone (their model readings from 4-fold CV
+    among them), then applied to the fold's links with a model trained on the other folds; the
+    pooled answers are scored. Only the taxonomy's leave-one-out terms still come from all other
+    documents (phrasings, not ids), as in --select."""
+    cases, folds, lexicons, rules_by_threshold = out_of_document_readings(nlp, labels)
+    fold_of = document_folds(cases)
+    labels_of = next(iter(lexicons.values())).labels_of()
+    rows = model_rows(cases, lexicons)
+    answers: list[Mapping] = [NO_MAPPING] * len(cases)
+    chosen = []
+    for fold in range(FOLDS):
+        inner = [i for i, c in enumerate(cases) if fold_of[c.doc] != fold]
+        held = [i for i, c in enumerate(cases) if fold_of[c.doc] == fold]
+        inner_cases = [cases[i] for i in inner]
+        options = combined_options(inner_cases, calibration_options(inner_cases, folds),
+                                   {t: [r[i] for i in inner] for t, r in rules_by_threshold.items()},
+                                   learned_readings(inner_cases, lexicons, k=FOLDS - 1))
+        best = choose_operating_point(options, len(inner_cases), PRECISION_TARGET)
+        model = None
+        if best["policy"] != "rules":
+            model = IndicatorModel.train([rows[i] for i in inner if rows[i] is not None], labels_of,
+                                         epochs=best["model_epochs"], l2=best["model_l2"])
+        for i in held:
+            reading = rules_by_threshold[best["fuzzy_threshold"]][i]
+            reading = Mapping(reading.canonical, best["method_precision"].get(reading.method, 0.0), reading.method)
+            learned = model_mapping(model, rows[i]) if model is not None and rows[i] is not None else NO_MAPPING
+            answers[i] = combine(best["policy"], reading, learned, best["min_confidence"], best["model_threshold"])
+        chosen.append({"fold": fold, "chosen": {k: best[k] for k in ("policy", "fuzzy_threshold", "min_confidence",
+                                                                     "model_threshold", "model_l2")},
+                       "inner": {k: round(best[k], 4) for k in ("precision", "coverage", "recall")},
+                       "held_out": {k: round(v, 4) for k, v in score_answers([answers[i] for i in held],
+                                                                             [cases[i] for i in held]).items()}})
+        print(f"fold {fold}: {chosen[-1]['chosen']} inner P {best['precision']:.3f} cov {best['coverage']:.3f}; "
+              f"held out P {chosen[-1]['held_out']['precision']:.3f} cov {chosen[-1]['held_out']['coverage']:.3f}")
+    pooled = {k: round(v, 4) for k, v in score_answers(answers, cases).items()}
+    print(f"nested, pooled over {len(cases)} links: precision {pooled['precision']:.3f} coverage "
+          f"{pooled['coverage']:.3f} recall {pooled['recall']:.3f}")
+    return {"links": len(cases), "documents": len(folds), "folds": FOLDS, "precision_target": PRECISION_TARGET,
+            "pooled": pooled, "by_fold": chosen}
+
+
+def select(nlp: spacy.Language, labels: dict) -> None:
+    cases, folds, lexicons, rules_by_threshold = out_of_document_readings(nlp, labels)
+    learned = learned_readings(cases, lexicons)
+    rule_options = calibration_options(cases, folds)
     options = combined_options(cases, rule_options, rules_by_threshold, learned)
     best = choose_operating_point(options, len(cases), PRECISION_TARGET)
     table = cv_table(options, best)
@@ -274,6 +340,9 @@ def main() -> None:
     parser.add_argument("--select", action="store_true")
     parser.add_argument("--split", default="test")
     parser.add_argument("--model", default="lawrep_zh")
+    parser.add_argument("--nested", action="store_true", help="estimate the precision and coverage of --select's "
+                        "choice on documents it did not choose on (nested cross-validation on train + dev; "
+                        "evaluation/canonical_nested.json)")
     parser.add_argument("--curve", action="store_true", help="also write the threshold sweep of the shipped policy "
                         "on the split (evaluation/canonical_curve.json, docs/canonical_curve.png)")
     args = parser.parse_args()
@@ -281,6 +350,10 @@ def main() -> None:
     labels = read_canonical_labels(ROOT / "corpus" / "canonical")
     if args.select:
         select(nlp, labels)
+        return
+    if args.nested:
+        NESTED_FILE.write_text(json.dumps(nested(nlp, labels), indent=1) + "\n", encoding="utf-8")
+        print(f"→ {NESTED_FILE}")
         return
     taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
     cases = canonical_cases(nlp, split_records(args.split), labels)
