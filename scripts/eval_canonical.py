@@ -163,20 +163,31 @@ def score_answers(answers: list[Mapping], cases: list[CanonicalCase]) -> dict:
             "recall": sum(given) / gold if gold else 0.0}
 
 
+def with_confidence(readings: list[Mapping], method_precision: dict[str, float]) -> list[Mapping]:
+    """The rules' readings with each one's confidence: its method's CV precision (what the
+    calibration will say)."""
+    return [Mapping(b.canonical, method_precision.get(b.method, 0.0), b.method) for b in readings]
+
+
+def answers_of(policy: str, rules: list[Mapping], learned: Sequence[Mapping] | None, min_confidence: float,
+               threshold: float) -> list[Mapping]:
+    """What `policy` answers for each link from the rules' reading (with_confidence) and the
+    model's (None: no model)."""
+    readings: Sequence[Mapping | None] = learned or [None] * len(rules)
+    return [combine(policy, b, m if m is not None else NO_MAPPING, min_confidence, threshold)
+            for b, m in zip(rules, readings, strict=True)]
+
+
 def combined_options(cases: list[CanonicalCase], rule_options: list[dict], rules_by_threshold: dict[float, list],
                      learned: dict[tuple[int, float], list[Mapping]]) -> list[dict]:
     """Every (policy, rules option, model setting, model threshold) with its CV precision and coverage."""
     options = []
     for rule in rule_options:
-        best = rules_by_threshold[rule["fuzzy_threshold"]]
-        # the reading's confidence is the method's CV precision (what the calibration will say)
-        best = [Mapping(b.canonical, rule["method_precision"].get(b.method, 0.0), b.method) for b in best]
+        best = with_confidence(rules_by_threshold[rule["fuzzy_threshold"]], rule["method_precision"])
         for policy in POLICIES:
             for setting, model in (learned.items() if policy != "rules" else [((0, 0.0), None)]):
                 for threshold in (MODEL_THRESHOLDS if policy != "rules" else (1.0,)):
-                    readings: Sequence[Mapping | None] = model or [None] * len(best)
-                    answers = [combine(policy, b, m if m is not None else NO_MAPPING, rule["min_confidence"],
-                                       threshold) for b, m in zip(best, readings, strict=True)]
+                    answers = answers_of(policy, best, model, rule["min_confidence"], threshold)
                     options.append({"policy": policy, "fuzzy_threshold": rule["fuzzy_threshold"],
                                     "min_confidence": rule["min_confidence"], "model_threshold": threshold,
                                     "model_epochs": setting[0], "model_l2": setting[1],
@@ -231,11 +242,13 @@ def nested(nlp: spacy.Language, labels: dict) -> dict:
         if best["policy"] != "rules":
             model = IndicatorModel.train([rows[i] for i in inner if rows[i] is not None], labels_of,
                                          epochs=best["model_epochs"], l2=best["model_l2"])
-        for i in held:
-            reading = rules_by_threshold[best["fuzzy_threshold"]][i]
-            reading = Mapping(reading.canonical, best["method_precision"].get(reading.method, 0.0), reading.method)
-            learned = model_mapping(model, rows[i]) if model is not None and rows[i] is not None else NO_MAPPING
-            answers[i] = combine(best["policy"], reading, learned, best["min_confidence"], best["model_threshold"])
+        rules = with_confidence([rules_by_threshold[best["fuzzy_threshold"]][i] for i in held],
+                                best["method_precision"])
+        learned = None if model is None else [model_mapping(model, rows[i]) if rows[i] is not None else NO_MAPPING
+                                              for i in held]
+        for i, answer in zip(held, answers_of(best["policy"], rules, learned, best["min_confidence"],
+                                              best["model_threshold"]), strict=True):
+            answers[i] = answer
         chosen.append({"fold": fold, "chosen": {k: best[k] for k in ("policy", "fuzzy_threshold", "min_confidence",
                                                                      "model_threshold", "model_l2")},
                        "inner": {k: round(best[k], 4) for k in ("precision", "coverage", "recall")},

@@ -288,11 +288,13 @@ class Taxonomy:
             return NO_MAPPING
         core = self.normalise(indicator)
         present = self._context_in(dimension, sentence)
-        after = verb_after(indicator, before, sentence)
+        clause_before = CLAUSE_END.split(before)[-1]
+        clause_after, at = clause_after_number(indicator, before, clause_before, sentence)
+        after = verb_after(indicator, clause_after, at)
         # when no verb decides, rule 5's default applies only to a number that ends its indicator's
         # phrase in its clause or bracket (法律援助案件503宗), not to one whose own predicate follows
         # (5宗法律援助案件…获评优秀) or that stands in a bracket without it ((全省仅6宗获评优秀))
-        leads = indicator in re.split(r"[(（]", CLAUSE_END.split(before)[-1])[-1]
+        leads = indicator in re.split(r"[(（]", clause_before)[-1]
 
         def in_context(entry: Entry) -> bool:
             return not entry.context or any(word in present for word in entry.context)
@@ -305,8 +307,10 @@ class Taxonomy:
         if not best:
             return self._fuzzy(core, dimension, in_context, before, after, leads) if fuzzy else NO_MAPPING
         kind = "exact" if start == 0 else "head"
-        named_in = core + "|" + number_to_indicator(indicator, before, sentence)  # the indicator, or up to it
-        who = self._by_who(best, dimension, named_in, before, in_context)
+        # the indicator, and the words between the number and an indicator that follows it
+        # (4次市政府常务会会前学法 → 市政府常务会)
+        named_in = core + "|" + (clause_after[:at] if at > 0 else "")
+        who = self._by_who(best, dimension, named_in, before, clause_before, in_context)
         if who == MIXED:
             return Mapping(None, 0.0, "tie")
         if who is not None and (len(best) > 1 or who != best[0].id):
@@ -349,7 +353,7 @@ class Taxonomy:
         volume = [e.id for e in entries if self.volume_verbs & set(e.actions)]
         return volume[0] if len(volume) == 1 else None
 
-    def _by_who(self, matched: list[Entry], dimension: str, core: str, before: str,
+    def _by_who(self, matched: list[Entry], dimension: str, core: str, before: str, clause_before: str,
                 in_context: Callable[[Entry], bool]) -> str | None:
         """GUIDELINES.md rule 6: when the matched entries all belong to a family (law study,
         training, lectures; not when the term is shared with entries that verbs tell apart, as
@@ -368,7 +372,7 @@ class Taxonomy:
         if named:
             return named.pop()
         # the clause; where the terms alone tie, the sentence before the number
-        for text in (CLAUSE_END.split(before)[-1], before if len(matched) > 1 else ""):
+        for text in (clause_before, before if len(matched) > 1 else ""):
             ranked = sorted(((max((text.rfind(w) + len(w) for w in e.who if w in text), default=-1), e.id)
                              for e in members), reverse=True)
             if ranked and ranked[0][0] >= 0:
@@ -435,29 +439,25 @@ def with_terms(data: dict[str, Any], keep: Callable[[str], bool], entries: set[s
                                    for entry in data["indicators"] if entries is None or entry["id"] in entries]}
 
 
-def verb_after(indicator: str, before: str, sentence: str) -> str:
-    """The text after the number where a verb governing it can stand (GUIDELINES.md rule 5:
-    "before or right after it"): when the indicator follows the number in its clause
-    (17件行政规范性文件均进行合法性审查), the rest of the clause after the indicator; else the rest of
-    the list item that the number ends (32件已全部办结; not 、办结28件, the next item's)."""
+def clause_after_number(indicator: str, before: str, clause_before: str, sentence: str) -> tuple[str, int]:
+    """The clause after the number (the sentence after `before` up to the next clause end), and
+    where the indicator stands in it when it follows the number (-1 when it stands before the
+    number, in `clause_before`, or nowhere there)."""
     if not sentence.startswith(before):
-        return ""
+        return "", -1
     clause = CLAUSE_END.split(sentence[len(before):], 1)[0]
-    if indicator and indicator not in CLAUSE_END.split(before)[-1]:
-        at = clause.find(indicator)
-        if at >= 0:
-            return clause[at + len(indicator):]
-    return clause.split("、", 1)[0]
+    if not indicator or indicator in clause_before:
+        return clause, -1
+    return clause, clause.find(indicator)
 
 
-def number_to_indicator(indicator: str, before: str, sentence: str) -> str:
-    """The text between the number and an indicator that follows it in its clause (4次市政府常务会
-    会前学法 → 市政府常务会); "" when the indicator does not follow the number."""
-    if not indicator or not sentence.startswith(before) or indicator in CLAUSE_END.split(before)[-1]:
-        return ""
-    clause = CLAUSE_END.split(sentence[len(before):], 1)[0]
-    at = clause.find(indicator)
-    return clause[:at] if at > 0 else ""
+def verb_after(indicator: str, clause: str, at: int) -> str:
+    """The text after the number where a verb governing it can stand (GUIDELINES.md rule 5:
+    "before or right after it"), from its clause and the indicator's place in it
+    (clause_after_number): when the indicator follows the number (17件行政规范性文件均进行合法性审查),
+    the rest of the clause after the indicator; else the rest of the list item that the number ends
+    (32件已全部办结; not 、办结28件, the next item's)."""
+    return clause[at + len(indicator):] if at >= 0 else clause.split("、", 1)[0]
 
 
 def _bigrams(text: str) -> set[str]:

@@ -479,17 +479,17 @@ def respectively_list(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[list[
     return items, index, respectively
 
 
-def distributed_previous(doc: Doc, quantity: Span, earlier: list[tuple[int, int, Span]],
+def distributed_previous(doc: Doc, quantity: Span, earlier: list[tuple[int, Span]],
                          lexicon: Lexicon) -> Span | None:
     """For a list of numbers after 分别 with no phrase of its own (公证3.91万件,公证涉及标的额14.89亿元,
     比上年分别增长10.6%和142.5%), the indicator of the i-th of as many quantities linked just before it
-    in the sentence (`earlier`: quantity start, end and indicator, in order), when only a comparison
+    in the sentence (`earlier`: each one's end token and indicator, in order), when only a comparison
     (比上年) stands between; else None."""
     found = respectively_list(doc, quantity, lexicon)
     if found is None:
         return None
     items, index, respectively = found
-    before = [(end, span) for start, end, span in earlier if end <= items[0][0]]
+    before = [(end, span) for end, span in earlier if end <= items[0][0]]
     if len(before) < len(items):
         return None
     between = "".join(t.text for t in doc[before[-1][0]:respectively] if is_word(t))
@@ -636,28 +636,30 @@ def link_quantities(doc: Doc, lexicon: Lexicon, model: EdgeScorer | None = None,
     stays unlinked, and no elided object after it links to the dropped phrase."""
     indicators: dict[tuple[int, int], Span] = {}
     links: list[list[int]] = []
-    previous: dict[int, Span] = {}  # sentence start → last indicator linked in it
-    earlier: dict[int, list[tuple[int, int, Span]]] = {}  # sentence start → quantities linked in it
+    # sentence start → (end token, indicator) of the quantities linked in it, in order; the last
+    # one's indicator is the sentence's previous indicator (the elided object)
+    earlier: dict[int, list[tuple[int, Span]]] = {}
     for quantity, target in rule_targets(doc, lexicon):
         sent_start = quantity.sent.start
+        linked = earlier.get(sent_start, [])
+        previous = linked[-1][1] if linked else None
         if no_link(doc, quantity, lexicon):
             continue  # 细化明确9个方面…: the classifier is what is counted (3项12个方面)
         span, path = None, "previous"
         if target is not None:
             chosen = target.rule if model is None else model.refine(target, lexicon)
             span, path = indicators.get(chosen) or Span(doc, *chosen, label="INDICATOR"), target.side
-        elif sent_start in previous:
-            span = distributed_previous(doc, quantity, earlier[sent_start], lexicon) or previous[sent_start]
+        elif previous is not None:
+            span = distributed_previous(doc, quantity, linked, lexicon) or previous
         quantity._.action = find_action(doc, quantity, span, lexicon)
         if span is not None and judge is not None:
             link = Link(quantity, span, path, target)
-            decided = judge.choose(link, alternatives_of(link, previous.get(sent_start), lexicon, model), lexicon)
+            decided = judge.choose(link, alternatives_of(link, previous, lexicon, model), lexicon)
             span = None if decided is None else indicators.get((decided.indicator.start, decided.indicator.end),
                                                                decided.indicator)
         if span is None:
             continue
         indicators.setdefault((span.start, span.end), span)
-        previous[sent_start] = span
-        earlier.setdefault(sent_start, []).append((quantity.start, quantity.end, span))
+        earlier.setdefault(sent_start, []).append((quantity.end, span))
         links.append([quantity.start_char, quantity.end_char, span.start_char, span.end_char])
     return sorted(indicators.values(), key=lambda s: s.start), links
