@@ -37,3 +37,11 @@ def test_a_page_that_quotes_a_recorded_figure_gives_its_current_value(page: Path
 
 def test_the_pages_quote_recorded_figures():
     assert len(quoted_figures()) >= 10
+
+
+def test_the_shipped_meta_gives_the_recorded_test_figures():
+    """Regression (session 25): meta.json, which `lawrep info` prints, kept session 23's test figures
+    after session 24 re-recorded test_scores.json without rebuilding the pipeline."""
+    for meta in (ROOT / "lawrep_zh" / "meta.json", *sorted((ROOT / "lawrep_zh").glob("*/meta.json"))):
+        shipped = json.loads(meta.read_text(encoding="utf-8"))["performance"]["test_split"]
+        assert {name: shipped.get(name) for name in RECORDED} == RECORDED, meta.relative_to(ROOT)
