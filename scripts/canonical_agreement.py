@@ -53,6 +53,15 @@ def annotation(split: str, which: str) -> dict[Key, str | None]:
     return {key: label for _, key, label in canonical_rows(AGREEMENT / f"{split}_{which}.tsv")}
 
 
+def second_of(split: str, links: set[Key]) -> dict[Key, str | None]:
+    """The second annotation of a split, which must cover exactly the links of the first."""
+    second = annotation(split, "second")
+    if set(second) != links:
+        raise SystemExit(f"{split}: the second annotation covers other links than the first "
+                         f"({len(set(second) ^ links)} differ)")
+    return second
+
+
 def read_rows(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))
@@ -107,11 +116,9 @@ def write_adjudication(split: str, out: Path, seed: int = SEED) -> int:
 def merged(split: str) -> list[dict[str, str]]:
     """The split's gold rows: the first annotation's, with the id both annotators gave, or else
     the adjudicator's."""
-    second = annotation(split, "second")
-    adjudicated = annotation(split, "adjudicated") if (AGREEMENT / f"{split}_adjudicated.tsv").exists() else {}
     rows = read_rows(AGREEMENT / f"{split}_first.tsv")
-    if set(second) != {key_of(row) for row in rows}:
-        raise SystemExit(f"{split}: the second annotation covers other links than the first")
+    second = second_of(split, {key_of(row) for row in rows})
+    adjudicated = annotation(split, "adjudicated") if (AGREEMENT / f"{split}_adjudicated.tsv").exists() else {}
     out = []
     for row in rows:
         key, first = key_of(row), row["canonical"] or None
@@ -132,10 +139,8 @@ def kappa(pairs: list[tuple[str | None, str | None]]) -> float:
 
 def agreement(split: str) -> dict:
     """The second annotation of a split against its first, and where the adjudication sided."""
-    first, second = annotation(split, "first"), annotation(split, "second")
-    if set(second) != set(first):
-        raise SystemExit(f"{split}: the second annotation covers other links than the first "
-                         f"({len(set(second) ^ set(first))} differ)")
+    first = annotation(split, "first")
+    second = second_of(split, set(first))
     answers = [CanonicalAnswer(CanonicalCase(doc=key[0], gold=first[key], indicator="", dimension=None, before="",
                                              sentence="", pipeline=None), second[key]) for key in first]
     scores = score_canonical_answers(answers)
