@@ -309,8 +309,12 @@ def canonical_rows(path: Path) -> Iterator[tuple[int, tuple[str, int, int, int],
     link key (doc, para, q_start, q_end) and gold id (None where the annotator found no entry)."""
     with Path(path).open(encoding="utf-8") as handle:
         for number, row in enumerate(csv.DictReader(handle, delimiter="\t"), 2):
-            key = (row["doc"], int(row["para"]), int(row["q_start"]), int(row["q_end"]))
-            yield number, key, row["canonical"] or None
+            yield number, canonical_row_key(row), row["canonical"] or None
+
+
+def canonical_row_key(row: dict[str, str]) -> tuple[str, int, int, int]:
+    """The link key (doc, para, q_start, q_end) of a row of a canonical annotation file."""
+    return row["doc"], int(row["para"]), int(row["q_start"]), int(row["q_end"])
 
 
 def read_canonical_labels(folder: Path) -> dict[tuple[str, int, int, int], str | None]:

@@ -34,7 +34,13 @@ import spacy  # noqa: E402
 from spacy.language import Language  # noqa: E402
 
 from lawrep_nlp.corpus.annotations import load_annotations  # noqa: E402
-from lawrep_nlp.evaluation import CanonicalAnswer, CanonicalCase, canonical_rows, score_canonical_answers  # noqa: E402
+from lawrep_nlp.evaluation import (  # noqa: E402
+    CanonicalAnswer,
+    CanonicalCase,
+    canonical_row_key,
+    canonical_rows,
+    score_canonical_answers,
+)
 
 GOLD = ROOT / "corpus" / "canonical"
 AGREEMENT = ROOT / "corpus" / "agreement" / "canonical"
@@ -74,10 +80,6 @@ def write_rows(path: Path, columns: tuple[str, ...], rows: list[dict | tuple]) -
         writer.writerows([row.get(c, "") for c in columns] if isinstance(row, dict) else row for row in rows)
 
 
-def key_of(row: dict[str, str]) -> Key:
-    return row["doc"], int(row["para"]), int(row["q_start"]), int(row["q_end"])
-
-
 def write_sheet(nlp: Language, split: str, out: Path) -> int:
     """The split's gold links as a blank sheet, in the order of its gold file; the sentence is the
     pipeline's, as the mapper reads it."""
@@ -104,7 +106,7 @@ def write_adjudication(split: str, out: Path, seed: int = SEED) -> int:
     (random.Random(f'{seed}:{split}')), and an empty `canonical` for the adjudicator."""
     first, rng, rows = annotation(split, "first"), random.Random(f"{seed}:{split}"), []
     for row in read_rows(AGREEMENT / f"{split}_second.tsv"):
-        options = [first[key_of(row)] or "", row["canonical"]]
+        options = [first[canonical_row_key(row)] or "", row["canonical"]]
         if options[0] == options[1]:
             continue
         rng.shuffle(options)
@@ -117,11 +119,11 @@ def merged(split: str) -> list[dict[str, str]]:
     """The split's gold rows: the first annotation's, with the id both annotators gave, or else
     the adjudicator's."""
     rows = read_rows(AGREEMENT / f"{split}_first.tsv")
-    second = second_of(split, {key_of(row) for row in rows})
+    second = second_of(split, {canonical_row_key(row) for row in rows})
     adjudicated = annotation(split, "adjudicated") if (AGREEMENT / f"{split}_adjudicated.tsv").exists() else {}
     out = []
     for row in rows:
-        key, first = key_of(row), row["canonical"] or None
+        key, first = canonical_row_key(row), row["canonical"] or None
         if first != second[key] and key not in adjudicated:
             raise SystemExit(f"{split}: {key} has two ids ({first}, {second[key]}) and no adjudication")
         out.append({**row, "canonical": (first if first == second[key] else adjudicated[key]) or ""})

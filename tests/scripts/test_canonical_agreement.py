@@ -14,7 +14,7 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 import canonical_agreement as ca  # noqa: E402
 
-from lawrep_nlp.evaluation import canonical_rows  # noqa: E402
+from lawrep_nlp.evaluation import canonical_row_key, canonical_rows  # noqa: E402
 
 HEADER = "doc\tpara\tq_start\tq_end\tindicator\tquantity\tcanonical\n"
 FIRST = HEADER + "d\t0\t5\t8\t案件\t97件\tcases\nd\t0\t12\t14\t纠纷\t3起\tdisputes\nd\t1\t0\t3\t会议\t2次\t\n"
@@ -80,7 +80,7 @@ def test_the_blank_sheet_holds_every_dev_link_with_no_id(nlp, tmp_path):
     assert ca.write_sheet(nlp, "dev", out) == len(gold_keys)
     with out.open(encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))
-    assert [ca.key_of(r) for r in rows] == gold_keys
+    assert [canonical_row_key(r) for r in rows] == gold_keys
     assert all(r["canonical"] == "" for r in rows)
     assert all(r["quantity"] in r["sentence"] for r in rows)
     assert any(r["dimension"] == "count" for r in rows)
