@@ -105,6 +105,7 @@ def write_adjudication(split: str, out: Path, seed: int = SEED) -> int:
     """The links the two annotations give different ids, both ids in an order drawn per link
     (random.Random(f'{seed}:{split}')), and an empty `canonical` for the adjudicator."""
     first, rng, rows = annotation(split, "first"), random.Random(f"{seed}:{split}"), []
+    second_of(split, set(first))  # the same links as the first, or a clear refusal
     for row in read_rows(AGREEMENT / f"{split}_second.tsv"):
         options = [first[canonical_row_key(row)] or "", row["canonical"]]
         if options[0] == options[1]:

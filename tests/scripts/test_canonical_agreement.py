@@ -45,10 +45,14 @@ def test_the_second_annotation_is_scored_as_answers_against_the_first(annotated)
     assert "adjudicated" not in result
 
 
-def test_a_second_annotation_of_other_links_is_refused(annotated):
-    (annotated / "dev_second.tsv").write_text(HEADER + "d\t0\t6\t8\t案件\t97件\tcases\n", encoding="utf-8")
+@pytest.mark.parametrize("step", ["score", "adjudication", "merge"])
+def test_a_second_annotation_of_other_links_is_refused(annotated, step):
+    """Regression: the adjudication sheet failed with a KeyError on a link the first annotation lacks."""
+    (annotated / "dev_second.tsv").write_text(SECOND + "d\t2\t6\t8\t案件\t97件\tcases\n", encoding="utf-8")
+    run = {"score": lambda: ca.agreement("dev"), "adjudication": lambda: ca.write_adjudication(
+        "dev", annotated / "adjudication.tsv"), "merge": lambda: ca.merged("dev")}[step]
     with pytest.raises(SystemExit, match="other links"):
-        ca.agreement("dev")
+        run()
 
 
 def test_the_adjudicator_sees_each_disagreement_with_both_ids_and_no_first(annotated):
