@@ -43,6 +43,25 @@ def test_links(nlp, text, expected):
     assert got == expected
 
 
+def test_the_particles_after_respectively_are_lexicon_data(nlp):
+    """分别压缩了72%、60% shares the list out because 了 is in the lexicon's respectively_particles
+    (a literal in the code before session 26); without it the list is not shared out, and a lexicon
+    saved before that key existed keeps 了."""
+    from lawrep_nlp.pipes.indicators.candidates import Lexicon, link_quantities
+
+    text = "行政职权和行政许可分别压缩了72%、60%"
+    doc, lexicon = nlp(text), nlp.get_pipe("lawrep_indicators").lexicon
+
+    def pairs(words: Lexicon) -> list[tuple[str, str]]:
+        return [(text[q0:q1], text[i0:i1]) for q0, q1, i0, i1 in link_quantities(doc, words)[1]]
+
+    shared = [("72%", "行政职权"), ("60%", "行政许可")]
+    assert pairs(lexicon) == shared
+    assert pairs(Lexicon({**lexicon.data, "respectively_particles": []})) != shared
+    older = {key: value for key, value in lexicon.data.items() if key != "respectively_particles"}
+    assert pairs(Lexicon(older)) == shared
+
+
 @pytest.mark.parametrize("space", ["  ", "\u3000", "\u00a0", "\t"])
 def test_a_space_of_its_own_between_phrase_and_number_keeps_the_link(nlp, space):
     """Regression: two spaces, an ideographic or no-break space or a tab is a token of its own

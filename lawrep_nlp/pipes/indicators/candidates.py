@@ -69,6 +69,8 @@ class Lexicon:
         # distributing a list of phrases over as many numbers (行政职权和行政许可分别压缩了72%、60%)
         self.respectively = tuple(self.data.get("respectively", ()))
         self.list_joiners = set(self.data.get("list_joiners", ()))
+        # stop words allowed between 分别 and its numbers (分别压缩了72%); before session 26 a literal in the code
+        self.respectively_particles = set(self.data.get("respectively_particles", ("了",)))
         # a breakdown by level word only (其中自治区级10人次) names no indicator: the object is elided
         self.level_suffixes = tuple(self.data.get("level_suffixes", ()))
         # stop words after a number that a following noun makes part of a compound (权力清单事项)
@@ -474,7 +476,8 @@ def respectively_list(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[list[
     if respectively is None or not all(is_word(t) and not t.like_num for t in doc[respectively + 1:first]):
         return None
     if any(t.text in lexicon.leading_verbs or (t.text in lexicon.left_stops and t.text not in lexicon.connectors
-                                               and t.text != "了") for t in doc[respectively + 1:first]):
+                                               and t.text not in lexicon.respectively_particles)
+           for t in doc[respectively + 1:first]):
         return None  # 公安局、法院分别受理36件、49件: a list of those who act, not of what is counted
     return items, index, respectively
 
