@@ -47,16 +47,17 @@ NESTED_FILE = ROOT / "evaluation" / "canonical_nested.json"
 
 #: How --select chooses; also written into calibration.json, so a constant (python -OO strips
 #: docstrings)
-SELECTION_METHOD = """Calibration (--select), all on train + dev, never on test. The taxonomy's terms were collected
-from train and dev links, so each document's links are mapped with a taxonomy whose terms are only
-those attested in the other train/dev documents (leave-one-document-out: what a new report looks
-like). The rules: for each fuzzy threshold, each way of mapping's precision becomes its confidence
-and each confidence is tried as min_confidence. The learned model (pipes/canonical/model.py):
-5-fold cross-validation by document, for each (epochs, l2) setting. Every policy (mapper.POLICIES)
-x rules option x model setting x model threshold is then scored on the same links, and the option
-with the widest coverage at precision >= 0.92 among those mapping at least 5% of the links (or,
-when none reaches it, the widest within one standard error of the most credibly precise:
-mapper.choose_operating_point) is kept. The result is written to
+SELECTION_METHOD = """Calibration (--select), all on train + dev, never on test. The taxonomy's terms and entries were
+collected from train and dev links, so each document's links are mapped with a taxonomy whose terms
+are only those attested in the other train/dev documents and whose entries are only those whose ids
+another train/dev document attests (leave-one-document-out: what a new report looks like; the model
+never answers an entry that taxonomy lacks). The rules: for each fuzzy threshold, each way of
+mapping's precision becomes its confidence and each confidence is tried as min_confidence. The
+learned model (pipes/canonical/model.py): 5-fold cross-validation by document, for each (epochs, l2)
+setting. Every policy (mapper.POLICIES) x rules option x model setting x model threshold is then
+scored on the same links, and the option with the widest coverage at precision >= 0.92 among those
+mapping at least 5% of the links (or, when none reaches it, the widest within one standard error of
+the most credibly precise: mapper.choose_operating_point) is kept. The result is written to
 lawrep_nlp/pipes/canonical/data/calibration.json, the table to evaluation/canonical_cv.json (then
 rebuild: scripts/build_pipeline.py, which trains the model on train + dev)."""
 
@@ -128,31 +129,39 @@ def document_folds(cases: list[CanonicalCase], k: int = FOLDS) -> dict[str, int]
     return {doc: i % k for i, doc in enumerate(sorted({c.doc for c in cases}))}
 
 
-def model_rows(cases: list[CanonicalCase], folds: dict[str, Taxonomy]) -> list:
-    """Each link's training row, its features read with its document's leave-one-out lexicon."""
+def model_rows(cases: list[CanonicalCase], folds: dict[str, Taxonomy], train: bool = True) -> list:
+    """Each link's training row (`train`: False, the row the model reads to answer it), its
+    features read with its document's leave-one-out lexicon."""
+    if not train:
+        return [folds[c.doc].row(c.indicator, c.dimension, None, before=c.before, sentence=c.sentence, unit=c.unit)
+                if c.indicator and c.dimension else None for c in cases]
     return [folds[c.doc].training_row(c.indicator, c.dimension, c.gold, before=c.before, sentence=c.sentence,
                                       unit=c.unit) for c in cases]
 
 
 def model_readings(cases: list[CanonicalCase], folds: dict[str, Taxonomy], *, epochs: int,
-                   l2: float, k: int = FOLDS) -> list[Mapping]:
+                   l2: float, k: int = FOLDS, readers: dict[str, Taxonomy] | None = None) -> list[Mapping]:
     """Each case's model reading, the model trained on the other folds' documents only (k folds
-    by document; each link's features read with its document's leave-one-out lexicon, `folds`)."""
+    by document; each training link's features read with its document's leave-one-out lexicon,
+    `folds`; each held-out link read by its document's `readers` taxonomy, by default the same,
+    whose entries are the only answers the model may give)."""
     fold_of = document_folds(cases, k)
     rows = model_rows(cases, folds)
+    readers = readers or folds
+    reading = model_rows(cases, readers, train=False) if readers is not folds else rows
     labels_of = next(iter(folds.values())).labels_of()
     out: list[Mapping] = [NO_MAPPING] * len(cases)
     for fold in range(k):
         train = [row for row, c in zip(rows, cases, strict=True) if row is not None and fold_of[c.doc] != fold]
         model = IndicatorModel.train(train, labels_of, epochs=epochs, l2=l2)
         for i, c in enumerate(cases):
-            if fold_of[c.doc] == fold and rows[i] is not None:
-                out[i] = model_mapping(model, rows[i])
+            if fold_of[c.doc] == fold and reading[i] is not None:
+                out[i] = model_mapping(model, reading[i], readers[c.doc].dimension_of)
     return out
 
 
-def model_mapping(model: IndicatorModel, row) -> Mapping:
-    label, probability = model.predict(row)
+def model_mapping(model: IndicatorModel, row, allowed: dict[str, str] | None = None) -> Mapping:
+    label, probability = model.predict(row, allowed)
     return Mapping(label, probability, "model") if label else Mapping(None, probability, "none")
 
 
@@ -196,23 +205,37 @@ def combined_options(cases: list[CanonicalCase], rule_options: list[dict], rules
     return options
 
 
+def gold_ids(cases: list[CanonicalCase]) -> dict[str, set[str]]:
+    """doc → the gold canonical ids of its links."""
+    ids: dict[str, set[str]] = {}
+    for c in cases:
+        ids.setdefault(c.doc, set()).update([c.gold] if c.gold else [])
+    return ids
+
+
 def out_of_document_readings(nlp: spacy.Language, labels: dict
-                             ) -> tuple[list[CanonicalCase], dict, dict, dict[float, list]]:
-    """The train + dev links (cases), each document's leave-one-out taxonomy (and its data), and the
-    rules' best reading of each link per fuzzy threshold, out of document."""
+                             ) -> tuple[list[CanonicalCase], dict, dict, dict, dict[float, list]]:
+    """The train + dev links (cases); each document's leave-one-out taxonomy data (`folds`: without
+    the terms and the entries only it attests, as a new report meets the taxonomy), those as
+    taxonomies (`readers`) and with only the terms left out (`lexicons`: the model's training rows,
+    whose gold entries must exist); and the rules' best reading of each link per fuzzy threshold,
+    out of document."""
     records = split_records("train", "dev")
     cases = canonical_cases(nlp, records, labels)
     taxonomy = nlp.get_pipe("lawrep_canonical").taxonomy
-    lexicons = taxonomy.leave_one_out(dict(sorted(indicator_texts(records).items())))
-    folds = {doc: lexicons[doc].data for doc in {c.doc for c in cases}}
-    return cases, folds, lexicons, {t: rule_readings(cases, folds, t) for t in THRESHOLDS}
+    texts = dict(sorted(indicator_texts(records).items()))
+    lexicons = taxonomy.leave_one_out(texts)
+    readers = taxonomy.leave_one_out(texts, gold_ids(cases))
+    folds = {doc: readers[doc].data for doc in {c.doc for c in cases}}
+    return cases, folds, lexicons, readers, {t: rule_readings(cases, folds, t) for t in THRESHOLDS}
 
 
-def learned_readings(cases: list[CanonicalCase], lexicons: dict, k: int = FOLDS) -> dict[tuple[int, float], list]:
+def learned_readings(cases: list[CanonicalCase], lexicons: dict, readers: dict,
+                     k: int = FOLDS) -> dict[tuple[int, float], list]:
     """The model's out-of-fold reading of each link, per model setting (k folds by document)."""
     learned = {}
     for epochs, l2 in MODEL_SETTINGS:
-        learned[epochs, l2] = model_readings(cases, lexicons, epochs=epochs, l2=l2, k=k)
+        learned[epochs, l2] = model_readings(cases, lexicons, epochs=epochs, l2=l2, k=k, readers=readers)
         print(f"model epochs {epochs} l2 {l2}: trained on {k} folds")
     return learned
 
@@ -224,10 +247,11 @@ def nested(nlp: spacy.Language, labels: dict) -> dict:
     among them), then applied to the fold's links with a model trained on the other folds; the
     pooled answers are scored. Only the taxonomy's leave-one-out terms still come from all other
     documents (phrasings, not ids), as in --select."""
-    cases, folds, lexicons, rules_by_threshold = out_of_document_readings(nlp, labels)
+    cases, folds, lexicons, readers, rules_by_threshold = out_of_document_readings(nlp, labels)
     fold_of = document_folds(cases)
     labels_of = next(iter(lexicons.values())).labels_of()
     rows = model_rows(cases, lexicons)
+    reading = model_rows(cases, readers, train=False)
     answers: list[Mapping] = [NO_MAPPING] * len(cases)
     chosen = []
     for fold in range(FOLDS):
@@ -236,7 +260,7 @@ def nested(nlp: spacy.Language, labels: dict) -> dict:
         inner_cases = [cases[i] for i in inner]
         options = combined_options(inner_cases, calibration_options(inner_cases, folds),
                                    {t: [r[i] for i in inner] for t, r in rules_by_threshold.items()},
-                                   learned_readings(inner_cases, lexicons, k=FOLDS - 1))
+                                   learned_readings(inner_cases, lexicons, readers, k=FOLDS - 1))
         best = choose_operating_point(options, len(inner_cases), PRECISION_TARGET)
         model = None
         if best["policy"] != "rules":
@@ -244,8 +268,8 @@ def nested(nlp: spacy.Language, labels: dict) -> dict:
                                          epochs=best["model_epochs"], l2=best["model_l2"])
         rules = with_confidence([rules_by_threshold[best["fuzzy_threshold"]][i] for i in held],
                                 best["method_precision"])
-        learned = None if model is None else [model_mapping(model, rows[i]) if rows[i] is not None else NO_MAPPING
-                                              for i in held]
+        learned = None if model is None else [model_mapping(model, reading[i], readers[cases[i].doc].dimension_of)
+                                              if reading[i] is not None else NO_MAPPING for i in held]
         for i, answer in zip(held, answers_of(best["policy"], rules, learned, best["min_confidence"],
                                               best["model_threshold"]), strict=True):
             answers[i] = answer
@@ -264,8 +288,8 @@ def nested(nlp: spacy.Language, labels: dict) -> dict:
 
 
 def select(nlp: spacy.Language, labels: dict) -> None:
-    cases, folds, lexicons, rules_by_threshold = out_of_document_readings(nlp, labels)
-    learned = learned_readings(cases, lexicons)
+    cases, folds, lexicons, readers, rules_by_threshold = out_of_document_readings(nlp, labels)
+    learned = learned_readings(cases, lexicons, readers)
     rule_options = calibration_options(cases, folds)
     options = combined_options(cases, rule_options, rules_by_threshold, learned)
     best = choose_operating_point(options, len(cases), PRECISION_TARGET)

@@ -21,14 +21,15 @@ under lawrep_nlp/, lawrep_zh/ or corpus/ is written):
   epochs: configs/lawrep_zh.cfg's [initialize.components.lawrep_indicators] filter_epochs; the
   filter policy and keep_threshold: the shipped component's. Neither derives a word list from the
   documents, so the word lists stay as shipped unless --fold-out-lexicon (below);
-- the canonical taxonomy with only the terms attested in the subset's gold indicator texts, and
-  the rules' cut-offs (method precisions, min_confidence, fuzzy threshold) chosen over the subset's
+- the canonical taxonomy with only the terms attested in the subset's gold indicator texts, and the
+  rules' cut-offs (method precisions, min_confidence, fuzzy threshold) chosen over the subset's
   links as scripts/eval_canonical.py --select chooses them, together with the shipped policy and
   model: the rules read leave-one-document-out (each document mapped with the terms of the other
-  subset documents, `Taxonomy.attested_data`), the model's readings by its five-fold CV by document
-  with the shipped (epochs, l2), every rules option combined with them under the shipped policy and
-  model threshold (eval_canonical's `combined_options`), and the option kept by
-  `choose_operating_point` (policy, model threshold and model settings are not re-chosen);
+  subset documents and the entries whose ids they attest, `Taxonomy.attested_data`), the model's
+  readings by its five-fold CV by document with the shipped (epochs, l2), every rules option
+  combined with them under the shipped policy and model threshold (eval_canonical's
+  `combined_options`), and the option kept by `choose_operating_point` (policy, model threshold and
+  model settings are not re-chosen);
 - lawrep_canonical's learned model (pipes/canonical/model.py), trained by the component's own
   ``initialize(get_examples, nlp=…)`` from the gold canonical ids of the subset's Examples, with
   that taxonomy and calibration (each document's rows read with the terms of the other subset
@@ -125,6 +126,7 @@ from eval_canonical import (  # noqa: E402
     calibration_of,
     calibration_options,
     combined_options,
+    gold_ids,
     indicator_texts,
     model_readings,
     rule_readings,
@@ -426,13 +428,15 @@ def retrain_canonical(nlp: spacy.Language, get_examples, taxonomy_data: dict, ca
                 "labels_by_dimension": labels}}
 
 
-def calibrate(cases: list, folds: dict[str, dict], shipped: dict[str, Any]) -> dict[str, Any]:
+def calibrate(cases: list, folds: dict[str, dict], shipped: dict[str, Any], lexicon_folds: dict[str, dict]
+              ) -> dict[str, Any]:
     """The calibration scripts/eval_canonical.py --select would write for these cases and
-    leave-one-document-out taxonomies (``folds``: doc → taxonomy data), with the policy, model
-    threshold and model settings held at the ``shipped`` calibration's: its rules options, the model's
-    five-fold readings with the shipped (epochs, l2), its combined options restricted to the shipped
-    policy and model threshold, and choose_operating_point. Only the rules' cut-offs (fuzzy threshold,
-    min_confidence, method precisions) are chosen again; no file is written."""
+    leave-one-document-out taxonomies (``folds``: doc → taxonomy data without the terms and entries only
+    the document attests; ``lexicon_folds``: without its terms only, for the model's training rows),
+    with the policy, model threshold and model settings held at the ``shipped`` calibration's: its rules
+    options, the model's five-fold readings with the shipped (epochs, l2), its combined options
+    restricted to the shipped policy and model threshold, and choose_operating_point. Only the rules'
+    cut-offs (fuzzy threshold, min_confidence, method precisions) are chosen again; no file is written."""
     fixed = {key: shipped[key] for key in CANONICAL_CHOICES if key in shipped}
     policy, threshold = fixed.get("policy", "rules"), fixed.get("model_threshold", 1.0)
     rule_options = calibration_options(cases, folds)
@@ -445,8 +449,9 @@ def calibrate(cases: list, folds: dict[str, dict], shipped: dict[str, Any]) -> d
     if policy != "rules":
         settings = fixed.get("model_settings", {})
         epochs, l2 = settings["epochs"], settings["l2"]
-        lexicons = {doc: Taxonomy(data, shipped) for doc, data in folds.items()}
-        learned[epochs, l2] = model_readings(cases, lexicons, epochs=epochs, l2=l2)
+        lexicons = {doc: Taxonomy(data, shipped) for doc, data in lexicon_folds.items()}
+        readers = {doc: Taxonomy(data, shipped) for doc, data in folds.items()}
+        learned[epochs, l2] = model_readings(cases, lexicons, epochs=epochs, l2=l2, readers=readers)
     options = [o for o in combined_options(cases, rule_options, rules_by_threshold, learned)
                if o["policy"] == policy and (policy == "rules" or o["model_threshold"] == threshold)]
     best = choose_operating_point(options, len(cases), PRECISION_TARGET)
@@ -549,9 +554,11 @@ def run_unit(unit: Unit, options: dict[str, Any]) -> dict[str, Any]:
             linked = [(record, doc) for record, doc, _ in items if record["relations"]]
             linked_records = [record for record, _ in linked]
             cases = canonical_cases(nlp, linked_records, st["labels"], docs=[doc for _, doc in linked])
-            attested = st["taxonomy"].attested_data({**indicator_texts(linked_records), "": []})
-            folds = {doc: attested[doc] for doc in {c.doc for c in cases}}
-            calibration = calibrate(cases, folds, st["calibration"])
+            texts = {**indicator_texts(linked_records), "": []}
+            attested = st["taxonomy"].attested_data(texts)
+            held_out = st["taxonomy"].attested_data(texts, gold_ids(cases))  # and the entries only it attests
+            calibration = calibrate(cases, {doc: held_out[doc] for doc in {c.doc for c in cases}}, st["calibration"],
+                                    {doc: attested[doc] for doc in {c.doc for c in cases}})
             data = attested[""]  # no document held out
             built["canonical"] = {
                 "terms": sum(len(e["terms"]) for e in data["indicators"]),

@@ -152,13 +152,15 @@ def test_the_canonical_cut_offs_are_chosen_with_the_shipped_policy_and_model(set
     records = [r for r in load_annotations(CORPUS, "train") if r["meta"]["doc"] in train and r["relations"]]
     cases = lc.canonical_cases(nlp, records, lc.read_canonical_labels(CORPUS / "canonical"))
     attested = taxonomy.attested_data(lc.indicator_texts(records))
-    folds = {doc: attested[doc] for doc in {c.doc for c in cases}}
+    held_out = taxonomy.attested_data(lc.indicator_texts(records), lc.gold_ids(cases))
+    folds = {doc: held_out[doc] for doc in {c.doc for c in cases}}
+    lexicon_folds = {doc: attested[doc] for doc in {c.doc for c in cases}}
     shipped = dict(taxonomy.calibration)
     assert shipped["policy"] != "rules"
-    chosen = lc.calibrate(cases, folds, shipped)
+    chosen = lc.calibrate(cases, folds, shipped, lexicon_folds)
     assert {key: chosen[key] for key in lc.CANONICAL_CHOICES} == {key: shipped[key] for key in lc.CANONICAL_CHOICES}
     assert chosen["min_confidence"] in chosen["method_precision"].values()
-    rules_alone = lc.calibrate(cases, folds, {**shipped, "policy": "rules"})
+    rules_alone = lc.calibrate(cases, folds, {**shipped, "policy": "rules"}, lexicon_folds)
     old = lc.choose_operating_point(lc.calibration_options(cases, folds), len(cases), lc.PRECISION_TARGET)
     assert (rules_alone["fuzzy_threshold"], rules_alone["min_confidence"]) == (old["fuzzy_threshold"],
                                                                               old["min_confidence"])

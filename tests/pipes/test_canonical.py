@@ -308,6 +308,38 @@ def test_the_model_is_asked_only_where_it_can_change_the_answer(policy, monkeypa
     assert len(asked) - len(cases) == expected[policy]
 
 
+def test_the_model_never_answers_an_entry_its_taxonomy_lacks():
+    """A taxonomy without cases_received (a report held out of the one document that attests it)
+    gets the model's best remaining entry, never the missing one."""
+    from lawrep_nlp.pipes.canonical.mapper import with_terms
+
+    taxonomy = tiny_learned("model")
+    assert taxonomy.map("复议申请", "count", before="今年收到", sentence="今年收到复议申请").canonical == "cases_received"
+    without = Taxonomy(with_terms(TINY, lambda term: True, {"cases_concluded", "consultations"}),
+                       taxonomy.calibration, model=taxonomy.model)
+    reading = without.model_reading("复议申请", "count", before="今年收到", sentence="今年收到复议申请")
+    assert reading.canonical in {"cases_concluded", None}
+    row = taxonomy.row("复议申请", "count", None, before="今年收到", sentence="今年收到复议申请")
+    assert taxonomy.model.predict(row, {"cases_concluded"})[0] in {"cases_concluded", None}
+    assert taxonomy.model.predict(row)[0] == "cases_received"
+
+
+def test_held_out_documents_lose_the_entries_only_they_attest():
+    """attested_data with gold ids: a document loses the terms and the entries that only it
+    attests; an entry another document attests, or none does, stays."""
+    taxonomy = Taxonomy(TINY, CALIBRATION)
+    texts = {"a": ["复议案件"], "b": ["复议案件"], "c": ["法律咨询"]}
+    ids = {"a": {"cases_received", "cases_concluded"}, "b": {"cases_concluded"}, "c": set()}
+    held_out = taxonomy.attested_data(texts, ids)
+    entries = {doc: {entry["id"]: entry["terms"] for entry in data["indicators"]} for doc, data in held_out.items()}
+    assert entries["a"] == {"cases_concluded": ["复议案件"], "consultations": ["法律咨询"]}
+    assert entries["b"] == {"cases_received": ["复议案件"], "cases_concluded": ["复议案件"],
+                            "consultations": ["法律咨询"]}
+    assert entries["c"] == {"cases_received": ["复议案件"], "cases_concluded": ["复议案件"], "consultations": []}
+    # without ids only the terms are held out, as before
+    assert [e["id"] for e in taxonomy.attested_data(texts)["a"]["indicators"]] == [e["id"] for e in TINY["indicators"]]
+
+
 def test_candidate_features_name_the_terms_that_match():
     """Per entry: how its terms match the indicator, its verb, and the rules' pick; the lexicon's
     reading passed in gives the same features as the one computed inside."""

@@ -177,7 +177,8 @@ class Taxonomy:
         if self.model is None or not indicator or not dimension:
             return NO_MAPPING
         label, probability = self.model.predict(self.row(indicator, dimension, None, before=before, sentence=sentence,
-                                                         unit=unit, lexicon_reading=lexicon_reading))
+                                                         unit=unit, lexicon_reading=lexicon_reading),
+                                                self.dimension_of)
         return Mapping(label, probability, "model") if label else Mapping(None, probability, "none")
 
     def training_row(self, indicator: str | None, dimension: str | None, gold: str | None, *, before: str = "",
@@ -266,20 +267,33 @@ class Taxonomy:
         """Dimension → the ids of its entries (the model's candidates)."""
         return {dim: [e.id for e in entries] for dim, entries in self._of_dimension.items()}
 
-    def attested_data(self, texts_by_doc: dict[str, list[str]]) -> dict[str, dict[str, Any]]:
+    def attested_data(self, texts_by_doc: dict[str, list[str]], ids_by_doc: dict[str, set[str]] | None = None
+                      ) -> dict[str, dict[str, Any]]:
         """doc → this taxonomy's data with only the terms found inside the other documents' texts
         (their gold indicators: how the lexicon looks to a new report). A key with no texts, such
-        as "", holds no document out: every attested term stays."""
+        as "", holds no document out: every attested term stays. With `ids_by_doc` (doc → its gold
+        ids), a document also loses the entries whose ids only it attests: the entries were made
+        from these documents' links, and a new report meets a taxonomy not made from it. Entries
+        no document attests stay."""
         terms = {t for entry in self.data["indicators"] for t in entry["terms"]}
         found_in = {t: {doc for doc, texts in texts_by_doc.items() if any(t in x for x in texts)} for t in terms}
-        return {doc: with_terms(self.data, lambda term, doc=doc: bool(found_in[term] - {doc})) for doc in texts_by_doc}
+        ids_in: dict[str, set[str]] = {}
+        for doc, ids in (ids_by_doc or {}).items():
+            for identifier in ids:
+                ids_in.setdefault(identifier, set()).add(doc)
+        every_id = {entry["id"] for entry in self.data["indicators"]}
+        return {doc: with_terms(self.data, lambda term, doc=doc: bool(found_in[term] - {doc}),
+                                {i for i in every_id if ids_in.get(i, {None}) - {doc}} if ids_by_doc else None)
+                for doc in texts_by_doc}
 
-    def leave_one_out(self, texts_by_doc: dict[str, list[str]]) -> dict[str, Taxonomy]:
-        """doc → this taxonomy with the terms of ``attested_data``; same calibration and model."""
+    def leave_one_out(self, texts_by_doc: dict[str, list[str]], ids_by_doc: dict[str, set[str]] | None = None
+                      ) -> dict[str, Taxonomy]:
+        """doc → this taxonomy with the terms (and entries) of ``attested_data``; same calibration
+        and model."""
         return {doc: Taxonomy(data, self.calibration, min_confidence=self.min_confidence,
                               fuzzy_threshold=self.fuzzy_threshold, model=self.model, policy=self.policy,
                               model_threshold=self.model_threshold)
-                for doc, data in self.attested_data(texts_by_doc).items()}
+                for doc, data in self.attested_data(texts_by_doc, ids_by_doc).items()}
 
     def best_reading(self, indicator: str | None, dimension: str | None, *, before: str = "",
                      sentence: str = "", fuzzy: bool = True) -> Mapping:

@@ -13,6 +13,7 @@ zeros (deterministic, no sampling); the weights are rounded and kept sparse, as 
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from typing import Any
 
@@ -146,9 +147,10 @@ class IndicatorModel:
                                "shared": {name: round(float(v[i]), 4) for name, i in shared_index.items()}}
         return cls({"format": FORMAT, "dimensions": dimensions, "epochs": epochs, "l2": l2, "rows": len(rows)})
 
-    def predict(self, row: Row) -> tuple[str | None, float]:
+    def predict(self, row: Row, allowed: Container[str] | None = None) -> tuple[str | None, float]:
         """The most probable label of the row's dimension (None for NONE or an unknown dimension)
-        and its probability."""
+        and its probability. `allowed`: the ids the reading taxonomy has (the model never answers
+        an entry its taxonomy lacks; None: every label it was trained with)."""
         table = self._tables.get(row.dimension)
         if table is None:
             return None, 0.0
@@ -158,6 +160,8 @@ class IndicatorModel:
         for f in row.features:
             for label, value in weights.get(f, ()):
                 scores[label] += value
+        if allowed is not None:
+            labels = [label for label in labels if label == NONE or label in allowed]
         for candidate, values in row.candidates.items():
             if candidate in scores:
                 scores[candidate] += sum(shared.get(name, 0.0) * value for name, value in values.items())
