@@ -129,26 +129,27 @@ def document_folds(cases: list[CanonicalCase], k: int = FOLDS) -> dict[str, int]
     return {doc: i % k for i, doc in enumerate(sorted({c.doc for c in cases}))}
 
 
-def model_rows(cases: list[CanonicalCase], folds: dict[str, Taxonomy], train: bool = True) -> list:
-    """Each link's training row (`train`: False, the row the model reads to answer it), its
-    features read with its document's leave-one-out lexicon."""
-    if not train:
-        return [folds[c.doc].row(c.indicator, c.dimension, None, before=c.before, sentence=c.sentence, unit=c.unit)
-                if c.indicator and c.dimension else None for c in cases]
+def model_rows(cases: list[CanonicalCase], folds: dict[str, Taxonomy]) -> list:
+    """Each link's training row, its features read with its document's leave-one-out lexicon."""
     return [folds[c.doc].training_row(c.indicator, c.dimension, c.gold, before=c.before, sentence=c.sentence,
                                       unit=c.unit) for c in cases]
 
 
-def model_readings(cases: list[CanonicalCase], folds: dict[str, Taxonomy], *, epochs: int,
-                   l2: float, k: int = FOLDS, readers: dict[str, Taxonomy] | None = None) -> list[Mapping]:
+def reading_rows(cases: list[CanonicalCase], readers: dict[str, Taxonomy]) -> list:
+    """Each link's row as the model reads it to answer (no gold), read by its document's taxonomy."""
+    return [readers[c.doc].row(c.indicator, c.dimension, None, before=c.before, sentence=c.sentence, unit=c.unit)
+            if c.indicator and c.dimension else None for c in cases]
+
+
+def model_readings(cases: list[CanonicalCase], folds: dict[str, Taxonomy], readers: dict[str, Taxonomy], *,
+                   epochs: int, l2: float, k: int = FOLDS) -> list[Mapping]:
     """Each case's model reading, the model trained on the other folds' documents only (k folds
     by document; each training link's features read with its document's leave-one-out lexicon,
-    `folds`; each held-out link read by its document's `readers` taxonomy, by default the same,
-    whose entries are the only answers the model may give)."""
+    `folds`; each held-out link read by its document's `readers` taxonomy, whose entries are the
+    only answers the model may give)."""
     fold_of = document_folds(cases, k)
     rows = model_rows(cases, folds)
-    readers = readers or folds
-    reading = model_rows(cases, readers, train=False) if readers is not folds else rows
+    reading = reading_rows(cases, readers)
     labels_of = next(iter(folds.values())).labels_of()
     out: list[Mapping] = [NO_MAPPING] * len(cases)
     for fold in range(k):
@@ -235,7 +236,7 @@ def learned_readings(cases: list[CanonicalCase], lexicons: dict, readers: dict,
     """The model's out-of-fold reading of each link, per model setting (k folds by document)."""
     learned = {}
     for epochs, l2 in MODEL_SETTINGS:
-        learned[epochs, l2] = model_readings(cases, lexicons, epochs=epochs, l2=l2, k=k, readers=readers)
+        learned[epochs, l2] = model_readings(cases, lexicons, readers, epochs=epochs, l2=l2, k=k)
         print(f"model epochs {epochs} l2 {l2}: trained on {k} folds")
     return learned
 
@@ -251,7 +252,7 @@ def nested(nlp: spacy.Language, labels: dict) -> dict:
     fold_of = document_folds(cases)
     labels_of = next(iter(lexicons.values())).labels_of()
     rows = model_rows(cases, lexicons)
-    reading = model_rows(cases, readers, train=False)
+    reading = reading_rows(cases, readers)
     answers: list[Mapping] = [NO_MAPPING] * len(cases)
     chosen = []
     for fold in range(FOLDS):

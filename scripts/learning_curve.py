@@ -451,7 +451,7 @@ def calibrate(cases: list, folds: dict[str, dict], shipped: dict[str, Any], lexi
         epochs, l2 = settings["epochs"], settings["l2"]
         lexicons = {doc: Taxonomy(data, shipped) for doc, data in lexicon_folds.items()}
         readers = {doc: Taxonomy(data, shipped) for doc, data in folds.items()}
-        learned[epochs, l2] = model_readings(cases, lexicons, epochs=epochs, l2=l2, readers=readers)
+        learned[epochs, l2] = model_readings(cases, lexicons, readers, epochs=epochs, l2=l2)
     options = [o for o in combined_options(cases, rule_options, rules_by_threshold, learned)
                if o["policy"] == policy and (policy == "rules" or o["model_threshold"] == threshold)]
     best = choose_operating_point(options, len(cases), PRECISION_TARGET)
