@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 from .extensions import link_index
 from .keys import default_key_maker, indicator_key
+from .script import text_of
 
 #: Columns of a measurement record, in table order.
 MEASUREMENT_FIELDS = ("indicator", "indicator_key", "canonical", "canonical_confidence", "action", "value", "unit",
@@ -27,7 +28,7 @@ def measurement_records(doc: Doc) -> list[dict[str, Any]]:
     indicators = link_index(doc)
     has_sentences = doc.has_annotation("SENT_START")
     sentence_texts: dict[int, str] = {}  # sentence start → its text, built once per sentence
-    text = doc.text  # once: Doc.text joins every token (regression: per quantity, quadratic in the length)
+    text = text_of(doc)  # once: Doc.text joins every token (regression: per quantity, quadratic in the length)
     before_chars = default_key_maker().before_chars  # the text before an indicator its key reads
     for ent in doc.ents:
         if ent.label_ != "QUANTITY":

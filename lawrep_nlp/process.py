@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 
 from .extensions import QUANTITY_ATTRS
 from .reader import Report
+from .script import text_of
 
 #: Metadata fields that travel on doc._.report (the rest of Report.meta is for audit only).
 REPORT_FIELDS = ("file", "title", "region", "region_code", "year", "publisher", "publish_date", "format", "encoding",
@@ -50,7 +51,7 @@ def entity_records(doc: Doc) -> list[dict[str, Any]]:
 def sentence_records(doc: Doc) -> list[dict[str, Any]]:
     """Sentences with their character offsets, surrounding white space trimmed."""
     records = []
-    whole = doc.text  # once: Doc.text joins every token on each access (regression: quadratic in length)
+    whole = text_of(doc)  # once: Doc.text joins every token on each access (regression: quadratic in length)
     for sent in doc.sents if len(doc) else ():
         text = whole[sent.start_char:sent.end_char]
         start = sent.start_char + (len(text) - len(text.lstrip()))

@@ -86,12 +86,29 @@ def matching_form(text: str) -> str:
 
 #: Docs whose matching form is known: made by the lawrep tokenizer, or read by _simplified once.
 _READ: weakref.WeakSet[Doc] = weakref.WeakSet()
+#: The text of each Doc the tokenizer made: its input, which ``doc.text`` always equals (merging
+#: and splitting tokens keeps the text). ``Doc.text`` joins every token on each access, and each
+#: rule component, the linker and the mapper read the whole text once.
+_TEXTS: weakref.WeakKeyDictionary[Doc, str] = weakref.WeakKeyDictionary()
 
 
-def mark_read(doc: Doc) -> None:
+def mark_read(doc: Doc, text: str | None = None) -> None:
     """Say that `doc._.simplified_text` holds the doc's matching form, or None when that is its
-    text (the tokenizer, which converts every text it reads, marks each Doc it makes)."""
+    text (the tokenizer, which converts every text it reads, marks each Doc it makes), and
+    remember `text`, the text the doc was made from, for :func:`text_of`."""
     _READ.add(doc)
+    if text is not None:
+        _TEXTS[doc] = text
+
+
+def text_of(doc: Doc) -> str:
+    """``doc.text``, without joining the tokens again when the tokenizer gave the doc its text.
+    No spaCy API changes a Doc's text once made; the length is still checked against the last
+    token, so a stale entry could never be read."""
+    text = _TEXTS.get(doc)
+    if text is None or not len(doc) or len(text) != doc[-1].idx + len(doc[-1].text_with_ws):
+        return doc.text
+    return text
 
 
 def _simplified(doc: Doc) -> str | None:
@@ -102,17 +119,18 @@ def _simplified(doc: Doc) -> str | None:
     simplified = doc._.simplified_text
     if simplified is None and doc not in _READ:
         _READ.add(doc)
-        form = matching_form(doc.text)
-        if form != doc.text:
+        text = text_of(doc)
+        form = matching_form(text)
+        if form != text:
             doc._.simplified_text = simplified = form
-    return simplified if simplified is not None and len(simplified) == len(doc.text) else None
+    return simplified if simplified is not None and len(simplified) == len(text_of(doc)) else None
 
 
 def matching_text(doc: Doc) -> str:
     """What the rule components match on: the tokenizer's :func:`matching_form` when it differs
     from the text (traditional or invisible characters), else ``doc.text``; always the same length
     as ``doc.text``."""
-    return _simplified(doc) or doc.text
+    return _simplified(doc) or text_of(doc)
 
 
 def simplified_view(doc: Doc) -> Doc:

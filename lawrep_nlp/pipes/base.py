@@ -14,6 +14,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path, from_bytes, from_disk, to_bytes, to_disk
 
+from ..script import text_of
+
 DATA_FILE = "data.json"
 #: Where the rule components record the entities they add (lawrep_entity_policy tells the NER's
 #: additions apart by it).
@@ -193,7 +195,7 @@ def add_entities(doc: Doc, offsets: Sequence[tuple[int, int]], label: str,
     ``doc.spans["lawrep_rules"]``, which exists (empty or not) once any rule component has run."""
     open_rule_spans(doc)
     taken = {i for ent in doc.ents for i in range(ent.start, ent.end)}
-    text = doc.text if text is None else text  # Doc.text joins every token on each access
+    text = text_of(doc) if text is None else text  # Doc.text joins every token on each access
     added = []
     for index, (start, end) in enumerate(offsets):
         span = doc.char_span(start, end, label=label, alignment_mode="strict")

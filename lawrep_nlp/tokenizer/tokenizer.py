@@ -240,7 +240,7 @@ class LawrepTokenizer(DummyTokenizer):
         simplified = matching_form(text)
         words, spaces = words_and_spaces(text, self.token_offsets(simplified))
         doc = Doc(self.vocab, words=words, spaces=spaces)
-        mark_read(doc)
+        mark_read(doc, text)
         if simplified != text:  # traditional or invisible characters: see lawrep_nlp.script
             doc._.simplified_text = simplified
             for token in doc:

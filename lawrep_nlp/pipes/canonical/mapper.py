@@ -130,6 +130,12 @@ class Taxonomy:
         # per dimension: its verbs and context words (each looked up once per quantity), and which
         # terms hold each character pair (a term can match the indicator only if it shares one)
         self._actions_of = {dim: sorted({v for e in es for v in e.actions}) for dim, es in self._of_dimension.items()}
+        # (dimension, verb) → the ids of the entries with that verb: candidate_features looks up the
+        # few verbs found before a number instead of every entry's verbs
+        self._entries_by_action: dict[tuple[str, str], list[str]] = {}
+        for entry in self.entries:
+            for verb in entry.actions:
+                self._entries_by_action.setdefault((entry.dimension, verb), []).append(entry.id)
         self._context_of = {dim: sorted({w for e in es for w in e.context}) for dim, es in self._of_dimension.items()}
         self._last_context: tuple[str, str, frozenset[str]] = ("", "", frozenset())
         self._terms_by_gram: dict[tuple[str, str], list[tuple[str, int]]] = {}
@@ -214,7 +220,10 @@ class Taxonomy:
                 fuzzy[entry.id] = max(fuzzy.get(entry.id, 0.0), (score - 50) / 50)
         verb_at = {v: before.rfind(v) + len(v) for v in self._actions_of.get(dimension, ()) if v in before}
         in_sentence = self._context_in(dimension, sentence)
-        verb_end = {e.id: max((verb_at[v] for v in e.actions if v in verb_at), default=-1) for e in entries}
+        verb_end: dict[str, int] = {}  # entry → where its verb closest to the number ends
+        for verb, end in verb_at.items():
+            for entry_id in self._entries_by_action.get((dimension, verb), ()):
+                verb_end[entry_id] = max(verb_end.get(entry_id, -1), end)
         closest = max(verb_end.values(), default=-1)
         # only terms that share a character pair with the indicator (or are shorter than a pair) can
         # match it or share its pairs
@@ -245,14 +254,15 @@ class Taxonomy:
             if grams:  # the share of the indicator's character pairs in the entry's name, in its best term
                 in_name = len(grams & self._name_grams[entry.id]) / len(grams)
                 term_grams = self._term_grams[entry.id]
-                in_term = max((len(grams & term_grams[position]) / len(grams) for position in positions), default=0.0)
+                in_term = max((len(grams & term_grams[position]) / len(grams) for position in positions),
+                              default=0.0) if positions else 0.0
                 if in_name:
                     found["name_bigrams"] = round(in_name, 4)
                 if in_term:
                     found["term_bigrams"] = round(in_term, 4)
-            if verb_end[entry.id] >= 0:
+            if (end := verb_end.get(entry.id, -1)) >= 0:
                 found["verb_before"] = 1.0
-                if verb_end[entry.id] == closest:
+                if end == closest:
                     found["verb_closest"] = 1.0
             elif entry.actions:
                 found["verb_missing"] = 1.0
