@@ -71,6 +71,9 @@ class Lexicon:
         self.list_joiners = set(self.data.get("list_joiners", ()))
         # stop words allowed between 分别 and its numbers (分别压缩了72%); before session 26 a literal in the code
         self.respectively_particles = set(self.data.get("respectively_particles", ("了",)))
+        # session 27: an aspect or negation adverb and one word at a clause's start is a predicate
+        # whose object an earlier clause named (已判决27件, 未实施5项); a lexicon saved before has none
+        self.aspect_adverbs = set(self.data.get("aspect_adverbs", ()))
         # a breakdown by level word only (其中自治区级10人次) names no indicator: the object is elided
         self.level_suffixes = tuple(self.data.get("level_suffixes", ()))
         # stop words after a number that a following noun makes part of a compound (权力清单事项)
@@ -264,9 +267,25 @@ def noun_phrase_before(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int,
         return None
     if is_level_word(doc[i:end].text, lexicon) or is_comparison(doc[i:end].text, lexicon):
         return None  # a breakdown by level (其中自治区级10人次): the earlier clause's object is elided
+    if is_adverb_predicate(doc, i, end, sent_start, lexicon):
+        return None  # …行政诉讼案件31件,已判决27件: the earlier clause's object is elided
     if (quantity._.unit or "") not in lexicon.event_units:
         i = _past_leading_verbs(doc, i, end, lexicon)
     return (i, end) if end > i else None
+
+
+def is_adverb_predicate(doc: Doc, start: int, end: int, sent_start: int, lexicon: Lexicon) -> bool:
+    """Tokens start…end are one word after an aspect or negation adverb that opens its clause
+    (,已判决27件; ,未实施5项; the adverb before `start` when the walk stopped at it): a predicate,
+    whatever its verb, which no word list needs to know."""
+    if start > sent_start and doc[start - 1].text in lexicon.aspect_adverbs:
+        adverb = start - 1  # the walk stops at a stop word (已)
+    elif doc[start].text in lexicon.aspect_adverbs:
+        adverb = start
+    else:
+        return False
+    opens_clause = adverb == sent_start or not is_word(doc[adverb - 1])
+    return end - adverb == 2 and opens_clause
 
 
 def is_level_word(text: str, lexicon: Lexicon) -> bool:
