@@ -35,6 +35,11 @@ CASES = [
     # an adverb and one word opening a clause: a predicate, its object elided (whatever the verb)
     ("受理行政诉讼案件31件，已判决27件", [("31件", "行政诉讼案件"), ("27件", "行政诉讼案件")]),
     ("梳理许可事项40项，未实施5项", [("40项", "许可事项"), ("5项", "许可事项")]),
+    # the next predicate of a list after an elided object: its object is elided too (取消, 变更)
+    ("清理行政权力事项300项，新增25项、取消28项、变更25项",
+     [("300项", "行政权力事项"), ("25项", "行政权力事项"), ("28项", "行政权力事项"), ("25项", "行政权力事项")]),
+    # … but a list of nouns, each number with its own object, stays as it is
+    ("办理民事案件631件、刑事案件98件", [("631件", "民事案件"), ("98件", "刑事案件")]),
 ]
 
 
@@ -81,6 +86,21 @@ def test_the_adverbs_of_an_elided_object_are_lexicon_data(nlp):
     assert second(lexicon) == "行政诉讼案件"
     older = {key: value for key, value in lexicon.data.items() if key != "aspect_adverbs"}
     assert second(Lexicon(older)) == "判决"
+
+
+@pytest.mark.parametrize(("text", "word", "parallel"), [
+    ("清理行政权力事项300项，新增25项、取消28项", "取消", True),  # after 新增25项, whose object is elided
+    ("清理行政权力事项300项，取消28项", "取消", False),  # after a number with its own object
+    ("清理行政权力事项300项，新增25项、取消28件", "取消", False),  # another unit: not the same list
+    ("办理民事案件631件、刑事案件98件", "刑事案件", False),
+])
+def test_a_parallel_predicate_needs_an_elided_number_of_the_same_unit_before_it(nlp, text, word, parallel):
+    from lawrep_nlp.pipes.indicators.candidates import is_parallel_predicate
+
+    doc, lexicon = nlp(text), nlp.get_pipe("lawrep_indicators").lexicon
+    quantity = [e for e in doc.ents if e.label_ == "QUANTITY"][-1]
+    start = next(t.i for t in doc if t.text == word)
+    assert is_parallel_predicate(doc, quantity, (start, quantity.start), lexicon, {}, None) is parallel
 
 
 @pytest.mark.parametrize("space", ["  ", "\u3000", "\u00a0", "\t"])

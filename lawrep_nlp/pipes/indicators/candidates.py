@@ -560,11 +560,40 @@ def distributed_phrase(doc: Doc, quantity: Span, lexicon: Lexicon) -> tuple[int,
     return (start, end) if start < end and is_balanced(t.text for t in doc[start:end]) else None
 
 
-def rule_target(doc: Doc, quantity: Span, lexicon: Lexicon,
-                sentences: dict[int, Sentence] | None = None) -> Target | None:
+#: What separates the clauses of a list of counts (新增25项、取消28项; 受理…129件,审结122件).
+CLAUSE_SEPARATORS = frozenset("、，,")
+
+
+def is_parallel_predicate(doc: Doc, quantity: Span, found: tuple[int, int], lexicon: Lexicon,
+                          sentences: dict[int, Sentence], elided: dict[int, bool] | None) -> bool:
+    """The phrase `found` before `quantity` is one word between a separator and the number, right
+    after an earlier number of the same unit whose own object is elided (行政权力事项,新增25项、
+    取消28项、变更25项): the next predicate of a list of predicates, whatever its verb, so this
+    number's object is elided too. `elided`: quantity start → whether its rule target is None, for
+    the quantities read so far (without it, the earlier number's target is worked out again)."""
+    start, end = found
+    sent_start = quantity.sent.start
+    if end - start != 1 or end != quantity.start or start - 1 <= sent_start \
+            or doc[start - 1].text not in CLAUSE_SEPARATORS:
+        return False
+    earlier = quantity_ending_at(doc, start - 1)
+    if earlier is None or earlier[0] < sent_start:
+        return False
+    other = Span(doc, *earlier, label="QUANTITY")  # its span._ attributes live at its offsets
+    if (other._.unit or "") != (quantity._.unit or ""):
+        return False
+    if elided is not None and other.start in elided:
+        return elided[other.start]
+    return rule_target(doc, other, lexicon, sentences, elided) is None
+
+
+def rule_target(doc: Doc, quantity: Span, lexicon: Lexicon, sentences: dict[int, Sentence] | None = None,
+                elided: dict[int, bool] | None = None) -> Target | None:
     """The rules' indicator for `quantity`: the list item a 分别 distributes to it (distributed_phrase),
-    else the phrase after it (number–object), else the one before it (object–number), else None (no
-    object: elided or none). `sentences`: the doc's sentences read so far (Target.sentences)."""
+    else the phrase after it (number–object), else the one before it (object–number) unless that is
+    the next predicate of a list (is_parallel_predicate), else None (no object: elided or none).
+    `sentences`: the doc's sentences read so far (Target.sentences); `elided`: see
+    is_parallel_predicate."""
     sentences = {} if sentences is None else sentences
     if (found := distributed_phrase(doc, quantity, lexicon)) is not None:
         return Target(quantity, found, "before", sentences, fixed=True)
@@ -583,7 +612,9 @@ def rule_target(doc: Doc, quantity: Span, lexicon: Lexicon,
         # has its own before it: 【法治讲座】36场受众4万余人
         return Target(quantity, before, "before", sentences)
     found = noun_phrase_before(doc, quantity, lexicon)
-    return Target(quantity, found, "before", sentences) if found is not None else None
+    if found is None or is_parallel_predicate(doc, quantity, found, lexicon, sentences, elided):
+        return None
+    return Target(quantity, found, "before", sentences)
 
 
 def no_link(doc: Doc, quantity: Span, lexicon: Lexicon) -> bool:
@@ -603,8 +634,11 @@ def rule_targets(doc: Doc, lexicon: Lexicon) -> Iterator[tuple[Span, Target | No
     """Every QUANTITY of `doc`, in order, with its rule target: the one walk for linking and
     for the scorer's training instances."""
     sentences: dict[int, Sentence] = {}
+    elided: dict[int, bool] = {}
     for quantity in (ent for ent in doc.ents if ent.label_ == "QUANTITY"):
-        yield quantity, rule_target(doc, quantity, lexicon, sentences)
+        target = rule_target(doc, quantity, lexicon, sentences, elided)
+        elided[quantity.start] = target is None
+        yield quantity, target
 
 
 class EdgeScorer(Protocol):
