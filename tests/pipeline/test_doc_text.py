@@ -1,5 +1,5 @@
 """text_of: the text every component reads, from the tokenizer's input rather than joined from
-the tokens once per component (about 6% of the pipeline's time on the benchmark text)."""
+the tokens once per component (about 5% of the pipeline's time on the benchmark text)."""
 
 from spacy.tokens import Doc
 
