@@ -6,8 +6,8 @@ spacy-pkuseg's own feature extraction (the baseline of pkuseg_features); medians
 repeats; the time of each component (the learned ones included: tok2vec, ner, the linker's
 boundary model, the canonical mapper); `spacy.load` time; peak RSS; and the floors of issues 6
 and 19 checked against the same run. The floors on ratios (the pipeline ≥ 0.10 × raw jieba, two
-processes ≥ 1.6 × one) are read from --rounds paired rounds, the two runs back to back
-(paired_ratios).
+processes ≥ 1.6 × one) are read from --rounds rounds of raw jieba, one process and two processes
+timed back to back (paired_rounds).
 
 The text is every raw report of the corpus, one document per report (its paragraphs joined by
 line breaks, as `lawrep extract` pipes them), repeated until it reaches --chars; --unit paragraph
@@ -50,31 +50,30 @@ def bench_text(min_chars: int, unit: str = "report") -> list[str]:
     return out
 
 
+def seconds(run: Callable[[list[str]], object], texts: list[str]) -> float:
+    start = time.perf_counter()
+    run(texts)
+    return time.perf_counter() - start
+
+
 def median_rate(run: Callable[[list[str]], object], texts: list[str], repeats: int) -> float:
-    chars = sum(map(len, texts))
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run(texts)
-        times.append(time.perf_counter() - start)
-    return chars / statistics.median(times)
+    return sum(map(len, texts)) / statistics.median(seconds(run, texts) for _ in range(repeats))
 
 
-def paired_ratios(baseline: Callable[[list[str]], object], candidate: Callable[[list[str]], object],
-                  texts: list[str], rounds: int) -> list[float]:
-    """The candidate's speed as a share of the baseline's, once per round, each round timing the
-    two back to back: on a shared machine the load changes within minutes (session 26: 0.090 to
-    0.118 × in three runs of half an hour), and a pair of runs a few seconds apart meets the same
-    load, where medians taken minutes apart do not."""
-    ratios = []
+def paired_rounds(jieba_run: Callable[[list[str]], object], one_run: Callable[[list[str]], object],
+                  two_run: Callable[[list[str]], object], texts: list[str], rounds: int
+                  ) -> tuple[list[float], list[float]]:
+    """Per round, the pipeline's speed as a share of raw jieba's and the speed-up of two processes
+    over one, from raw jieba, one process and two processes timed back to back: on a shared
+    machine the load changes within minutes (session 26: 0.090 to 0.118 × in three runs of half an
+    hour), and runs a few seconds apart meet the same load, where medians taken minutes apart do
+    not."""
+    vs_jieba, two_speedup = [], []
     for _ in range(rounds):
-        start = time.perf_counter()
-        baseline(texts)
-        baseline_seconds = time.perf_counter() - start
-        start = time.perf_counter()
-        candidate(texts)
-        ratios.append(baseline_seconds / (time.perf_counter() - start))
-    return ratios
+        jieba_seconds, one_seconds, two_seconds = (seconds(run, texts) for run in (jieba_run, one_run, two_run))
+        vs_jieba.append(jieba_seconds / one_seconds)
+        two_speedup.append(one_seconds / two_seconds)
+    return vs_jieba, two_speedup
 
 
 _FORKED: dict = {}
@@ -140,7 +139,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--unit", choices=("report", "paragraph"), default="report")
     parser.add_argument("--rounds", type=int, default=5,
-                        help="paired rounds (raw jieba, then the pipeline) behind the floor's ratio")
+                        help="rounds (raw jieba, one process, two processes) behind the floors' ratios")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--pipeline", default="lawrep_zh", help="a pipeline name or folder (default lawrep_zh)")
     parser.add_argument("--enable", action="append", default=[], metavar="NAME",
@@ -172,9 +171,8 @@ def main() -> None:
         "lawrep_zh pipeline (nlp.pipe, n_process=2)": lambda ts: list(nlp.pipe(ts, batch_size=4, n_process=2)),
     }
     rates = {name: median_rate(run, texts, args.repeats) for name, run in runs.items()}
-    jieba_run, one_run = runs["raw jieba (jieba.lcut)"], runs["lawrep_zh pipeline (nlp.pipe)"]
-    paired = paired_ratios(jieba_run, one_run, texts, args.rounds)
-    paired_two = paired_ratios(one_run, runs["lawrep_zh pipeline (nlp.pipe, n_process=2)"], texts, args.rounds)
+    paired, paired_two = paired_rounds(runs["raw jieba (jieba.lcut)"], runs["lawrep_zh pipeline (nlp.pipe)"],
+                                       runs["lawrep_zh pipeline (nlp.pipe, n_process=2)"], texts, args.rounds)
     # the same tokenizer and pipeline with spacy-pkuseg's own per-character feature extraction
     # (what lawrep_nlp.tokenizer.pkuseg_features replaces; the same words), as the in-run baseline
     fast_tokenizer = nlp.tokenizer

@@ -254,8 +254,8 @@ class Taxonomy:
             if grams:  # the share of the indicator's character pairs in the entry's name, in its best term
                 in_name = len(grams & self._name_grams[entry.id]) / len(grams)
                 term_grams = self._term_grams[entry.id]
-                in_term = max((len(grams & term_grams[position]) / len(grams) for position in positions),
-                              default=0.0) if positions else 0.0
+                in_term = max(len(grams & term_grams[position]) / len(grams) for position in positions) \
+                    if positions else 0.0
                 if in_name:
                     found["name_bigrams"] = round(in_name, 4)
                 if in_term:
